@@ -1,0 +1,119 @@
+"""Extract one PDF: per-page text with its origin, clean searchable text, and metadata.
+
+Per page: the text layer (pypdfium2) is kept when it says something and is not garbage; an
+image-only page, or one whose layer is a bad OCR ("Sesi6n", "APROBAC16N"), is OCR'd with
+Tesseract. Blank scanned pages are recognised and skipped. This module runs in-process with no
+bounds: extract/batch.py adds the time and memory limits for untrusted files.
+
+Origins: "digital" (text layer), "ocr" (no usable layer), "digital+ocr" (a layer existed and OCR
+was run too: a garbage layer replaced, or a few words of layer completed by OCR of the scan),
+"needs_ocr" (OCR needed but unavailable or disabled; text is whatever the layer had), "empty".
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+
+import pypdfium2 as pdfium
+import pytesseract
+
+from extract import cleanup, ocr, pdf_text, text_quality
+from extract.errors import ExtractionFailed
+from extract.metadata import read_metadata
+from extract.model import Extraction, Origin, Page
+from extract.sniff import DEFAULT_MAX_BYTES, check_file
+
+log = logging.getLogger(__name__)
+
+DEFAULT_MAX_PAGES = 5000
+SCAN_COVERAGE = 0.25  # images covering this much of a page with little text: a scan worth OCR
+
+
+@dataclass
+class _PageRead:
+    raw: str
+    origin: Origin
+    confidence: float | None = None
+    error: str | None = None
+
+
+def extract_document(
+    path: Path,
+    *,
+    ocr: bool = True,
+    hints: dict | None = None,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    max_pages: int = DEFAULT_MAX_PAGES,
+) -> Extraction:
+    """Extract ``path``; raise ExtractionFailed if the file cannot be read at all."""
+    path = Path(path)
+    check_file(path, max_bytes=max_bytes)
+    errors: list[str] = []
+    reads: list[_PageRead] = []
+    with pdf_text.open_pdf(path, max_pages=max_pages) as document:
+        for index in range(len(document)):
+            try:
+                page = document[index]
+            except pdfium.PdfiumError as exc:
+                reads.append(_PageRead("", "empty", error=f"page {index + 1}: unreadable ({exc})"))
+                continue
+            try:
+                reads.append(_read_page(page, index + 1, use_ocr=ocr))
+            finally:
+                page.close()
+    errors.extend(read.error for read in reads if read.error)
+    if all(read.error and not read.raw for read in reads):
+        raise ExtractionFailed("corrupt", f"{path}: no page could be read; the PDF is corrupt or truncated")
+    return _assemble(reads, errors, hints)
+
+
+def _read_page(page: pdfium.PdfPage, number: int, *, use_ocr: bool) -> _PageRead:
+    try:
+        raw = pdf_text.page_text(page)
+    except pdfium.PdfiumError as exc:
+        return _PageRead("", "empty", error=f"page {number}: text layer unreadable ({exc})")
+    has_text = text_quality.meaningful_chars(raw) >= text_quality.MIN_CHARS_FOR_TEXT
+    garbage = has_text and text_quality.is_garbage(raw)
+    if has_text and not garbage:
+        return _PageRead(raw, "digital")
+    if not garbage and pdf_text.image_coverage(page) < SCAN_COVERAGE:
+        return _PageRead(raw, "digital" if raw.strip() else "empty")
+    return _ocr_page(page, number, raw, garbage=garbage, use_ocr=use_ocr)
+
+
+def _ocr_page(page: pdfium.PdfPage, number: int, raw: str, *, garbage: bool, use_ocr: bool) -> _PageRead:
+    unavailable = "OCR disabled" if not use_ocr else ocr.tesseract_unavailable_reason()
+    if unavailable:
+        note = f"page {number}: OCR unavailable: {unavailable}" if use_ocr else None
+        return _PageRead(raw, "needs_ocr", error=note)
+    image = pdf_text.render_for_ocr(page)
+    if ocr.is_blank(image):
+        return _PageRead(raw, "digital" if raw.strip() else "empty")
+    try:
+        result = ocr.ocr_image(image)
+    except (pytesseract.TesseractError, RuntimeError) as exc:
+        return _PageRead(raw, "needs_ocr", error=f"page {number}: OCR failed ({exc}); retry or inspect the page")
+    if garbage:
+        return _PageRead(result.text, "digital+ocr", result.confidence)
+    if raw.strip():  # a few words of layer (a stamp, a page number) on a scanned page
+        return _PageRead(f"{raw.strip()}\n{result.text}", "digital+ocr", result.confidence)
+    return _PageRead(result.text, "ocr", result.confidence)
+
+
+def _assemble(reads: list[_PageRead], errors: list[str], hints: dict | None) -> Extraction:
+    displays = [cleanup.display_text(read.raw) for read in reads]
+    repeated = cleanup.repeated_edge_lines(displays)
+    seen: set[str] = set()
+    pages = [
+        Page(
+            number=i + 1,
+            text=cleanup.searchable_text(display, repeated, seen),
+            display_text=display,
+            origin=read.origin,
+            ocr_confidence=read.confidence,
+        )
+        for i, (read, display) in enumerate(zip(reads, displays, strict=True))
+    ]
+    return Extraction(pages=pages, metadata=read_metadata(displays, hints), errors=errors)
