@@ -43,15 +43,17 @@ _COUNCILS = [
     re.compile(r"concejo\s+metropolitano\s+de\s+(?P<city>[A-ZÁÉÍÓÚÑ][\wáéíóúñ]+)", re.IGNORECASE),
     re.compile(r"concejo\s+(?P<kind>deliberante|municipal)\s+de\s+(?:la\s+ciudad\s+de\s+)?"
                r"(?P<city>(?:villa\s+)?[A-ZÁÉÍÓÚÑ][\wáéíóúñ]+)", re.IGNORECASE),
-    re.compile(r"concejo\s+(?:distrital\s+)?de\s+(?P<city>(?!la\b)[A-ZÁÉÍÓÚÑ][\wáéíóúñ]+)"),
+    re.compile(r"(?i:concejo)\s+(?:distrital\s+)?de\s+(?P<city>[A-ZÁÉÍÓÚÑ][a-záéíóúñ]+)"),
 ]  # fmt: skip
-_COMMISSION = re.compile(r"^\W*comisi[oó]n\s+(?:permanente\s+)?de\s+(?P<name>[^\n]{3,80})", re.IGNORECASE | re.MULTILINE)
+_COMMISSION = re.compile(r"^\W*comisi[oó]n\s+(?:permanente\s+)?de\s+(?P<name>[^\n\d]{3,80})$", re.IGNORECASE | re.MULTILINE)
+_SUMMARY = re.compile(r"^\W*sumario\b", re.IGNORECASE | re.MULTILINE)
+_SESSION_DOCUMENTS = ("acta", "orden_del_dia", "convocatoria", None)
 _GIVEN_IN_SESSION = re.compile(r"dad[ao]\s+en\s+la\s+sala\s+de\s+sesiones", re.IGNORECASE)
 
 _CODE = re.compile(r"\b[A-Z]{2,8}(?:-[A-Z]{1,12}){0,4}-\d{2,4}(?:-\d{2,4}){0,2}(?:-[A-Z])?\b")
 _NAMED_NUMBER = re.compile(
     r"\b(?P<kind>Ordenanza(?:\s+Metropolitana)?|Resoluci[oó]n|Decreto|Ley(?:\s+Provincial)?|Acta)"
-    r"(?:\s+de\s+Concejo\s+Municipal)?\s+(?:N[º°o]\.?|No\.|Número)\s*:?\s*(?P<number>\d[\d.]*(?:\s?[-/]\s?\d+)?)",
+    r"(?:\s+de\s+Concejo\s+Municipal)?\s+(?:N[º°o]\.?|No\.|Número)\s*:?\s*(?P<number>\d[\d.]*(?:\s?[-/]\s?\d[\d.]*)?)",
     re.IGNORECASE,
 )
 _ROMAN = {"I": 1, "V": 5, "X": 10, "L": 50}
@@ -70,7 +72,7 @@ def read_metadata(pages: list[str], hints: dict | None = None) -> Metadata:
         commission=commission(first[:TITLE_CHARS]),
         identifiers=identifiers(pages),
     )
-    session = _SESSION.search(_title_block(pages))
+    session = _SESSION.search(_title_block(pages)) if metadata.document_type in _SESSION_DOCUMENTS else None
     if session:
         metadata.session_type = session.group("type").lower()
         number = session.group("number1") or session.group("number2")
@@ -91,11 +93,13 @@ def _title_block(pages: list[str], count: int = 3) -> str:
 
 def document_type(pages: list[str]) -> str | None:
     """The type announced in the title block of the first page, else of the next few pages."""
-    for page in pages[:4]:
+    for page in pages[:10]:
         title = page[:TITLE_CHARS]
         hits = [(m.start(), name) for name, pattern in _DOCUMENT_TYPES if (m := pattern.search(title))]
         if hits:
             return min(hits)[1]
+    if _SUMMARY.search(_title_block(pages, count=1)) and _SESSION.search(_title_block(pages, count=1)):
+        return "acta"  # minutes that open with the session title and its summary (Quito)
     return None
 
 
@@ -111,7 +115,11 @@ def document_date(pages: list[str]) -> str | None:
 
 
 def council(pages: list[str]) -> str | None:
-    text = "\n".join(pages[:3] + pages[-1:])
+    """The council named on the first or last pages, else anywhere in the document."""
+    return _council_in("\n".join(pages[:3] + pages[-1:])) or _council_in("\n".join(pages))
+
+
+def _council_in(text: str) -> str | None:
     for pattern in _COUNCILS:
         match = pattern.search(text)
         if match:
@@ -184,6 +192,8 @@ def agenda_points(pages: list[str]) -> list[str]:
         title = match.group("title").strip()
         if not title:  # "1." alone on its line, title on the next non-empty line
             title = next((nxt.strip() for nxt in lines[index + 1 : index + 4] if nxt.strip()), "")
+        elif len(title) > 45 and not title.endswith((".", ":", ";", ".-")):
+            title += _continuation(lines, index + 1)  # a long title wrapped onto the next line
         title = re.sub(r"\s*\.{3,}.*$", "", title).strip(" .-–")  # index leaders "..... 12"
         if not title:
             continue
@@ -193,6 +203,13 @@ def agenda_points(pages: list[str]) -> list[str]:
         if len(points) >= MAX_AGENDA_POINTS:
             break
     return points if len(points) >= 2 else []
+
+
+def _continuation(lines: list[str], start: int) -> str:
+    following = lines[start].strip() if start < len(lines) else ""
+    if not following or _AGENDA_LINE.match(following):
+        return ""
+    return " " + following
 
 
 def apply_hints(metadata: Metadata, hints: dict) -> None:

@@ -32,7 +32,12 @@ _FOLD = str.maketrans("áéíóúüÁÉÍÓÚÜ", "aeiouuAEIOUU")
 
 _WORD = "|".join(sorted(_NUMBER_WORDS, key=len, reverse=True))
 _NUMBER_IN_WORDS = rf"(?:(?:{_WORD})(?:\s+y\s+|\s+))*(?:{_WORD})\b"
-_MONTH = "|".join(MONTHS)
+# Typed or OCR'd months lose a letter ("MRZO"); accept one deletion in the longer names.
+_MONTH_VARIANTS = {
+    name[:i] + name[i + 1 :]: number for name, number in MONTHS.items() if len(name) >= 5 for i in range(len(name))
+}
+_MONTH_NAMES = {**_MONTH_VARIANTS, **MONTHS}
+_MONTH = "|".join(sorted(_MONTH_NAMES, key=len, reverse=True))
 _YEAR_DIGITS = r"\d\.?\d{3}"  # "2024" or the Argentine "2.024"
 
 _PATTERNS = [
@@ -85,7 +90,7 @@ def find_dates(text: str) -> list[tuple[int, str]]:
             groups = match.groupdict()
             day = _to_number(groups.get("day"), groups.get("dayw"))
             year = _to_number(groups.get("year"), groups.get("yearw"))
-            month = MONTHS.get(groups["month"]) if groups.get("month") else int(groups["monthn"])
+            month = _MONTH_NAMES.get(groups["month"]) if groups.get("month") else int(groups["monthn"])
             if day is None or year is None or not 1900 <= year <= 2100:
                 continue
             try:

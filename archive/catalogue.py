@@ -1,0 +1,459 @@
+"""The catalogue: councils, commissions, sessions, documents, file versions, pages and runs, with provenance.
+
+It is reached through `open_catalogue(url)`; only `sqlite:///path` is implemented, and the SQL stays
+plain (no SQLite-only features beyond upserts that PostgreSQL shares) so a PostgreSQL URL can replace it.
+The catalogue never deletes a document or a version: fetched history only grows.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS councils (
+    id INTEGER PRIMARY KEY, slug TEXT NOT NULL UNIQUE, name TEXT NOT NULL, portal_url TEXT
+);
+CREATE TABLE IF NOT EXISTS commissions (
+    id INTEGER PRIMARY KEY, council_id INTEGER NOT NULL REFERENCES councils(id),
+    slug TEXT NOT NULL, name TEXT NOT NULL, members_json TEXT NOT NULL DEFAULT '[]', schedule TEXT,
+    source_url TEXT, first_seen TEXT NOT NULL, last_seen TEXT NOT NULL,
+    UNIQUE (council_id, slug)
+);
+CREATE TABLE IF NOT EXISTS sessions (
+    id INTEGER PRIMARY KEY, council_id INTEGER NOT NULL REFERENCES councils(id),
+    key TEXT NOT NULL, commission_id INTEGER REFERENCES commissions(id),
+    session_type TEXT, number INTEGER, date TEXT, title TEXT,
+    source_url TEXT, first_seen TEXT NOT NULL, last_seen TEXT NOT NULL,
+    UNIQUE (council_id, key)
+);
+CREATE TABLE IF NOT EXISTS documents (
+    id INTEGER PRIMARY KEY, council_id INTEGER NOT NULL REFERENCES councils(id),
+    key TEXT NOT NULL, session_id INTEGER REFERENCES sessions(id),
+    kind TEXT, title TEXT,
+    current_sha256 TEXT REFERENCES files(sha256),
+    status TEXT NOT NULL DEFAULT 'listed',
+    status_reason TEXT,
+    extracted_sha256 TEXT, extracted_at TEXT, page_count INTEGER, metadata_json TEXT,
+    indexed_sha256 TEXT, indexed_at TEXT,
+    first_seen TEXT NOT NULL, last_seen TEXT NOT NULL,
+    UNIQUE (council_id, key)
+);
+CREATE TABLE IF NOT EXISTS document_urls (
+    url TEXT PRIMARY KEY, document_id INTEGER NOT NULL REFERENCES documents(id),
+    first_seen TEXT NOT NULL, last_seen TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS files (
+    sha256 TEXT PRIMARY KEY, size INTEGER NOT NULL, media_type TEXT, first_stored TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS versions (
+    id INTEGER PRIMARY KEY, document_id INTEGER NOT NULL REFERENCES documents(id),
+    sha256 TEXT NOT NULL REFERENCES files(sha256), source_url TEXT NOT NULL,
+    first_fetched TEXT NOT NULL, last_fetched TEXT NOT NULL,
+    etag TEXT, last_modified TEXT, http_status INTEGER,
+    UNIQUE (document_id, sha256)
+);
+CREATE TABLE IF NOT EXISTS fetch_failures (
+    id INTEGER PRIMARY KEY, url TEXT NOT NULL, document_key TEXT, reason TEXT NOT NULL,
+    http_status INTEGER, at TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS pages (
+    document_id INTEGER NOT NULL REFERENCES documents(id), number INTEGER NOT NULL,
+    text TEXT NOT NULL, display_text TEXT, origin TEXT, ocr_confidence REAL,
+    PRIMARY KEY (document_id, number)
+);
+CREATE TABLE IF NOT EXISTS runs (
+    id INTEGER PRIMARY KEY, step TEXT NOT NULL, started_at TEXT NOT NULL, finished_at TEXT,
+    stats_json TEXT, errors_json TEXT
+);
+CREATE INDEX IF NOT EXISTS documents_status ON documents(status);
+CREATE INDEX IF NOT EXISTS documents_session ON documents(session_id);
+CREATE INDEX IF NOT EXISTS sessions_date ON sessions(date);
+"""
+
+
+def now_iso() -> str:
+    return datetime.now(UTC).replace(microsecond=0).isoformat()
+
+
+class CatalogueError(RuntimeError):
+    """The catalogue cannot be opened or used."""
+
+
+@dataclass(frozen=True)
+class StoredFetch:
+    """What the catalogue made of one fetched document file."""
+
+    document_id: int
+    sha256: str
+    new_document: bool
+    new_version: bool
+
+
+def open_catalogue(url: str) -> Catalogue:
+    if url.startswith("sqlite:///"):
+        return Catalogue(Path(url.removeprefix("sqlite:///")))
+    raise CatalogueError(
+        f"unsupported catalogue URL {url!r}: only sqlite:///PATH is implemented; "
+        "set CONCEJO_DATA_DIR to choose where the SQLite catalogue lives"
+    )
+
+
+class Catalogue:
+    """All reads and writes of the catalogue go through this class."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = Path(path)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            self.db = sqlite3.connect(self.path, timeout=30, check_same_thread=False)
+        except sqlite3.Error as exc:
+            raise CatalogueError(f"cannot open the catalogue at {self.path}: {exc}") from exc
+        self.db.row_factory = sqlite3.Row
+        self.db.execute("PRAGMA journal_mode=WAL")
+        self.db.execute("PRAGMA foreign_keys=ON")
+        self.db.executescript(SCHEMA)
+
+    def close(self) -> None:
+        self.db.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        with self.db:
+            yield self.db
+
+    # -- councils, commissions, sessions --------------------------------------------------------
+
+    def ensure_council(self, slug: str, name: str, portal_url: str | None = None) -> int:
+        with self.transaction() as db:
+            db.execute(
+                "INSERT INTO councils (slug, name, portal_url) VALUES (?, ?, ?) "
+                "ON CONFLICT (slug) DO UPDATE SET name = excluded.name, "
+                "portal_url = COALESCE(excluded.portal_url, councils.portal_url)",
+                (slug, name, portal_url),
+            )
+            return db.execute("SELECT id FROM councils WHERE slug = ?", (slug,)).fetchone()[0]
+
+    def upsert_commission(
+        self, council_id: int, slug: str, name: str, members: list[str], schedule: str | None,
+        source_url: str | None,
+    ) -> int:
+        ts = now_iso()
+        with self.transaction() as db:
+            db.execute(
+                "INSERT INTO commissions (council_id, slug, name, members_json, schedule, source_url, "
+                "first_seen, last_seen) VALUES (?, ?, ?, ?, ?, ?, ?, ?) "
+                "ON CONFLICT (council_id, slug) DO UPDATE SET name = excluded.name, "
+                "members_json = excluded.members_json, schedule = excluded.schedule, "
+                "source_url = excluded.source_url, last_seen = excluded.last_seen",
+                (council_id, slug, name, json.dumps(members, ensure_ascii=False), schedule, source_url, ts, ts),
+            )
+            return db.execute(
+                "SELECT id FROM commissions WHERE council_id = ? AND slug = ?", (council_id, slug)
+            ).fetchone()[0]
+
+    def upsert_session(
+        self, council_id: int, key: str, *, session_type: str | None, date: str | None, title: str | None,
+        number: int | None = None, commission_id: int | None = None, source_url: str | None = None,
+    ) -> int:
+        ts = now_iso()
+        with self.transaction() as db:
+            db.execute(
+                "INSERT INTO sessions (council_id, key, commission_id, session_type, number, date, title, "
+                "source_url, first_seen, last_seen) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+                "ON CONFLICT (council_id, key) DO UPDATE SET "
+                "commission_id = COALESCE(excluded.commission_id, sessions.commission_id), "
+                "session_type = COALESCE(excluded.session_type, sessions.session_type), "
+                "number = COALESCE(excluded.number, sessions.number), "
+                "date = COALESCE(excluded.date, sessions.date), title = COALESCE(excluded.title, sessions.title), "
+                "source_url = COALESCE(excluded.source_url, sessions.source_url), last_seen = excluded.last_seen",
+                (council_id, key, commission_id, session_type, number, date, title, source_url, ts, ts),
+            )
+            return db.execute(
+                "SELECT id FROM sessions WHERE council_id = ? AND key = ?", (council_id, key)
+            ).fetchone()[0]
+
+    def set_session_number(self, session_id: int, number: int) -> None:
+        with self.transaction() as db:
+            db.execute("UPDATE sessions SET number = ? WHERE id = ? AND number IS NULL", (number, session_id))
+
+    # -- documents and their files ---------------------------------------------------------------
+
+    def list_document(
+        self, council_id: int, key: str, *, session_id: int | None, kind: str | None, title: str | None,
+        url: str,
+    ) -> int:
+        """Record that a document is listed at `url` (before or without a successful download)."""
+        ts = now_iso()
+        with self.transaction() as db:
+            row = db.execute("SELECT document_id FROM document_urls WHERE url = ?", (url,)).fetchone()
+            if row:
+                db.execute("UPDATE document_urls SET last_seen = ? WHERE url = ?", (ts, url))
+                db.execute("UPDATE documents SET last_seen = ? WHERE id = ?", (ts, row[0]))
+                return row[0]
+            db.execute(
+                "INSERT INTO documents (council_id, key, session_id, kind, title, first_seen, last_seen) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (council_id, key) DO UPDATE SET "
+                "last_seen = excluded.last_seen",
+                (council_id, key, session_id, kind, title, ts, ts),
+            )
+            doc_id = db.execute(
+                "SELECT id FROM documents WHERE council_id = ? AND key = ?", (council_id, key)
+            ).fetchone()[0]
+            db.execute(
+                "INSERT INTO document_urls (url, document_id, first_seen, last_seen) VALUES (?, ?, ?, ?)",
+                (url, doc_id, ts, ts),
+            )
+            return doc_id
+
+    def record_fetch(
+        self, url: str, sha256: str, size: int, *, media_type: str | None = None, etag: str | None = None,
+        last_modified: str | None = None, http_status: int | None = 200,
+    ) -> StoredFetch:
+        """Attach a stored file to the document listed at `url`.
+
+        A file whose bytes are already the current file of another document makes `url` an alias of
+        that document (the same document published under two URLs) instead of a second document.
+        """
+        ts = now_iso()
+        with self.transaction() as db:
+            db.execute(
+                "INSERT INTO files (sha256, size, media_type, first_stored) VALUES (?, ?, ?, ?) "
+                "ON CONFLICT (sha256) DO NOTHING",
+                (sha256, size, media_type, ts),
+            )
+            row = db.execute("SELECT document_id FROM document_urls WHERE url = ?", (url,)).fetchone()
+            if row is None:
+                raise CatalogueError(f"{url} was fetched but never listed; call list_document first")
+            doc_id = row[0]
+            doc = db.execute("SELECT * FROM documents WHERE id = ?", (doc_id,)).fetchone()
+            twin = db.execute(
+                "SELECT id FROM documents WHERE current_sha256 = ? AND id != ? AND council_id = ? "
+                "ORDER BY id LIMIT 1",
+                (sha256, doc_id, doc["council_id"]),
+            ).fetchone()
+            if twin and doc["current_sha256"] is None:
+                # Same bytes already archived as another document: this URL is an alias of it.
+                db.execute("UPDATE document_urls SET document_id = ? WHERE url = ?", (twin[0], url))
+                db.execute("DELETE FROM documents WHERE id = ? AND current_sha256 IS NULL", (doc_id,))
+                doc_id = twin[0]
+                doc = db.execute("SELECT * FROM documents WHERE id = ?", (doc_id,)).fetchone()
+            new_version = db.execute(
+                "SELECT 1 FROM versions WHERE document_id = ? AND sha256 = ?", (doc_id, sha256)
+            ).fetchone() is None
+            if new_version:
+                db.execute(
+                    "INSERT INTO versions (document_id, sha256, source_url, first_fetched, last_fetched, etag, "
+                    "last_modified, http_status) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                    (doc_id, sha256, url, ts, ts, etag, last_modified, http_status),
+                )
+            else:
+                db.execute(
+                    "UPDATE versions SET last_fetched = ?, etag = COALESCE(?, etag), "
+                    "last_modified = COALESCE(?, last_modified) WHERE document_id = ? AND sha256 = ?",
+                    (ts, etag, last_modified, doc_id, sha256),
+                )
+            if doc["current_sha256"] != sha256:
+                db.execute(
+                    "UPDATE documents SET current_sha256 = ?, status = 'fetched', status_reason = NULL, "
+                    "last_seen = ? WHERE id = ?",
+                    (sha256, ts, doc_id),
+                )
+            return StoredFetch(doc_id, sha256, new_document=doc["current_sha256"] is None, new_version=new_version)
+
+    def record_fetch_failure(
+        self, url: str, reason: str, *, http_status: int | None = None, document_key: str | None = None,
+    ) -> None:
+        """A listed file could not be fetched; documents never fetched are marked so, archived ones keep theirs."""
+        ts = now_iso()
+        with self.transaction() as db:
+            db.execute(
+                "INSERT INTO fetch_failures (url, document_key, reason, http_status, at) VALUES (?, ?, ?, ?, ?)",
+                (url, document_key, reason, http_status, ts),
+            )
+            db.execute(
+                "UPDATE documents SET status = 'fetch_failed', status_reason = ? WHERE current_sha256 IS NULL "
+                "AND id = (SELECT document_id FROM document_urls WHERE url = ?)",
+                (reason, url),
+            )
+
+    def last_version_for_url(self, url: str) -> sqlite3.Row | None:
+        return self.db.execute(
+            "SELECT v.* FROM versions v JOIN document_urls u ON u.document_id = v.document_id "
+            "WHERE u.url = ? ORDER BY v.last_fetched DESC LIMIT 1",
+            (url,),
+        ).fetchone()
+
+    # -- extraction ------------------------------------------------------------------------------
+
+    def documents_to_extract(self, *, retry_failed: bool = False) -> list[sqlite3.Row]:
+        """Documents whose current file has not been extracted yet (new or changed)."""
+        statuses = "('fetched', 'failed')" if retry_failed else "('fetched')"
+        return self.db.execute(
+            "SELECT d.*, s.session_type AS listed_session_type, s.date AS listed_date, s.key AS session_key "
+            "FROM documents d LEFT JOIN sessions s ON s.id = d.session_id "
+            f"WHERE d.current_sha256 IS NOT NULL AND d.status IN {statuses} ORDER BY d.id"
+        ).fetchall()
+
+    def save_extraction(
+        self, document_id: int, sha256: str, pages: list[dict], metadata: dict, errors: list[str],
+    ) -> None:
+        ts = now_iso()
+        with self.transaction() as db:
+            db.execute("DELETE FROM pages WHERE document_id = ?", (document_id,))
+            db.executemany(
+                "INSERT INTO pages (document_id, number, text, display_text, origin, ocr_confidence) "
+                "VALUES (?, ?, ?, ?, ?, ?)",
+                [
+                    (document_id, p["number"], p["text"], p.get("display_text"), p.get("origin"),
+                     p.get("ocr_confidence"))
+                    for p in pages
+                ],
+            )
+            meta = dict(metadata, extraction_errors=errors)
+            db.execute(
+                "UPDATE documents SET status = 'extracted', status_reason = NULL, extracted_sha256 = ?, "
+                "extracted_at = ?, page_count = ?, metadata_json = ? WHERE id = ?",
+                (sha256, ts, len(pages), json.dumps(meta, ensure_ascii=False), document_id),
+            )
+
+    def save_extraction_failure(self, document_id: int, sha256: str, reason: str) -> None:
+        with self.transaction() as db:
+            db.execute(
+                "UPDATE documents SET status = 'failed', status_reason = ?, extracted_sha256 = ?, "
+                "extracted_at = ? WHERE id = ?",
+                (reason, sha256, now_iso(), document_id),
+            )
+
+    # -- indexing --------------------------------------------------------------------------------
+
+    def documents_to_index(self, *, everything: bool = False) -> list[sqlite3.Row]:
+        changed = "" if everything else " AND (d.indexed_sha256 IS NULL OR d.indexed_sha256 != d.extracted_sha256)"
+        return self.db.execute(
+            f"{DOCUMENT_VIEW} WHERE d.status = 'extracted'{changed} ORDER BY d.id"
+        ).fetchall()
+
+    def mark_indexed(self, document_ids: list[int]) -> None:
+        ts = now_iso()
+        with self.transaction() as db:
+            db.executemany(
+                "UPDATE documents SET indexed_sha256 = extracted_sha256, indexed_at = ? WHERE id = ?",
+                [(ts, i) for i in document_ids],
+            )
+
+    def reset_indexed(self) -> None:
+        with self.transaction() as db:
+            db.execute("UPDATE documents SET indexed_sha256 = NULL, indexed_at = NULL")
+
+    # -- reading ---------------------------------------------------------------------------------
+
+    def document(self, document_id: int) -> sqlite3.Row | None:
+        return self.db.execute(f"{DOCUMENT_VIEW} WHERE d.id = ?", (document_id,)).fetchone()
+
+    def pages(self, document_id: int) -> list[sqlite3.Row]:
+        return self.db.execute(
+            "SELECT * FROM pages WHERE document_id = ? ORDER BY number", (document_id,)
+        ).fetchall()
+
+    def document_urls(self, document_id: int) -> list[str]:
+        rows = self.db.execute(
+            "SELECT url FROM document_urls WHERE document_id = ? ORDER BY first_seen, url", (document_id,)
+        ).fetchall()
+        return [r[0] for r in rows]
+
+    def versions(self, document_id: int) -> list[sqlite3.Row]:
+        return self.db.execute(
+            "SELECT * FROM versions WHERE document_id = ? ORDER BY first_fetched", (document_id,)
+        ).fetchall()
+
+    def sessions(self, *, commission_slug: str | None = None, year: int | None = None) -> list[sqlite3.Row]:
+        clauses, params = [], []
+        if commission_slug:
+            clauses.append("c.slug = ?")
+            params.append(commission_slug)
+        if year:
+            clauses.append("substr(s.date, 1, 4) = ?")
+            params.append(f"{year:04d}")
+        where = f"WHERE {' AND '.join(clauses)}" if clauses else ""
+        return self.db.execute(
+            "SELECT s.*, c.slug AS commission_slug, c.name AS commission_name, "
+            "(SELECT COUNT(*) FROM documents d WHERE d.session_id = s.id) AS document_count "
+            f"FROM sessions s LEFT JOIN commissions c ON c.id = s.commission_id {where} "
+            "ORDER BY s.date DESC, s.id DESC",
+            params,
+        ).fetchall()
+
+    def session(self, session_id: int) -> sqlite3.Row | None:
+        return self.db.execute(
+            "SELECT s.*, c.slug AS commission_slug, c.name AS commission_name FROM sessions s "
+            "LEFT JOIN commissions c ON c.id = s.commission_id WHERE s.id = ?",
+            (session_id,),
+        ).fetchone()
+
+    def session_documents(self, session_id: int) -> list[sqlite3.Row]:
+        return self.db.execute(f"{DOCUMENT_VIEW} WHERE d.session_id = ? ORDER BY d.id", (session_id,)).fetchall()
+
+    def commissions(self) -> list[sqlite3.Row]:
+        return self.db.execute(
+            "SELECT c.*, (SELECT COUNT(*) FROM sessions s WHERE s.commission_id = c.id) AS session_count "
+            "FROM commissions c ORDER BY c.name"
+        ).fetchall()
+
+    def commission(self, slug: str) -> sqlite3.Row | None:
+        return self.db.execute("SELECT * FROM commissions WHERE slug = ?", (slug,)).fetchone()
+
+    def failures(self) -> list[sqlite3.Row]:
+        """Every document that could not be fetched or extracted, with its reason."""
+        return self.db.execute(
+            f"{DOCUMENT_VIEW} WHERE d.status IN ('failed', 'fetch_failed') ORDER BY d.id"
+        ).fetchall()
+
+    def counts(self) -> dict[str, int]:
+        one = lambda sql: self.db.execute(sql).fetchone()[0]
+        return {
+            "councils": one("SELECT COUNT(*) FROM councils"),
+            "commissions": one("SELECT COUNT(*) FROM commissions"),
+            "sessions": one("SELECT COUNT(*) FROM sessions"),
+            "documents": one("SELECT COUNT(*) FROM documents"),
+            "files": one("SELECT COUNT(*) FROM files"),
+            "versions": one("SELECT COUNT(*) FROM versions"),
+            "fetch_failed": one("SELECT COUNT(*) FROM documents WHERE status = 'fetch_failed'"),
+            "extracted": one("SELECT COUNT(*) FROM documents WHERE status = 'extracted'"),
+            "extraction_failed": one("SELECT COUNT(*) FROM documents WHERE status = 'failed'"),
+            "pages": one("SELECT COUNT(*) FROM pages"),
+            "indexed": one(
+                "SELECT COUNT(*) FROM documents WHERE indexed_sha256 IS NOT NULL "
+                "AND indexed_sha256 = extracted_sha256"
+            ),
+        }
+
+    # -- runs ------------------------------------------------------------------------------------
+
+    def start_run(self, step: str) -> int:
+        with self.transaction() as db:
+            return db.execute("INSERT INTO runs (step, started_at) VALUES (?, ?)", (step, now_iso())).lastrowid
+
+    def finish_run(self, run_id: int, stats: dict, errors: list[str]) -> None:
+        with self.transaction() as db:
+            db.execute(
+                "UPDATE runs SET finished_at = ?, stats_json = ?, errors_json = ? WHERE id = ?",
+                (now_iso(), json.dumps(stats, ensure_ascii=False), json.dumps(errors, ensure_ascii=False), run_id),
+            )
+
+    def last_runs(self, limit: int = 10) -> list[sqlite3.Row]:
+        return self.db.execute("SELECT * FROM runs ORDER BY id DESC LIMIT ?", (limit,)).fetchall()
+
+
+DOCUMENT_VIEW = (
+    "SELECT d.*, s.key AS session_key, s.session_type, s.number AS session_number, s.date AS session_date, "
+    "s.title AS session_title, c.slug AS commission_slug, c.name AS commission_name, "
+    "co.slug AS council_slug, co.name AS council_name "
+    "FROM documents d LEFT JOIN sessions s ON s.id = d.session_id "
+    "LEFT JOIN commissions c ON c.id = s.commission_id "
+    "JOIN councils co ON co.id = d.council_id"
+)

@@ -1,0 +1,98 @@
+"""Settings: read once from the environment (CONCEJO_*) or a config file, then passed in explicitly.
+
+Nothing else in the project reads os.environ for settings; every step receives a `Settings`.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
+
+ENV_PREFIX = "CONCEJO_"
+
+
+@dataclass(frozen=True)
+class Settings:
+    data_dir: Path = Path("data")
+    portal_url: str = "http://127.0.0.1:8800"
+    replica_port: int = 8800
+    replica_seed: int = 2016
+    replica_extra_pdfs: Path | None = None
+    host: str = "127.0.0.1"
+    port: int = 5000
+    elasticsearch_url: str | None = None
+    elasticsearch_index_prefix: str = "concejo"
+    extract_workers: int = field(default_factory=lambda: os.cpu_count() or 1)
+    extract_timeout_s: float = 120.0
+    extract_memory_mb: int = 2048
+    ocr: bool = True
+    crawl_delay_s: float = 0.0
+    crawl_timeout_s: float = 1800.0
+    schedule_minutes: int = 360
+
+    @property
+    def catalogue_url(self) -> str:
+        return f"sqlite:///{self.data_dir / 'catalogue.sqlite3'}"
+
+    @property
+    def files_dir(self) -> Path:
+        return self.data_dir / "files"
+
+    @property
+    def index_dir(self) -> Path:
+        return self.data_dir / "index"
+
+    @property
+    def http_cache_dir(self) -> Path:
+        return self.data_dir / "httpcache"
+
+    @property
+    def engine(self) -> str:
+        return "elasticsearch" if self.elasticsearch_url else "embedded"
+
+
+class ConfigError(ValueError):
+    """A setting has a value we cannot use."""
+
+
+def _coerce(name: str, raw: object, default: object) -> object:
+    kind = type(default)
+    if raw is None or raw == "":
+        return None if name in {"elasticsearch_url", "replica_extra_pdfs"} else default
+    try:
+        if name in {"data_dir", "replica_extra_pdfs"}:
+            return Path(str(raw))
+        if kind is bool:
+            return str(raw).strip().lower() in {"1", "true", "yes", "on", "si", "sí"}
+        if kind is int:
+            return int(raw)
+        if kind is float:
+            return float(raw)
+        return str(raw)
+    except ValueError as exc:
+        raise ConfigError(f"setting {ENV_PREFIX}{name.upper()}={raw!r} is not a valid {kind.__name__}") from exc
+
+
+def load_settings(environ: dict[str, str] | None = None, config_file: Path | None = None, **overrides) -> Settings:
+    """Defaults < config file (TOML, keys as in Settings) < CONCEJO_* environment < explicit overrides."""
+    environ = dict(os.environ if environ is None else environ)
+    values: dict[str, object] = {}
+    config_file = config_file or (Path(environ["CONCEJO_CONFIG"]) if environ.get("CONCEJO_CONFIG") else None)
+    if config_file:
+        try:
+            values.update(tomllib.loads(config_file.read_text(encoding="utf-8")))
+        except (OSError, tomllib.TOMLDecodeError) as exc:
+            raise ConfigError(f"cannot read config file {config_file}: {exc}") from exc
+    for f in fields(Settings):
+        env_name = ENV_PREFIX + f.name.upper()
+        if env_name in environ:
+            values[f.name] = environ[env_name]
+    defaults = Settings()
+    unknown = set(values) - {f.name for f in fields(Settings)}
+    if unknown:
+        raise ConfigError(f"unknown settings in config file: {', '.join(sorted(unknown))}")
+    coerced = {k: _coerce(k, v, getattr(defaults, k)) for k, v in values.items()}
+    coerced.update({k: v for k, v in overrides.items() if v is not None})
+    return replace(defaults, **coerced)

@@ -1,0 +1,66 @@
+"""Run one crawl in this process and report what it did.
+
+A Twisted reactor cannot restart, so a long-lived process (the scheduler, `concejo run`) calls
+`concejo crawl` as a subprocess instead of calling `run_crawl` twice.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from scrapy.crawler import CrawlerProcess
+from scrapy.settings import Settings as ScrapySettings
+
+from crawler import settings as default_settings
+from crawler.settings import crawl_settings
+from crawler.spiders.concejo_abierto import ConcejoAbiertoSpider
+
+
+class CrawlError(RuntimeError):
+    """The crawl could not run or the portal could not be understood."""
+
+
+@dataclass
+class CrawlReport:
+    pages: int = 0
+    sessions: int = 0
+    files_new: int = 0
+    files_unchanged: int = 0
+    files_failed: int = 0
+    layout_errors: int = 0
+    problems: list[str] = field(default_factory=list)
+    finish_reason: str = ""
+
+
+def run_crawl(*, start_url: str, catalogue_url: str, files_dir: str, http_cache_dir: str,
+              delay_s: float = 0.0, timeout_s: float = 1800.0, log_level: str = "WARNING",
+              council_slug: str = "quito", council_name: str = "Concejo Metropolitano de Quito") -> CrawlReport:
+    scrapy_settings = ScrapySettings()
+    scrapy_settings.setmodule(default_settings, priority="project")
+    scrapy_settings.setdict(
+        crawl_settings(catalogue_url=catalogue_url, files_dir=files_dir, http_cache_dir=http_cache_dir,
+                       delay_s=delay_s, timeout_s=timeout_s, log_level=log_level),
+        priority="cmdline",
+    )
+    process = CrawlerProcess(scrapy_settings, install_root_handler=True)
+    crawler = process.create_crawler(ConcejoAbiertoSpider)
+    process.crawl(crawler, start_url=start_url, council_slug=council_slug, council_name=council_name)
+    process.start()
+    stats = crawler.stats.get_stats()
+    report = CrawlReport(
+        pages=stats.get("response_received_count", 0),
+        sessions=stats.get("item_scraped_count", 0),
+        files_new=stats.get("concejo/files_new", 0),
+        files_unchanged=stats.get("concejo/files_unchanged", 0),
+        files_failed=stats.get("concejo/files_failed", 0),
+        layout_errors=stats.get("concejo/layout_errors", 0),
+        finish_reason=stats.get("finish_reason", ""),
+    )
+    if report.layout_errors:
+        report.problems.append(
+            f"the portal's pages did not look as expected ({stats.get('concejo/last_layout_error')}); "
+            "the spider crawler/spiders/concejo_abierto.py needs updating for the new layout"
+        )
+    if stats.get("downloader/exception_count") and not report.pages:
+        report.problems.append(f"could not reach the portal at {start_url}: is it up?")
+    return report

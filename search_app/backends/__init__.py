@@ -1,0 +1,19 @@
+"""Search engines behind one interface: the embedded default (tantivy) and Elasticsearch."""
+
+from __future__ import annotations
+
+from search_app.backends.base import SearchBackend, SearchEngineUnavailable
+
+
+def open_backend(settings) -> SearchBackend:
+    """The engine the settings select: Elasticsearch if CONCEJO_ELASTICSEARCH_URL is set, else embedded."""
+    if settings.elasticsearch_url:
+        from search_app.backends.elasticsearch import ElasticsearchBackend
+
+        return ElasticsearchBackend(settings.elasticsearch_url, prefix=settings.elasticsearch_index_prefix)
+    from search_app.backends.embedded import EmbeddedBackend
+
+    return EmbeddedBackend(settings.index_dir)
+
+
+__all__ = ["SearchBackend", "SearchEngineUnavailable", "open_backend"]

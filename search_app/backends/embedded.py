@@ -1,0 +1,380 @@
+"""The embedded default engine: tantivy, in-process, no server; its schema derived from index_config.
+
+The live index is the directory the symlink `<index_dir>` points to; a rebuild writes a new
+versioned directory beside it and swaps the symlink atomically, so searches never go without an index.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import threading
+import time
+from collections.abc import Iterable, Iterator
+from datetime import date
+from html import escape
+from pathlib import Path
+
+import tantivy
+
+from index_config.analysis import ANALYZERS, EXACT, STEMMED, restore_spanish_endings
+from index_config.entries import IndexableDocument
+from index_config.fields import FACETS, FIELDS, exact_name
+from search_app.backends.base import Hit, SearchEngineUnavailable, SearchResult, Snippet
+from search_app.query import SearchQuery, Term
+
+WRITER_HEAP_BYTES = 256_000_000
+SNIPPETS_PER_HIT = 3
+SNIPPET_CHARS = 220
+_FILTERS = {
+    "lowercase": tantivy.Filter.lowercase,
+    "asciifolding": tantivy.Filter.ascii_fold,
+    "spanish_stop": lambda: tantivy.Filter.stopword("spanish"),
+    "spanish_stemmer": lambda: tantivy.Filter.stemmer("spanish"),
+}
+_INT_FIELDS = {f.name for f in FIELDS if f.kind in {"integer", "date"}}
+
+
+def build_analyzer(name: str) -> tantivy.TextAnalyzer:
+    builder = tantivy.TextAnalyzerBuilder(tantivy.Tokenizer.simple())
+    for step in ANALYZERS[name].filters:
+        builder = builder.filter(_FILTERS[step]())
+    return builder.build()
+
+
+def build_schema() -> tantivy.Schema:
+    builder = tantivy.SchemaBuilder()
+    for f in FIELDS:
+        if f.kind == "text":
+            builder.add_text_field(f.name, stored=f.stored, tokenizer_name=f.analyzer)
+            if f.exact_subfield:
+                builder.add_text_field(exact_name(f.name), stored=False, tokenizer_name=EXACT)
+        elif f.kind == "keyword":
+            builder.add_text_field(f.name, stored=f.stored, fast=True, tokenizer_name="raw")
+        else:  # integer, and dates as yyyymmdd integers (sortable, range-filterable)
+            builder.add_unsigned_field(f.name, stored=f.stored, indexed=True, fast=True)
+    return builder.build()
+
+
+def _date_number(value: str | date | None) -> int | None:
+    if value is None:
+        return None
+    text = value.isoformat() if isinstance(value, date) else str(value)
+    return int(text[:10].replace("-", "")) if re.match(r"^\d{4}-\d{2}-\d{2}", text) else None
+
+
+def _number_date(value: int | None) -> str | None:
+    if not value:
+        return None
+    text = f"{value:08d}"
+    return f"{text[:4]}-{text[4:6]}-{text[6:8]}"
+
+
+class EmbeddedBackend:
+    name = "embedded"
+
+    def __init__(self, index_dir: Path) -> None:
+        self.link = Path(index_dir)
+        self.schema = build_schema()
+        self.analyzers = {name: build_analyzer(name) for name in ANALYZERS}
+        self._lock = threading.Lock()
+        self._index: tantivy.Index | None = None
+        self._opened_target: str | None = None
+        self._last_reload = 0.0
+
+    # -- opening ---------------------------------------------------------------------------------
+
+    def _open_dir(self, path: Path) -> tantivy.Index:
+        path.mkdir(parents=True, exist_ok=True)
+        try:
+            index = tantivy.Index(self.schema, path=str(path), reuse=True)
+        except (OSError, ValueError) as exc:
+            raise SearchEngineUnavailable(
+                f"the embedded index at {path} cannot be opened ({exc}); rebuild it with `concejo index --rebuild`"
+            ) from exc
+        for name, analyzer in self.analyzers.items():
+            index.register_tokenizer(name, analyzer)
+        return index
+
+    def _ensure_link(self) -> Path:
+        if not self.link.is_symlink():
+            if self.link.exists():  # a plain directory from an older layout: adopt it
+                return self.link
+            self.link.parent.mkdir(parents=True, exist_ok=True)
+            first = self.link.with_name(f"{self.link.name}-v1")
+            first.mkdir(parents=True, exist_ok=True)
+            os.symlink(first.name, self.link)
+        return self.link.resolve()
+
+    def _current(self) -> tantivy.Index:
+        with self._lock:
+            target = str(self._ensure_link())
+            if self._index is None or target != self._opened_target:
+                self._index = self._open_dir(Path(target))
+                self._opened_target = target
+            elif time.monotonic() - self._last_reload > 0.5:
+                self._index.reload()
+                self._last_reload = time.monotonic()
+            return self._index
+
+    # -- writing ---------------------------------------------------------------------------------
+
+    def _document(self, entry: dict) -> tantivy.Document:
+        doc = tantivy.Document()
+        for f in FIELDS:
+            value = entry.get(f.name)
+            if value is None or value == []:
+                continue
+            if f.kind == "date":
+                number = _date_number(value)
+                if number is not None:
+                    doc.add_unsigned(f.name, number)
+            elif f.kind == "integer":
+                doc.add_unsigned(f.name, int(value))
+            else:
+                for item in value if isinstance(value, list) else [value]:
+                    doc.add_text(f.name, str(item))
+                    if f.exact_subfield:
+                        doc.add_text(exact_name(f.name), str(item))
+        return doc
+
+    def _write(self, index: tantivy.Index, documents: Iterable[IndexableDocument]) -> int:
+        writer = index.writer(WRITER_HEAP_BYTES, 1)
+        count = 0
+        try:
+            for document in documents:
+                writer.delete_documents_by_query(self._int_equals("document_id", document.document_id))
+                for entry in document.entries():
+                    writer.add_document(self._document(entry))
+                count += 1
+            writer.commit()
+            writer.wait_merging_threads()
+        except BaseException:
+            writer.rollback()
+            raise
+        index.reload()
+        return count
+
+    def index(self, documents: Iterable[IndexableDocument]) -> int:
+        return self._write(self._current(), documents)
+
+    def rebuild(self, documents: Iterable[IndexableDocument]) -> int:
+        current = self._ensure_link()
+        match = re.search(r"-v(\d+)$", current.name)
+        version = int(match[1]) + 1 if match else 1
+        target = self.link.with_name(f"{self.link.name}-v{version}")
+        shutil.rmtree(target, ignore_errors=True)
+        count = self._write(self._open_dir(target), documents)
+        temp_link = self.link.with_name(f".{self.link.name}.swap")
+        temp_link.unlink(missing_ok=True)
+        os.symlink(target.name, temp_link)
+        os.replace(temp_link, self.link)  # atomic: readers see the old or the new index, never none
+        for old in self.link.parent.glob(f"{self.link.name}-v*"):
+            if old != target and old != current:
+                shutil.rmtree(old, ignore_errors=True)
+        return count
+
+    def count(self) -> int:
+        searcher = self._current().searcher()
+        return searcher.search(self._kind("document"), 1, count=True).count
+
+    def close(self) -> None:
+        self._index = None
+
+    # -- query compilation -----------------------------------------------------------------------
+
+    def _tokens(self, text: str, analyzer: str) -> list[str]:
+        if analyzer == STEMMED:
+            text = restore_spanish_endings(text.lower())
+        return self.analyzers[analyzer].analyze(text)
+
+    def _term_query(self, term: Term, fields: tuple[str, ...], identifiers: bool = True) -> tantivy.Query | None:
+        """One query term over the given text fields (stemmed), using their exact sub-fields as needed."""
+        alternatives: list[tantivy.Query] = []
+        for field_name in fields:
+            boost = 2.0 if field_name == "title" else 1.0
+            query = self._term_on_field(term, field_name)
+            if query is not None:
+                alternatives.append(tantivy.Query.boost_query(query, boost) if boost != 1.0 else query)
+        if term.kind == "identifier" and identifiers:
+            alternatives.append(tantivy.Query.term_query(self.schema, "identifiers", term.text.lower()))
+        if not alternatives:
+            return None
+        return tantivy.Query.boolean_query([(tantivy.Occur.Should, q) for q in alternatives])
+
+    def _term_on_field(self, term: Term, field_name: str) -> tantivy.Query | None:
+        exact = exact_name(field_name)
+        if term.kind == "word":
+            tokens = self._tokens(term.text, STEMMED)
+            if len(tokens) == 1:
+                return tantivy.Query.term_query(self.schema, field_name, tokens[0])
+            if len(tokens) > 1:
+                return tantivy.Query.phrase_query(self.schema, field_name, tokens)
+            tokens = self._tokens(term.text, EXACT)  # a stop word on its own: search it as typed
+            return tantivy.Query.term_query(self.schema, exact, tokens[0]) if tokens else None
+        if term.kind == "prefix":
+            tokens = self._tokens(term.text, EXACT)
+            if not tokens:
+                return None
+            *head, last = tokens
+            prefix = tantivy.Query.regex_query(self.schema, exact, re.escape(last) + ".*")
+            if not head:
+                return prefix
+            words = [tantivy.Query.term_query(self.schema, exact, t) for t in head]
+            return tantivy.Query.boolean_query([(tantivy.Occur.Must, q) for q in [*words, prefix]])
+        tokens = self._tokens(term.text, EXACT)  # phrase, identifier
+        if not tokens:
+            return None
+        if len(tokens) == 1:
+            return tantivy.Query.term_query(self.schema, exact, tokens[0])
+        return tantivy.Query.phrase_query(self.schema, exact, tokens)
+
+    def _int_equals(self, field_name: str, value: int) -> tantivy.Query:
+        # term_query on an unsigned field builds a signed term that never matches: use a range.
+        return tantivy.Query.range_query(self.schema, field_name, tantivy.FieldType.Unsigned, value, value)
+
+    def _kind(self, kind: str) -> tantivy.Query:
+        return tantivy.Query.term_query(self.schema, "entry_kind", kind)
+
+    def _text_query(
+        self, query: SearchQuery, fields: tuple[str, ...], identifiers: bool = True
+    ) -> tuple[list[tantivy.Query], list[tantivy.Query]]:
+        """(queries that must match, queries that must not) for the words of the query."""
+        must, must_not = [], []
+        for clause in query.clauses:
+            alternatives = [q for q in (self._term_query(t, fields, identifiers) for t in clause) if q is not None]
+            if alternatives:
+                must.append(tantivy.Query.boolean_query([(tantivy.Occur.Should, q) for q in alternatives]))
+        for term in query.excluded:
+            excluded = self._term_query(term, fields)
+            if excluded is not None:
+                must_not.append(excluded)
+        return must, must_not
+
+    def _filter_query(self, query: SearchQuery) -> list[tuple[tantivy.Occur, tantivy.Query]]:
+        parts = []
+        for name, values in query.filters.items():
+            if name in _INT_FIELDS:
+                numbers = [int(v) for v in values if str(v).isdigit()]
+                terms = [self._int_equals(name, n) for n in numbers]
+                if not terms:
+                    query.warnings.append(f"El filtro {name} necesita un número: se ignoró.")
+                    continue
+            else:
+                terms = [tantivy.Query.term_query(self.schema, name, v) for v in values]
+            parts.append((tantivy.Occur.Must, tantivy.Query.boolean_query(
+                [(tantivy.Occur.Should, t) for t in terms])))
+        if query.date_from or query.date_to:
+            low = _date_number(query.date_from) or 0
+            high = _date_number(query.date_to) or 99991231
+            parts.append((tantivy.Occur.Must, tantivy.Query.range_query(
+                self.schema, "date", tantivy.FieldType.Unsigned, low, high)))
+        return parts
+
+    def _document_query(self, query: SearchQuery) -> tantivy.Query:
+        must, must_not = self._text_query(query, ("text", "title"))
+        parts = [(tantivy.Occur.Must, q) for q in [self._kind("document"), *must]]
+        parts += [(tantivy.Occur.MustNot, q) for q in must_not]
+        parts += self._filter_query(query)
+        return tantivy.Query.boolean_query(parts)
+
+    # -- searching -------------------------------------------------------------------------------
+
+    def _ordered_search(self, searcher, tquery, query: SearchQuery, limit: int, offset: int):
+        if query.sort == "relevance" and query.has_text:
+            return searcher.search(tquery, limit, count=True, offset=offset)
+        order = tantivy.Order.Asc if query.sort == "date_asc" else tantivy.Order.Desc
+        return searcher.search(tquery, limit, count=True, offset=offset, order_by_field="date", order=order)
+
+    def search(self, query: SearchQuery) -> SearchResult:
+        searcher = self._current().searcher()
+        tquery = self._document_query(query)
+        offset = (query.page - 1) * query.per_page
+        result = self._ordered_search(searcher, tquery, query, query.per_page, offset)
+        hits = []
+        for score, address in result.hits:
+            stored = searcher.doc(address)
+            hit = self._hit(stored, score)
+            hit.snippets = self._snippets(searcher, query, hit.document_id)
+            hits.append(hit)
+        return SearchResult(
+            total=result.count, hits=hits, facets=self._facets(searcher, tquery), query=query,
+            warnings=list(query.warnings),
+        )
+
+    def iterate(self, query: SearchQuery, batch: int = 1000) -> Iterator[Hit]:
+        searcher = self._current().searcher()  # one searcher: a stable snapshot for the whole export
+        tquery = self._document_query(query)
+        offset = 0
+        while True:
+            result = self._ordered_search(searcher, tquery, query, batch, offset)
+            for score, address in result.hits:
+                yield self._hit(searcher.doc(address), score)
+            offset += len(result.hits)
+            if not result.hits or offset >= result.count:
+                return
+
+    def _hit(self, stored: tantivy.Document, score) -> Hit:
+        first = stored.get_first
+        return Hit(
+            document_id=int(first("document_id")),
+            title=first("title") or "",
+            date=_number_date(first("date")),
+            session_type=first("session_type") or None,
+            session_number=first("session_number"),
+            commission=first("commission") or None,
+            commission_name=first("commission_name") or None,
+            document_type=first("document_type") or None,
+            url=first("url") or "",
+            score=float(score) if isinstance(score, float) else 0.0,
+        )
+
+    def _snippets(self, searcher, query: SearchQuery, document_id: int) -> list[Snippet]:
+        scope = [
+            (tantivy.Occur.Must, self._kind("page")),
+            (tantivy.Occur.Must, self._int_equals("document_id", document_id)),
+        ]
+        must, _ = self._text_query(query, ("page_text",), identifiers=False)
+        if not must:
+            return []
+        any_term = tantivy.Query.boolean_query([(tantivy.Occur.Should, q) for q in must])
+        pages = searcher.search(tantivy.Query.boolean_query([*scope, (tantivy.Occur.Must, any_term)]),
+                                SNIPPETS_PER_HIT)
+        if not pages.hits:
+            return []
+        highlight = self._highlight_query(query)
+        generator = tantivy.SnippetGenerator.create(searcher, highlight, self.schema, "page_text")
+        generator.set_max_num_chars(SNIPPET_CHARS)
+        snippets = []
+        for _, address in pages.hits:
+            stored = searcher.doc(address)
+            html = generator.snippet_from_doc(stored).to_html()
+            html = html.replace("<b>", "<mark>").replace("</b>", "</mark>")  # text is already escaped
+            if not html.strip():
+                html = escape(" ".join((stored.get_first("page_text") or "").split())[:SNIPPET_CHARS])
+            snippets.append(Snippet(page=int(stored.get_first("page")), html=html))
+        return sorted(snippets, key=lambda s: s.page)
+
+    def _highlight_query(self, query: SearchQuery) -> tantivy.Query:
+        terms = []
+        for term in query.highlight_terms():
+            for token in self._tokens(term.text, STEMMED):
+                terms.append(tantivy.Query.term_query(self.schema, "page_text", token))
+        return tantivy.Query.boolean_query([(tantivy.Occur.Should, t) for t in terms])
+
+    def _facets(self, searcher, tquery) -> dict[str, list[tuple[str, int]]]:
+        spec = {name: {"terms": {"field": name, "size": 100}} for name in FACETS}
+        raw = searcher.aggregate(tquery, json.loads(json.dumps(spec)))
+        facets = {}
+        for name in FACETS:
+            buckets = raw.get(name, {}).get("buckets", [])
+            values = []
+            for bucket in buckets:
+                key = bucket["key"]
+                key = str(int(key)) if isinstance(key, float) else str(key)
+                if key:
+                    values.append((key, int(bucket["doc_count"])))
+            facets[name] = values
+        return facets

@@ -1,0 +1,174 @@
+"""The one query model shared by the UI, the API, exports and feeds, whatever the engine.
+
+Syntax: words (all must match); "exact phrases"; -exclusion; a OR b; prefix*; field filters
+(tipo:extraordinaria, comision:"uso de suelo", documento:acta, año:2024, numero:61); identifiers such
+as CDMQ-022-2024 matched exactly. Parsing never fails: what cannot be understood is searched as plain
+words and a warning says so.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from datetime import date
+
+FIELD_ALIASES = {
+    "tipo": "session_type", "sesion": "session_type", "session_type": "session_type",
+    "comision": "commission", "commission": "commission",
+    "documento": "document_type", "doc": "document_type", "document_type": "document_type",
+    "ano": "year", "anio": "year", "year": "year",
+    "numero": "session_number", "number": "session_number",
+    "id": "identifiers", "identificador": "identifiers",
+}
+IDENTIFIER = re.compile(r"^[A-Za-z]{1,6}(?:-[A-Za-z0-9]{1,8}){1,5}$")
+SORTS = ("relevance", "date_desc", "date_asc")
+_TOKEN = re.compile(r'-?"[^"]*"|-?[^\s"]+|"')
+
+
+@dataclass(frozen=True)
+class Term:
+    """One searchable unit: a word, a prefix, a phrase or an identifier."""
+
+    text: str
+    kind: str = "word"  # "word" | "prefix" | "phrase" | "identifier"
+
+
+@dataclass
+class SearchQuery:
+    """A parsed query plus the filters that came from the form or the API."""
+
+    raw: str = ""
+    clauses: list[list[Term]] = field(default_factory=list)  # AND of ORs
+    excluded: list[Term] = field(default_factory=list)
+    filters: dict[str, list[str]] = field(default_factory=dict)  # field -> accepted values (OR)
+    date_from: date | None = None
+    date_to: date | None = None
+    sort: str = "relevance"
+    page: int = 1
+    per_page: int = 10
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def has_text(self) -> bool:
+        return bool(self.clauses)
+
+    def highlight_terms(self) -> list[Term]:
+        return [t for clause in self.clauses for t in clause]
+
+
+def fold(text: str) -> str:
+    text = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in text if not unicodedata.combining(c)).lower()
+
+
+def slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", fold(text)).strip("-")
+
+
+def _strip_operators(token: str) -> str:
+    return token.strip("\"()[]{}+-*:!^~\\/|&")
+
+
+def parse_query(raw: str) -> SearchQuery:
+    query = SearchQuery(raw=raw or "")
+    tokens = _TOKEN.findall(raw or "")
+    if (raw or "").count('"') % 2:
+        query.warnings.append("Las comillas no estaban cerradas: se buscaron las palabras sueltas.")
+    pending_or = False
+    for token in tokens:
+        if token == "OR":
+            pending_or = bool(query.clauses)
+            continue
+        negative = token.startswith("-") and len(token) > 1
+        body = token[1:] if negative else token
+        filter_match = re.match(r'^([A-Za-zÁÉÍÓÚáéíóúñÑ_]+):(.+)$', body)
+        if filter_match and fold(filter_match[1]) in FIELD_ALIASES and not negative:
+            name = FIELD_ALIASES[fold(filter_match[1])]
+            value = filter_match[2].strip('"').strip()
+            if value:
+                query.filters.setdefault(name, []).append(_filter_value(name, value))
+            continue
+        term = _term(body)
+        if term is None:
+            if body.strip() and body != '"':
+                query.warnings.append(f"Se ignoró «{body}»: no contiene palabras.")
+            continue
+        if negative:
+            query.excluded.append(term)
+        elif pending_or:
+            query.clauses[-1].append(term)
+        else:
+            query.clauses.append([term])
+        pending_or = False
+    return query
+
+
+def _term(token: str) -> Term | None:
+    if token.startswith('"') and token.endswith('"') and len(token) >= 2:
+        words = token[1:-1].split()
+        phrase = " ".join(w for w in (_strip_operators(w) for w in words) if w)
+        if not phrase:
+            return None
+        return Term(phrase, "phrase" if " " in phrase else "word")
+    if IDENTIFIER.match(token) and any(c.isdigit() for c in token):
+        return Term(token.upper(), "identifier")
+    if token.endswith("*") and len(_strip_operators(token)) >= 2:
+        return Term(_strip_operators(token), "prefix")
+    cleaned = _strip_operators(token)
+    if not re.search(r"\w", cleaned):
+        return None
+    # Leftover punctuation inside a word (a:b, x|y) splits it into a phrase of its words.
+    words = [w for w in re.split(r"[^\w]+", cleaned) if w]
+    if len(words) > 1:
+        return Term(" ".join(words), "phrase")
+    return Term(words[0], "word")
+
+
+def _filter_value(name: str, value: str) -> str:
+    if name in {"session_type", "document_type"}:
+        return slug(value).replace("-", "_")
+    if name == "commission":
+        return slug(value)
+    if name == "identifiers":
+        return fold(value)
+    return value
+
+
+def build_query(
+    q: str = "", *, date_from: str | None = None, date_to: str | None = None, session_type: str | None = None,
+    commission: str | None = None, document_type: str | None = None, sort: str | None = None,
+    page: int | str | None = 1, per_page: int | str | None = 10,
+) -> SearchQuery:
+    """Parse the words and merge the form/API filters; bad values become warnings, never errors."""
+    query = parse_query(q)
+    for name, value in (("session_type", session_type), ("commission", commission),
+                        ("document_type", document_type)):
+        if value:
+            query.filters.setdefault(name, []).append(_filter_value(name, value))
+    query.date_from = _parse_date(date_from, "desde", query.warnings)
+    query.date_to = _parse_date(date_to, "hasta", query.warnings)
+    if query.date_from and query.date_to and query.date_from > query.date_to:
+        query.warnings.append("La fecha «desde» era posterior a «hasta»: se intercambiaron.")
+        query.date_from, query.date_to = query.date_to, query.date_from
+    query.sort = sort if sort in SORTS else ("relevance" if query.has_text else "date_desc")
+    query.page = max(1, min(_int(page, 1), 1000))
+    query.per_page = max(1, min(_int(per_page, 10), 100))
+    return query
+
+
+def _parse_date(value: str | None, label: str, warnings: list[str]) -> date | None:
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(value.strip())
+    except ValueError:
+        warnings.append(f"La fecha «{label}» ({value}) no es válida (use AAAA-MM-DD): se ignoró.")
+        return None
+
+
+def _int(value: int | str | None, default: int) -> int:
+    try:
+        return int(value) if value is not None else default
+    except (TypeError, ValueError):
+        return default
