@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 from io import BytesIO
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 from itemadapter import ItemAdapter
 from scrapy.pipelines.files import FilesPipeline
@@ -85,7 +85,7 @@ class ArchiveFilesStore:
 class ArchiveFilesPipeline(FilesPipeline):
     """Downloads each listed document and records the fetch (or the failure, with its reason)."""
 
-    STORE_SCHEMES = {**FilesPipeline.STORE_SCHEMES, "archive": ArchiveFilesStore}
+    STORE_SCHEMES: ClassVar[dict] = {**FilesPipeline.STORE_SCHEMES, "archive": ArchiveFilesStore}
 
     def __init__(self, store_uri, download_func=None, settings=None, *, crawler=None):
         super().__init__(store_uri, download_func=download_func, settings=settings, crawler=crawler)

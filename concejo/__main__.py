@@ -1,0 +1,5 @@
+import sys
+
+from concejo.cli import main
+
+sys.exit(main())

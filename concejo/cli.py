@@ -1,0 +1,261 @@
+"""`concejo`: one subcommand per step (crawl, extract, index, serve), `run` for all of them, and tools.
+
+Command bodies read as fetch -> save; the work lives in concejo.steps and the packages it wires.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from collections.abc import Callable
+from contextlib import contextmanager
+from dataclasses import replace
+from pathlib import Path
+
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from archive import Catalogue, CatalogueError, open_catalogue
+from concejo import steps
+from concejo.config import ConfigError, Settings, load_settings
+
+console = Console(stderr=False, highlight=False)
+
+
+@contextmanager
+def progress_bar(label: str):
+    """Yield a (done, total) callback that draws a progress bar while a step works."""
+    with Progress(TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                  console=console, transient=False) as bar:
+        task = bar.add_task(label, total=None)
+
+        def update(done: int, total: int) -> None:
+            bar.update(task, completed=done, total=total)
+
+        yield update
+
+
+def print_report(report: steps.StepReport) -> None:
+    counts = ", ".join(f"{k.replace('_', ' ')}: {v}" for k, v in report.counts.items())
+    console.print(f"[green]✓[/green] {report.step} in {report.seconds:.1f} s — {counts}")
+    for problem in report.problems[:20]:
+        console.print(f"  [yellow]![/yellow] {problem}")
+    if len(report.problems) > 20:
+        console.print(f"  … and {len(report.problems) - 20} more (see `concejo status`)")
+
+
+def _catalogue(settings: Settings) -> Catalogue:
+    return open_catalogue(settings.catalogue_url)
+
+
+# -- commands ----------------------------------------------------------------------------------------
+
+def cmd_replica(settings: Settings, args) -> int:
+    from replica.server import run_replica
+
+    run_replica(port=args.port or settings.replica_port, seed=args.seed or settings.replica_seed,
+                extra_pdfs_dir=settings.replica_extra_pdfs)
+    return 0
+
+
+def cmd_crawl(settings: Settings, args) -> int:
+    if args.portal_url:
+        settings = replace(settings, portal_url=args.portal_url)
+    if args.in_process:
+        from crawler.run import run_crawl
+
+        report = run_crawl(
+            start_url=settings.portal_url, catalogue_url=settings.catalogue_url,
+            files_dir=str(settings.files_dir), http_cache_dir=str(settings.http_cache_dir),
+            delay_s=settings.crawl_delay_s, timeout_s=settings.crawl_timeout_s,
+        )
+        if args.json:
+            print(json.dumps(report.__dict__, ensure_ascii=False))
+        else:
+            console.print(report.__dict__)
+        return 1 if report.problems and not report.pages else 0
+    catalogue = _catalogue(settings)
+    console.print(f"Rastreando el portal {settings.portal_url} …")
+    report = steps.crawl(settings, catalogue)
+    print_report(report)
+    return 1 if report.counts.get("documents", 0) == 0 else 0
+
+
+def cmd_extract(settings: Settings, args) -> int:
+    catalogue = _catalogue(settings)
+    with progress_bar("Extrayendo texto") as update:
+        report = steps.extract(settings, catalogue, retry_failed=args.retry_failed, progress=update)
+    print_report(report)
+    return 0
+
+
+def cmd_index(settings: Settings, args) -> int:
+    catalogue = _catalogue(settings)
+    with progress_bar(f"Indexando ({settings.engine})") as update:
+        report = steps.index(settings, catalogue, rebuild=args.rebuild, progress=update)
+    print_report(report)
+    return 0
+
+
+def cmd_serve(settings: Settings, args) -> int:
+    from waitress import serve
+
+    from search_app import create_app
+
+    host, port = args.host or settings.host, args.port or settings.port
+    app = create_app(settings=settings)
+    console.print(f"Buscador listo en [bold]http://{host}:{port}[/bold] (Ctrl-C para detener)")
+    serve(app, host=host, port=port, threads=8, _quiet=True)
+    return 0
+
+
+def cmd_run(settings: Settings, args) -> int:
+    """Everything on the embedded defaults: replica -> crawl -> extract -> index -> serve."""
+    from replica import build_portal
+    from replica.server import ReplicaServer
+
+    started = time.perf_counter()
+    console.print("[bold]Concejo Abierto[/bold]: archivo y buscador de sesiones de concejo")
+    console.print(f"Datos en {settings.data_dir.resolve()}")
+    with console.status("Generando la réplica del portal del concejo …"):
+        portal = build_portal(seed=settings.replica_seed, extra_pdfs_dir=settings.replica_extra_pdfs)
+    server = ReplicaServer(portal, host="127.0.0.1", port=settings.replica_port)
+    server.start()
+    try:
+        console.print(f"Réplica del portal servida en {server.url}")
+        settings = replace(settings, portal_url=server.url)
+        catalogue = _catalogue(settings)
+        with console.status(f"Rastreando {server.url} …"):
+            reports = [steps.crawl(settings, catalogue)]
+        print_report(reports[-1])
+        with progress_bar("Extrayendo texto") as update:
+            reports.append(steps.extract(settings, catalogue, progress=update))
+        print_report(reports[-1])
+        with progress_bar(f"Indexando ({settings.engine})") as update:
+            reports.append(steps.index(settings, catalogue, progress=update))
+        print_report(reports[-1])
+    finally:
+        if args.no_serve:
+            server.stop()
+    print_status(catalogue)
+    console.print(f"Todo listo en {time.perf_counter() - started:.1f} s.")
+    if args.no_serve:
+        return 0
+    try:
+        return cmd_serve(settings, args)
+    finally:
+        server.stop()
+
+
+def print_status(catalogue: Catalogue) -> None:
+    counts = catalogue.counts()
+    table = Table(title="Archivo", show_header=False)
+    labels = {
+        "sessions": "sesiones", "commissions": "comisiones", "documents": "documentos",
+        "files": "archivos guardados", "fetch_failed": "no descargados", "extracted": "documentos extraídos",
+        "extraction_failed": "extracción fallida", "pages": "páginas", "indexed": "documentos indexados",
+    }
+    for key, label in labels.items():
+        table.add_row(label, str(counts[key]))
+    console.print(table)
+
+
+def cmd_status(settings: Settings, args) -> int:
+    catalogue = _catalogue(settings)
+    if args.json:
+        print(json.dumps({"counts": catalogue.counts(), "failures": [
+            {"document": r["key"], "status": r["status"], "reason": r["status_reason"]} for r in catalogue.failures()
+        ]}, ensure_ascii=False, indent=2))
+        return 0
+    print_status(catalogue)
+    for row in catalogue.failures():
+        console.print(f"[yellow]![/yellow] {row['key']} ({row['status']}): {row['status_reason']}")
+    for run in catalogue.last_runs(6):
+        console.print(f"  {run['started_at']} {run['step']}: {run['stats_json']}")
+    return 0
+
+
+def cmd_inspect(settings: Settings, args) -> int:
+    from extract.inspect import inspect_file
+
+    result = inspect_file(Path(args.path))
+    print(json.dumps(result, ensure_ascii=False, indent=2))
+    return 0 if not result.get("failed") else 1
+
+
+def cmd_schedule(settings: Settings, args) -> int:
+    from scheduler import run_scheduler
+
+    run_scheduler(settings, once=args.once)
+    return 0
+
+
+COMMANDS: dict[str, tuple[Callable, str]] = {
+    "run": (cmd_run, "todo en uno: réplica, rastreo, extracción, índice y buscador en 127.0.0.1:5000"),
+    "replica": (cmd_replica, "sirve la réplica del portal del concejo"),
+    "crawl": (cmd_crawl, "rastrea el portal y archiva los documentos"),
+    "extract": (cmd_extract, "extrae el texto de los documentos archivados"),
+    "index": (cmd_index, "indexa los documentos extraídos"),
+    "serve": (cmd_serve, "sirve el buscador"),
+    "status": (cmd_status, "resume el archivo y sus fallos"),
+    "inspect": (cmd_inspect, "muestra en JSON lo que la extracción obtiene de un PDF"),
+    "schedule": (cmd_schedule, "ejecuta rastreo → extracción → índice periódicamente"),
+}
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="concejo", description="Concejo Abierto: archivo y buscador de sesiones.")
+    parser.add_argument("--config", type=Path, help="archivo TOML de configuración (o CONCEJO_CONFIG)")
+    sub = parser.add_subparsers(dest="command", required=True)
+    for name, (_, help_text) in COMMANDS.items():
+        p = sub.add_parser(name, help=help_text)
+        if name in {"run", "serve"}:
+            p.add_argument("--host")
+            p.add_argument("--port", type=int)
+        if name == "run":
+            p.add_argument("--no-serve", action="store_true", help="termina tras indexar, sin servir")
+        if name == "replica":
+            p.add_argument("--port", type=int)
+            p.add_argument("--seed", type=int)
+        if name == "crawl":
+            p.add_argument("--portal-url")
+            p.add_argument("--in-process", action="store_true", help=argparse.SUPPRESS)
+            p.add_argument("--json", action="store_true", help=argparse.SUPPRESS)
+        if name == "extract":
+            p.add_argument("--retry-failed", action="store_true")
+        if name == "index":
+            p.add_argument("--rebuild", action="store_true", help="reconstruye el índice sin dejar de servir")
+        if name == "status":
+            p.add_argument("--json", action="store_true")
+        if name == "inspect":
+            p.add_argument("path")
+        if name == "schedule":
+            p.add_argument("--once", action="store_true", help="una sola pasada y termina")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        settings = load_settings(config_file=args.config)
+        handler, _ = COMMANDS[args.command]
+        return handler(settings, args)
+    except (ConfigError, CatalogueError, steps.StepFailed) as exc:
+        console.print(f"[red]Error:[/red] {exc}")
+        return 2
+    except KeyboardInterrupt:
+        return 130
+    except Exception as exc:  # the engine's own errors carry the next step in their message
+        from search_app.backends import SearchEngineUnavailable
+
+        if isinstance(exc, SearchEngineUnavailable):
+            console.print(f"[red]Error:[/red] {exc}")
+            return 2
+        raise
+
+
+if __name__ == "__main__":
+    sys.exit(main())

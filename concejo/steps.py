@@ -1,0 +1,204 @@
+"""The pipeline's steps as plain functions: crawl -> extract -> index. Wiring only, no business logic.
+
+Each step takes Settings and a Catalogue, records a run in the catalogue, and returns a StepReport.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from archive import Catalogue, FileStore
+from concejo.config import Settings
+from index_config.entries import IndexableDocument
+
+Progress = Callable[[int, int], None]  # (done, total)
+
+
+class StepFailed(RuntimeError):
+    """A step could not run at all; the message says why and what to do."""
+
+
+@dataclass
+class StepReport:
+    step: str
+    seconds: float = 0.0
+    counts: dict[str, int] = field(default_factory=dict)
+    problems: list[str] = field(default_factory=list)
+
+
+def _timed_run(catalogue: Catalogue, step: str):
+    run_id = catalogue.start_run(step)
+    report = StepReport(step)
+    started = time.perf_counter()
+
+    def finish() -> StepReport:
+        report.seconds = time.perf_counter() - started
+        catalogue.finish_run(run_id, {**report.counts, "seconds": round(report.seconds, 3)}, report.problems)
+        return report
+
+    return report, finish
+
+
+# -- crawl -------------------------------------------------------------------------------------------
+
+def crawl(settings: Settings, catalogue: Catalogue, *, in_subprocess: bool = True) -> StepReport:
+    """Crawl the portal into the archive. In a subprocess by default: the Twisted reactor cannot restart."""
+    report, finish = _timed_run(catalogue, "crawl")
+    before = catalogue.counts()
+    if in_subprocess:
+        env = {**os.environ, "CONCEJO_DATA_DIR": str(settings.data_dir), "CONCEJO_PORTAL_URL": settings.portal_url}
+        try:
+            proc = subprocess.run(
+                [sys.executable, "-m", "concejo", "crawl", "--in-process", "--json"],
+                env=env, capture_output=True, text=True, timeout=settings.crawl_timeout_s + 60,
+            )
+        except subprocess.TimeoutExpired:
+            report.problems.append(f"the crawl did not finish within {settings.crawl_timeout_s:.0f} s and was stopped")
+            return finish()
+        try:
+            crawl_summary = json.loads(proc.stdout.strip().splitlines()[-1])
+        except (IndexError, json.JSONDecodeError):
+            raise StepFailed(f"the crawl process failed (exit {proc.returncode}): {proc.stderr[-2000:]}") from None
+        report.problems.extend(crawl_summary.get("problems", []))
+    else:
+        from crawler.run import run_crawl
+
+        crawl_report = run_crawl(
+            start_url=settings.portal_url, catalogue_url=settings.catalogue_url, files_dir=str(settings.files_dir),
+            http_cache_dir=str(settings.http_cache_dir), delay_s=settings.crawl_delay_s,
+            timeout_s=settings.crawl_timeout_s,
+        )
+        report.problems.extend(crawl_report.problems)
+        report.counts["pages_fetched"] = crawl_report.pages
+    after = catalogue.counts()
+    report.counts.update({
+        "sessions": after["sessions"],
+        "documents": after["documents"],
+        "new_files": after["files"] - before["files"],
+        "fetch_failed": after["fetch_failed"],
+    })
+    for row in catalogue.failures():
+        if row["status"] == "fetch_failed":
+            report.problems.append(f"document {row['key']}: {row['status_reason']}")
+    return finish()
+
+
+# -- extract -----------------------------------------------------------------------------------------
+
+def extract(settings: Settings, catalogue: Catalogue, *, retry_failed: bool = False,
+            progress: Progress | None = None) -> StepReport:
+    """Extract every new or changed archived file; each failure is recorded with its reason."""
+    from extract.batch import extract_batch
+
+    report, finish = _timed_run(catalogue, "extract")
+    store = FileStore(settings.files_dir)
+    todo = catalogue.documents_to_extract(retry_failed=retry_failed)
+    by_id = {str(row["id"]): row for row in todo}
+    jobs = []
+    for row in todo:
+        try:
+            path = store.open_path(row["current_sha256"])
+        except FileNotFoundError as exc:
+            catalogue.save_extraction_failure(row["id"], row["current_sha256"], str(exc))
+            report.problems.append(f"document {row['key']}: {exc}")
+            continue
+        hints = {"title": row["title"], "document_type": row["kind"], "session_type": row["listed_session_type"],
+                 "date": row["listed_date"]}
+        jobs.append((str(row["id"]), path, hints))
+    done = extracted = failed = pages = 0
+    for key, result in extract_batch(jobs, workers=settings.extract_workers, timeout_s=settings.extract_timeout_s,
+                                     memory_mb=settings.extract_memory_mb, ocr=settings.ocr):
+        row = by_id[key]
+        if isinstance(result, Exception):
+            catalogue.save_extraction_failure(row["id"], row["current_sha256"], str(result))
+            report.problems.append(f"document {row['key']}: {result}")
+            failed += 1
+        else:
+            page_dicts = [
+                {"number": p.number, "text": p.text, "display_text": p.display_text, "origin": p.origin,
+                 "ocr_confidence": p.ocr_confidence}
+                for p in result.pages
+            ]
+            metadata = result.metadata.to_dict()
+            catalogue.save_extraction(row["id"], row["current_sha256"], page_dicts, metadata, result.errors)
+            number = _as_int(metadata.get("session_number"))
+            if row["session_id"] and number is not None:
+                catalogue.set_session_number(row["session_id"], number)
+            extracted += 1
+            pages += len(page_dicts)
+        done += 1
+        if progress:
+            progress(done, len(jobs))
+    report.counts.update({"documents": extracted, "failed": failed, "pages": pages})
+    return finish()
+
+
+def _as_int(value) -> int | None:
+    try:
+        return int(str(value).lstrip("0") or "0") if value not in (None, "") else None
+    except ValueError:
+        return None
+
+
+# -- index -------------------------------------------------------------------------------------------
+
+def indexable_documents(catalogue: Catalogue, rows) -> Iterator[IndexableDocument]:
+    for row in rows:
+        metadata = json.loads(row["metadata_json"] or "{}")
+        pages = tuple(p["text"] for p in catalogue.pages(row["id"]))
+        yield IndexableDocument(
+            document_id=row["id"],
+            title=row["title"] or row["key"],
+            date=row["session_date"] or metadata.get("date"),
+            session_type=row["session_type"] or metadata.get("session_type"),
+            session_number=row["session_number"] if row["session_number"] is not None
+            else _as_int(metadata.get("session_number")),
+            commission=row["commission_slug"],
+            commission_name=row["commission_name"],
+            document_type=row["kind"] if row["kind"] in KNOWN_KINDS else metadata.get("document_type") or row["kind"],
+            council=row["council_slug"],
+            identifiers=tuple(metadata.get("identifiers") or ()),
+            url=f"/documentos/{row['id']}.pdf",
+            pages=pages,
+        )
+
+
+KNOWN_KINDS = {"acta", "orden_del_dia", "convocatoria", "informe", "resolucion", "ordenanza"}
+
+
+def index(settings: Settings, catalogue: Catalogue, *, rebuild: bool = False,
+          progress: Progress | None = None) -> StepReport:
+    """Index every extracted document not yet indexed in its current version (all of them on rebuild)."""
+    from search_app.backends import open_backend
+
+    report, finish = _timed_run(catalogue, "index")
+    backend = open_backend(settings)
+    rows = catalogue.documents_to_index(everything=rebuild)
+    total = len(rows)
+    counter = {"done": 0, "pages": 0}
+
+    def counted() -> Iterator[IndexableDocument]:
+        for document in indexable_documents(catalogue, rows):
+            yield document
+            counter["done"] += 1
+            counter["pages"] += len(document.pages)
+            if progress:
+                progress(counter["done"], total)
+
+    written = backend.rebuild(counted()) if rebuild else backend.index(counted())
+    catalogue.mark_indexed([row["id"] for row in rows])
+    backend.close()
+    report.counts.update({"documents": written, "pages": counter["pages"]})
+    return finish()
+
+
+def data_paths(settings: Settings) -> dict[str, Path]:
+    return {"catalogue": Path(settings.catalogue_url.removeprefix("sqlite:///")), "files": settings.files_dir,
+            "index": settings.index_dir}

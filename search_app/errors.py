@@ -1,0 +1,41 @@
+"""Error pages and the API's one error shape: {"error": {"code": ..., "message": ...}}."""
+
+from __future__ import annotations
+
+from flask import Flask, jsonify, render_template, request
+from werkzeug.exceptions import HTTPException
+
+from search_app.backends import SearchEngineUnavailable
+
+MESSAGES = {
+    404: "No encontramos esa página o ese documento.",
+    400: "La solicitud no es válida.",
+    500: "Algo salió mal de nuestro lado. Vuelva a intentarlo en un momento.",
+}
+
+
+def api_error(status: int, code: str, message: str):
+    return jsonify({"error": {"code": code, "message": message}}), status
+
+
+def _wants_json() -> bool:
+    return request.path.startswith("/api/")
+
+
+def register(app: Flask) -> None:
+    @app.errorhandler(SearchEngineUnavailable)
+    def engine_unavailable(exc: SearchEngineUnavailable):
+        app.logger.error("search engine unavailable: %s", exc)
+        if _wants_json():
+            return api_error(503, "search_unavailable", str(exc))
+        return render_template("error.html", status=503, message=(
+            "El buscador no está disponible en este momento. El archivo de documentos sigue accesible "
+            "desde «Sesiones» y «Comisiones»."), detail=str(exc)), 503
+
+    @app.errorhandler(HTTPException)
+    def http_error(exc: HTTPException):
+        status = exc.code or 500
+        if _wants_json():
+            return api_error(status, exc.name.lower().replace(" ", "_"), exc.description or exc.name)
+        return render_template("error.html", status=status, message=MESSAGES.get(status, exc.name),
+                               detail=None), status

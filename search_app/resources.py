@@ -1,0 +1,44 @@
+"""The app's resources, each with one owner and an explicit lifecycle: catalogue per request, engine per app."""
+
+from __future__ import annotations
+
+from flask import Flask, current_app, g
+
+from archive import Catalogue, FileStore, open_catalogue
+from search_app.backends import SearchBackend, open_backend
+from search_app.service import SearchService
+
+
+def register(app: Flask) -> None:
+    app.teardown_appcontext(_close_catalogue)
+
+
+def settings():
+    return current_app.config["SETTINGS"]
+
+
+def catalogue() -> Catalogue:
+    if "catalogue" not in g:
+        g.catalogue = open_catalogue(settings().catalogue_url)
+    return g.catalogue
+
+
+def file_store() -> FileStore:
+    return FileStore(settings().files_dir)
+
+
+def backend() -> SearchBackend:
+    extensions = current_app.extensions
+    if "concejo_backend" not in extensions:
+        extensions["concejo_backend"] = open_backend(settings())
+    return extensions["concejo_backend"]
+
+
+def search_service() -> SearchService:
+    return SearchService(backend())
+
+
+def _close_catalogue(exc: BaseException | None) -> None:
+    cat = g.pop("catalogue", None)
+    if cat is not None:
+        cat.close()

@@ -1,0 +1,31 @@
+"""The search service: the only thing views, the API, exports and feeds call to search."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from search_app.backends.base import Hit, SearchBackend, SearchResult
+from search_app.query import SearchQuery, build_query
+
+
+class SearchService:
+    def __init__(self, backend: SearchBackend) -> None:
+        self.backend = backend
+
+    @staticmethod
+    def query_from_args(args) -> SearchQuery:
+        """Build a query from request arguments (form or API share the same names)."""
+        return build_query(
+            args.get("q", ""), date_from=args.get("from") or args.get("desde"),
+            date_to=args.get("to") or args.get("hasta"), session_type=args.get("session_type") or args.get("tipo"),
+            commission=args.get("commission") or args.get("comision"),
+            document_type=args.get("document_type") or args.get("documento"),
+            sort=args.get("sort") or args.get("orden"), page=args.get("page") or args.get("pagina"),
+            per_page=args.get("per_page"),
+        )
+
+    def search(self, query: SearchQuery) -> SearchResult:
+        return self.backend.search(query)
+
+    def iterate(self, query: SearchQuery) -> Iterator[Hit]:
+        return self.backend.iterate(query)

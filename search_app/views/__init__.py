@@ -1,0 +1,1 @@
+"""Blueprints, one per module: search UI, documents, browsing, JSON API (with exports and feeds)."""

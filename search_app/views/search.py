@@ -1,0 +1,51 @@
+"""The search page: words, date range, session type and commission, with snippets and page numbers."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask import Blueprint, render_template, request
+
+from search_app import resources
+
+bp = Blueprint("search", __name__)
+
+LABELS = {
+    "ordinaria": "Ordinaria", "extraordinaria": "Extraordinaria", "solemne": "Solemne",
+    "conmemorativa": "Conmemorativa", "inaugural": "Inaugural",
+    "acta": "Acta", "orden_del_dia": "Orden del día", "convocatoria": "Convocatoria", "informe": "Informe",
+    "resolucion": "Resolución", "ordenanza": "Ordenanza",
+}
+MONTHS = ("enero", "febrero", "marzo", "abril", "mayo", "junio", "julio", "agosto", "septiembre", "octubre",
+          "noviembre", "diciembre")
+SESSION_TYPES = ("ordinaria", "extraordinaria", "solemne", "conmemorativa", "inaugural")
+
+
+def label(value: str | None) -> str:
+    if not value:
+        return ""
+    return LABELS.get(value, value.replace("_", " ").replace("-", " ").capitalize())
+
+
+def format_date(value: str | None) -> str:
+    """'2024-05-10' -> '10 de mayo de 2024'."""
+    if not value:
+        return "sin fecha"
+    try:
+        day = date.fromisoformat(str(value)[:10])
+    except ValueError:
+        return str(value)
+    return f"{day.day} de {MONTHS[day.month - 1]} de {day.year}"
+
+
+@bp.get("/")
+def index():
+    service = resources.search_service()
+    query = service.query_from_args(request.args)
+    searched = bool(query.raw.strip() or query.filters or query.date_from or query.date_to)
+    result = service.search(query) if searched else None
+    commissions = resources.catalogue().commissions()
+    return render_template(
+        "search.html", result=result, query=query, args=request.args, searched=searched,
+        session_types=SESSION_TYPES, commissions=commissions,
+    )
