@@ -48,12 +48,13 @@ _COUNCILS = [
 _COMMISSION = re.compile(r"^\W*comisi[oó]n\s+(?:permanente\s+)?de\s+(?P<name>[^\n\d]{3,80})$", re.IGNORECASE | re.MULTILINE)
 _SUMMARY = re.compile(r"^\W*sumario\b", re.IGNORECASE | re.MULTILINE)
 _SESSION_DOCUMENTS = ("acta", "orden_del_dia", "convocatoria", None)
+_PLACE_DATE = re.compile(r"^[|\W]*[A-ZÁÉÍÓÚ][a-záéíóúñ]+(?: [A-ZÁÉÍÓÚ][a-záéíóúñ]+)*,\s+\d{1,2}\s+de\s+", re.MULTILINE)
 _GIVEN_IN_SESSION = re.compile(r"dad[ao]\s+en\s+la\s+sala\s+de\s+sesiones", re.IGNORECASE)
 
 _CODE = re.compile(r"\b[A-Z]{2,8}(?:-[A-Z]{1,12}){0,4}-\d{2,4}(?:-\d{2,4}){0,2}(?:-[A-Z])?\b")
 _NAMED_NUMBER = re.compile(
     r"\b(?P<kind>Ordenanza(?:\s+Metropolitana)?|Resoluci[oó]n|Decreto|Ley(?:\s+Provincial)?|Acta)"
-    r"(?:\s+de\s+Concejo\s+Municipal)?\s+(?:N[º°o]\.?|No\.|Número)\s*:?\s*(?P<number>\d[\d.]*(?:\s?[-/]\s?\d[\d.]*)?)",
+    r"(?:\s+de\s+(?:Presidente|Intendente)(?:\s+de)?)?(?:\s+(?:de\s+)?Concejo\s+Municipal)?\s+(?:N[º°o]\.?|No\.|Número)\s*:?\s*(?P<number>\d[\d.]*(?:\s?[-/]\s?\d[\d.]*)?)",
     re.IGNORECASE,
 )
 _ROMAN = {"I": 1, "V": 5, "X": 10, "L": 50}
@@ -80,7 +81,7 @@ def read_metadata(pages: list[str], hints: dict | None = None) -> Metadata:
     if metadata.session_number is None and metadata.document_type == "acta":
         acta = _ACTA_NUMBER.search(_title_block(pages))
         metadata.session_number = acta.group("number").replace(".", "") if acta else None
-    metadata.date = document_date(pages)
+    metadata.date = document_date(pages, metadata.document_type)
     if metadata.document_type in ("orden_del_dia", "acta", "convocatoria"):
         metadata.agenda_points = agenda_points(pages)
     apply_hints(metadata, hints or {})
@@ -103,7 +104,7 @@ def document_type(pages: list[str]) -> str | None:
     return None
 
 
-def document_date(pages: list[str]) -> str | None:
+def document_date(pages: list[str], document_kind: str | None = None) -> str | None:
     """Sanction date of an ordinance ("dada en la sala de sesiones ... a los N días ..."), else the first date."""
     for page in pages:
         given = _GIVEN_IN_SESSION.search(page)
@@ -111,6 +112,13 @@ def document_date(pages: list[str]) -> str | None:
             dates = find_dates(page[given.start() : given.start() + 400])
             if dates:
                 return dates[0][1]
+    if document_kind not in _SESSION_DOCUMENTS:
+        for page in reversed(pages):  # a resolution is dated where it is signed: "Charata, 26 de Enero de 2.024"
+            signed = list(_PLACE_DATE.finditer(page))
+            if signed:
+                dates = find_dates(page[signed[-1].start() :])
+                if dates:
+                    return dates[0][1]
     return first_date(_title_block(pages, count=2)) or first_date("\n".join(pages[:3]))
 
 

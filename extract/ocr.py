@@ -20,7 +20,9 @@ from PIL import Image, ImageStat
 log = logging.getLogger(__name__)
 
 LANGUAGE = "spa"
-TESSERACT_CONFIG = "--psm 3"
+# Sauvola local thresholding (method 2): Tesseract's default global Otsu turns a phone photo's grey
+# paper inside a white page margin entirely black and reads nothing but the scanner's watermark.
+TESSERACT_CONFIG = "--psm 3 -c thresholding_method=2"
 BLANK_PAGE_STDDEV = 6.0  # greyscale std-dev below this: a blank (scanned) page, not worth OCR
 
 
@@ -87,6 +89,9 @@ def ocr_image(image: Image.Image) -> OcrResult:
 _SLIPS: list[tuple[re.Pattern[str], str]] = [
     (re.compile(r"\b([Nn])\.\s?2(?=\s*\d)"), r"\1.º"),  # "n.º 17" read as "n.2 17"
     (re.compile(r"\b([Nn])[°º]?2\s(?=\d)"), r"\1º "),  # "Nº 40" read as "N2 40"
+    (re.compile(r"\b([Nn])\s?[*?”\"'](?=:?\s?\d)"), r"\1º"),  # "N* 15", "N”: 9.587" for "Nº"
+    (re.compile(r"(?m)^(\d{1,2}(?:\.\d{1,2})?)[*%”\"]\)"), r"\1º)"),  # agenda "3%)-" for "3º)-"
+    (re.compile(r"\b(Art\.\s?\d{1,3})\*(?=\s?[.)-])"), r"\1º"),  # "Art. 1*.-" for "Art. 1º.-"
     (re.compile(r"gú([ei])"), r"gü\1"),  # "vergüenza" read as "vergúenza": "gúe"/"gúi" is never Spanish
     (re.compile(r"GÚ([EI])"), r"GÜ\1"),
     (re.compile(r"(?<=[a-záéíóú])i6n\b"), "ión"),  # "Sesi6n"
