@@ -10,7 +10,7 @@ import random
 from dataclasses import dataclass
 
 from replica.model import Commission, Session
-from replica.people import NEW_PERIOD_START, Period
+from replica.people import NEW_PERIOD_START, Period, Person
 from replica.spanish import slugify
 
 
@@ -119,7 +119,16 @@ def plan_plenary(rng: random.Random, years: range, per_year: int) -> list[Sessio
     ]
 
 
-def plan_commissions(rng: random.Random, years: range, period: Period) -> list[Commission]:
+@dataclass
+class CommissionPlan:
+    """Commissions with their sessions, the members as people (by slug), and the joint session's day."""
+
+    commissions: list[Commission]
+    people: dict[str, list[Person]]
+    joint_day: dt.date
+
+
+def plan_commissions(rng: random.Random, years: range, period: Period) -> CommissionPlan:
     """Commissions with members from `period`, each with 2–4 sessions within the years."""
     start = max(dt.date(years[0], 1, 1), period.start + dt.timedelta(days=20))
     if start.year > years[-1]:
@@ -127,8 +136,10 @@ def plan_commissions(rng: random.Random, years: range, period: Period) -> list[C
     end = dt.date(years[-1], 12, 20)
     span = (end - start).days
     commissions = []
+    people_by_slug: dict[str, list[Person]] = {}
     for spec in COMMISSIONS:
         people = rng.sample(period.councillors, rng.randint(3, 5))
+        people_by_slug[spec.slug] = people
         roles = [people[0].role("Presidente", "Presidenta"), people[1].role("Vicepresidente", "Vicepresidenta")]
         roles += ["Miembro"] * (len(people) - 2)
         members = [f"{p.councillor_title} — {role}" for p, role in zip(people, roles, strict=True)]
@@ -139,11 +150,12 @@ def plan_commissions(rng: random.Random, years: range, period: Period) -> list[C
             kind = "extraordinaria" if rng.random() < 0.2 else "ordinaria"
             sessions.append(Session(f"{spec.slug}-{day.isoformat()}", kind, number + i, day, spec.slug))
         commissions.append(Commission(spec.slug, f"Comisión de {spec.name}", members, spec.schedule, sessions))
-    _add_joint_session(rng, commissions, start, span)
-    return commissions
+    joint_day = _add_joint_session(rng, commissions, start, span)
+    return CommissionPlan(commissions, people_by_slug, joint_day)
 
 
-def _add_joint_session(rng: random.Random, commissions: list[Commission], start: dt.date, span: int) -> None:
+def _add_joint_session(rng: random.Random, commissions: list[Commission], start: dt.date,
+                       span: int) -> dt.date:
     first, second = (commissions[i] for i in JOINT_COMMISSIONS)
     used = {s.date for s in first.sessions} | {s.date for s in second.sessions}
     day = start + dt.timedelta(days=rng.randrange(span))
@@ -156,6 +168,7 @@ def _add_joint_session(rng: random.Random, commissions: list[Commission], start:
         base = min(s.number for s in sessions if s.number) if any(s.number for s in sessions) else 1
         for i, session in enumerate(sessions):
             session.number = base + i
+    return day
 
 
 def commission_spec(slug: str) -> CommissionSpec:

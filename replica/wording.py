@@ -48,13 +48,13 @@ RESOLUTION_TOPICS = (
 )
 
 SPEECH_SENTENCES = (
-    "Señor Alcalde, compañeras y compañeros concejales, quiero dejar constancia de mi posición sobre este punto.",
-    "Este proyecto ha sido discutido durante varios meses en la comisión y recoge las observaciones "
-    "de los vecinos de {barrio}.",
-    "La construcción de esta normativa requiere escuchar a los barrios y a las parroquias rurales, "
-    "en especial a {parish}.",
-    "No podemos aprobar una ordenanza sin un informe técnico que garantice su financiamiento en el "
-    "presupuesto de {year}.",
+    "Compañeras y compañeros concejales, quiero dejar constancia de mi posición sobre este punto.",
+    ("Este proyecto ha sido discutido durante varios meses en la comisión y recoge las observaciones "
+    "de los vecinos de {barrio}."),
+    ("La construcción de esta normativa requiere escuchar a los barrios y a las parroquias rurales, "
+    "en especial a {parish}."),
+    ("No podemos aprobar una ordenanza sin un informe técnico que garantice su financiamiento en el "
+    "presupuesto de {year}."),
     "Pido que se incorpore en el texto una disposición transitoria que fije plazos claros para su aplicación.",
     "Los informes de la Procuraduría Metropolitana y de la Secretaría de Planificación son favorables.",
     "Las ordenanzas que aprobamos en este Pleno deben traducirse en obras concretas para la ciudadanía.",
