@@ -59,6 +59,7 @@ class _Pending:
 
     document: Document
     draft: Draft
+    day: dt.date
 
 
 @dataclass
@@ -171,8 +172,8 @@ def _draft_plenary(rng: random.Random, session: Session, previous: Session | Non
     if session.key not in choices.without_acta:
         plant = f"{session.key}-acta" in choices.planted
         drafts.append(("acta", acta(rng, session, agenda, period, numbering, rng.randint(3, 6), plant)))
-    return [_Pending(_document(session, kind, draft, f"{folder}/{session.key}-{kind}.pdf", choices), draft)
-            for kind, draft in drafts]
+    return [_Pending(_document(session, kind, draft, f"{folder}/{session.key}-{kind}.pdf", choices), draft,
+                     session.date) for kind, draft in drafts]
 
 
 def _draft_commissions(rng: random.Random, plan: CommissionPlan, period: Period, numbering: Numbering,
@@ -207,7 +208,7 @@ def _draft_commissions(rng: random.Random, plan: CommissionPlan, period: Period,
                                                   key in choices.planted, joint_with=partner)))
             for kind, draft in drafts:
                 document = _document(session, kind, draft, f"{folder}/{session.key}-{kind}.pdf", choices)
-                pending.append(_Pending(document, draft))
+                pending.append(_Pending(document, draft, session.date))
                 if joint and kind == "informe":
                     joint_report = document
             session.documents.sort(key=lambda d: ("convocatoria", "acta", "informe").index(d.kind))
@@ -233,8 +234,7 @@ def _render(item: _Pending, scan_seed: int, rng: random.Random, resources: dict[
         body = render_scanned_pdf(draft.title, frame, laid_out, scan_seed)
     else:
         body = render_text_pdf(draft.title, frame, laid_out)
-    day = _session_day(document)
-    published = _published(day, document.kind, rng.randint(0, 25))
+    published = _published(item.day, document.kind, rng.randint(0, 25))
     for url in document.urls:
         if document.defect == "broken_link":
             continue
@@ -244,11 +244,6 @@ def _render(item: _Pending, scan_seed: int, rng: random.Random, resources: dict[
             resources[url] = Resource(html.server_error_page(), PDF, 200, published)
         else:
             resources[url] = Resource(body, PDF, 200, published)
-
-
-def _session_day(document: Document) -> dt.date:
-    return dt.date.fromisoformat(document.session_key.split("-", 1)[1][:10]) if document.session_key.startswith(
-        "pleno-") else dt.date.fromisoformat(document.session_key[-10:])
 
 
 def _latest(resources: dict[str, Resource], urls: list[str]) -> dt.datetime:

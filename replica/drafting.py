@@ -11,7 +11,7 @@ import datetime as dt
 import random
 from dataclasses import dataclass, field
 
-from replica.layout import Block, Heading, Paragraph, Table, paginate
+from replica.layout import Block, Heading, PageBreak, Paragraph, Table, paginate
 from replica.model import Session
 from replica.people import Period, Person
 from replica.schedule import CommissionSpec
@@ -211,6 +211,13 @@ def orden_del_dia(rng: random.Random, session: Session, agenda: list[AgendaPoint
         Heading(f"{period.secretary.role('Secretario General', 'Secretaria General')} del Concejo "
                 "Metropolitano de Quito", 9),
     ]
+    voted = [(i, p) for i, p in enumerate(agenda, start=1) if p.topic]
+    if voted and rng.random() < 0.4:
+        # Some agendas carry an annex page summarising the reports behind each point.
+        blocks += [PageBreak(), Heading("ANEXO: RESUMEN DE LOS EXPEDIENTES", 11)]
+        for i, point in voted:
+            blocks.append(Paragraph(f"Punto {roman(i)}: expediente sobre {point.topic}. "
+                                    f"{_speech(rng, session.date, 2)}"))
     return Draft(f"Orden del Día de la {session_label(session)}", RUNNING_HEADER, blocks)
 
 

@@ -53,7 +53,12 @@ class Table:
     widths: tuple[float, ...]
 
 
-Block = Heading | Paragraph | Table
+@dataclass(frozen=True)
+class PageBreak:
+    """Start a new page (annexes begin on a fresh page). Draws nothing."""
+
+
+Block = Heading | Paragraph | Table | PageBreak
 
 
 def wrap(text: str, font: str, size: float, width: float = BODY_WIDTH) -> list[str]:
@@ -65,6 +70,8 @@ def block_text(block: Block) -> str:
     """The text a block contributes to its page (tables: one row per line, cells joined by spaces)."""
     if isinstance(block, Table):
         return "\n".join(" ".join(row) for row in (block.header, *block.rows))
+    if isinstance(block, PageBreak):
+        return ""
     return block.text
 
 
@@ -74,6 +81,8 @@ def block_height(block: Block) -> float:
         return len(wrap(block.text, FONT_BOLD, block.size)) * block.size * 1.3 + BLOCK_GAP
     if isinstance(block, Paragraph):
         return len(wrap(block.text, FONT_BOLD if block.bold else FONT, BODY_SIZE)) * LEADING + BLOCK_GAP
+    if isinstance(block, PageBreak):
+        return 0.0
     return (len(block.rows) + 1) * TABLE_ROW + BLOCK_GAP + 4
 
 
@@ -82,6 +91,11 @@ def paginate(blocks: list[Block]) -> list[list[Block]]:
     pages: list[list[Block]] = [[]]
     used = 0.0
     for block in blocks:
+        if isinstance(block, PageBreak):
+            if pages[-1]:
+                pages.append([])
+                used = 0.0
+            continue
         height = block_height(block)
         if height > BODY_HEIGHT:
             raise ValueError(f"block too tall for one page ({height:.0f}pt): {block_text(block)[:60]!r}")

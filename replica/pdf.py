@@ -30,6 +30,7 @@ from replica.layout import (
     TABLE_ROW,
     Block,
     Heading,
+    PageBreak,
     PageFrame,
     Paragraph,
     Table,
@@ -85,6 +86,8 @@ def _draw_table(canvas: Canvas, table: Table, top: float) -> float:
 
 
 def _draw_block(canvas: Canvas, block: Block, y: float) -> float:
+    if isinstance(block, PageBreak):
+        return y
     if isinstance(block, Table):
         return _draw_table(canvas, block, y)
     if isinstance(block, Heading):
@@ -158,6 +161,8 @@ def _scan_image(frame: PageFrame, blocks: list[Block], number: int, total: int, 
               frame.footer(number, total), font=small, fill=70)
     y = _pixels(PAGE_HEIGHT - BODY_TOP)
     for block in blocks:
+        if isinstance(block, PageBreak):
+            continue
         bold = isinstance(block, Heading) or (isinstance(block, Paragraph) and block.bold)
         points = block.size if isinstance(block, Heading) else BODY_SIZE
         font = _scan_font(bold, _pixels(points))

@@ -95,6 +95,11 @@ def _free_weekday(rng: random.Random, year: int, months: range, taken: set[dt.da
             return day
 
 
+def _weekday(day: dt.date) -> dt.date:
+    """The day itself, or the Monday after if it falls on a weekend (commissions meet on weekdays)."""
+    return day + dt.timedelta(days=max(0, 7 - day.weekday())) if day.weekday() >= 5 else day
+
+
 def plan_plenary(rng: random.Random, years: range, per_year: int) -> list[Session]:
     """Plenary sessions of every type, in date order, numbered in one series across types."""
     planned: list[tuple[dt.date, str]] = []
@@ -143,7 +148,8 @@ def plan_commissions(rng: random.Random, years: range, period: Period) -> Commis
         roles = [people[0].role("Presidente", "Presidenta"), people[1].role("Vicepresidente", "Vicepresidenta")]
         roles += ["Miembro"] * (len(people) - 2)
         members = [f"{p.councillor_title} — {role}" for p, role in zip(people, roles, strict=True)]
-        days = sorted({start + dt.timedelta(days=rng.randrange(span)) for _ in range(rng.randint(2, 4))})
+        days = sorted({_weekday(start + dt.timedelta(days=rng.randrange(span)))
+                       for _ in range(rng.randint(2, 4))})
         number = rng.randint(3, 25)
         sessions = []
         for i, day in enumerate(days):
@@ -158,9 +164,9 @@ def _add_joint_session(rng: random.Random, commissions: list[Commission], start:
                        span: int) -> dt.date:
     first, second = (commissions[i] for i in JOINT_COMMISSIONS)
     used = {s.date for s in first.sessions} | {s.date for s in second.sessions}
-    day = start + dt.timedelta(days=rng.randrange(span))
+    day = _weekday(start + dt.timedelta(days=rng.randrange(span)))
     while day in used:
-        day += dt.timedelta(days=1)
+        day = _weekday(day + dt.timedelta(days=1))
     for commission in (first, second):
         sessions = commission.sessions
         sessions.append(Session(f"{commission.slug}-{day.isoformat()}", "ordinaria", 0, day, commission.slug))

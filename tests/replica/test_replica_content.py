@@ -175,3 +175,34 @@ def test_good_pdfs_open_with_the_recorded_page_count(portal: Portal) -> None:
         if document.defect is None:
             texts = _pdf_text(portal.resources[document.url].body)
             assert len(texts) == len(document.pages)
+
+
+def test_commission_sessions_fall_on_weekdays(portal: Portal) -> None:
+    assert all(s.date.weekday() < 5 for c in portal.commissions for s in c.sessions)
+
+
+def test_find_pages_can_leave_out_scanned_documents(portal: Portal) -> None:
+    word = SCAN_WORDS[0]
+    assert {d.key for d, _ in portal.find_pages(word)} == {d.key for d in portal.documents if d.scanned}
+    assert portal.find_pages(word, include_scanned=False) == []
+
+
+@pytest.mark.ocr
+def test_scanned_pages_are_readable_by_tesseract(portal: Portal) -> None:
+    pytesseract = pytest.importorskip("pytesseract")
+    try:
+        languages = pytesseract.get_languages()
+    except pytesseract.TesseractNotFoundError:
+        pytest.skip("the tesseract binary is not installed (apt-get install tesseract-ocr tesseract-ocr-spa)")
+    if "spa" not in languages:
+        pytest.skip("tesseract has no Spanish model (apt-get install tesseract-ocr-spa)")
+    document = next(d for d in portal.documents if d.scanned)
+    pdf = pdfium.PdfDocument(portal.resources[document.url].body)
+    try:
+        page = pdf[0]
+        image = page.render(scale=200 / 72, grayscale=True).to_pil()
+        page.close()
+    finally:
+        pdf.close()
+    text = pytesseract.image_to_string(image, lang="spa")
+    assert "Chilibulo" in text and "CONCEJO METROPOLITANO DE QUITO" in text
