@@ -37,6 +37,7 @@ class _PageRead:
     origin: Origin
     confidence: float | None = None
     error: str | None = None
+    unreadable: bool = False
 
 
 def extract_document(
@@ -57,14 +58,14 @@ def extract_document(
             try:
                 page = document[index]
             except pdfium.PdfiumError as exc:
-                reads.append(_PageRead("", "empty", error=f"page {index + 1}: unreadable ({exc})"))
+                reads.append(_PageRead("", "empty", f"page {index + 1}: unreadable ({exc})", unreadable=True))
                 continue
             try:
                 reads.append(_read_page(page, index + 1, use_ocr=ocr))
             finally:
                 page.close()
     errors.extend(read.error for read in reads if read.error)
-    if all(read.error and not read.raw for read in reads):
+    if all(read.unreadable for read in reads):
         raise ExtractionFailed("corrupt", f"{path}: no page could be read; the PDF is corrupt or truncated")
     return _assemble(reads, errors, hints)
 
@@ -73,7 +74,7 @@ def _read_page(page: pdfium.PdfPage, number: int, *, use_ocr: bool) -> _PageRead
     try:
         raw = pdf_text.page_text(page)
     except pdfium.PdfiumError as exc:
-        return _PageRead("", "empty", error=f"page {number}: text layer unreadable ({exc})")
+        return _PageRead("", "empty", error=f"page {number}: text layer unreadable ({exc})", unreadable=True)
     has_text = text_quality.meaningful_chars(raw) >= text_quality.MIN_CHARS_FOR_TEXT
     garbage = has_text and text_quality.is_garbage(raw)
     if has_text and not garbage:
@@ -89,8 +90,8 @@ def _ocr_page(page: pdfium.PdfPage, number: int, raw: str, *, garbage: bool, use
         note = f"page {number}: OCR unavailable: {unavailable}" if use_ocr else None
         return _PageRead(raw, "needs_ocr", error=note)
     image = pdf_text.render_for_ocr(page)
-    if ocr.is_blank(image):
-        return _PageRead(raw, "digital" if raw.strip() else "empty")
+    if ocr.is_blank(image):  # a blank scan, perhaps with a speck of OCR layer: nothing to read
+        return _PageRead(raw, "digital" if garbage else "empty")
     try:
         result = ocr.ocr_image(image)
     except (pytesseract.TesseractError, RuntimeError) as exc:

@@ -1,0 +1,136 @@
+"""The extractor against the hand-labelled ground truth of ../shared/corpus/real."""
+
+from __future__ import annotations
+
+import pytest
+from extract_helpers import normalise_space
+
+from extract import Extraction, ExtractionFailed, extract_document
+from extract.batch import extract_batch
+
+# Scans OCR'd in the test run (7 pages, a few seconds on 2 cores); whole-corpus OCR is in the benchmark.
+OCR_IN_TESTS = ["charata__15.pdf", "charata__40.pdf", "villamaria__ordenanza_8079.pdf"]
+METADATA_FIELDS = ("document_type", "session_type", "session_number", "date", "council")
+
+
+@pytest.fixture(scope="module")
+def digital(real_corpus, ground_truth) -> dict[str, Extraction]:
+    return {name: extract_document(real_corpus / name, ocr=False) for name in ground_truth}
+
+
+@pytest.fixture(scope="module")
+def ocred(real_corpus, tesseract) -> dict[str, Extraction]:
+    results = dict(extract_batch([(name, real_corpus / name, None) for name in OCR_IN_TESTS], workers=2))
+    failed = {name: result for name, result in results.items() if isinstance(result, ExtractionFailed)}
+    assert not failed
+    return results
+
+
+def _document_text(extraction: Extraction) -> str:
+    return normalise_space(" ".join(page.text for page in extraction.pages))
+
+
+def _expected_metadata(truth: dict) -> dict:
+    expected = {field: truth["metadata"][field] for field in METADATA_FIELDS}
+    if not truth["council_in_text"]:
+        expected["council"] = None  # only the letterhead image names it; the listing hint supplies it
+    return expected
+
+
+def _actual_metadata(extraction: Extraction) -> dict:
+    return {field: getattr(extraction.metadata, field) for field in METADATA_FIELDS}
+
+
+def test_every_labelled_file_exists(real_corpus, ground_truth):
+    assert sorted(ground_truth) == sorted(path.name for path in real_corpus.glob("*.pdf"))
+
+
+@pytest.mark.parametrize("kind", ["sentences"])
+def test_born_digital_sentences_found_verbatim(digital, ground_truth, kind):
+    missing = []
+    for name, truth in ground_truth.items():
+        if truth["scan"]:
+            continue
+        text = _document_text(digital[name])
+        missing += [(name, sentence) for sentence in truth[kind] if normalise_space(sentence) not in text]
+    assert missing == []
+
+
+def test_born_digital_metadata(digital, ground_truth):
+    for name, truth in ground_truth.items():
+        if not truth["scan"]:
+            assert _actual_metadata(digital[name]) == _expected_metadata(truth), name
+            for identifier in truth["metadata"]["identifiers"]:
+                assert identifier in digital[name].metadata.identifiers, (name, identifier)
+
+
+def test_page_origins_without_ocr(digital, ground_truth):
+    for name, truth in ground_truth.items():
+        image_only = set(truth["pages"]["image_only"]) | set(truth["pages"].get("bad_text_layer", []))
+        for page in digital[name].pages:
+            if page.number in image_only:
+                assert page.origin in ("needs_ocr", "empty"), (name, page.number, page.origin)
+            else:
+                assert page.origin == "digital", (name, page.number, page.origin)
+
+
+def test_hint_disagreement_is_recorded_and_text_wins(real_corpus):
+    extraction = extract_document(
+        real_corpus / "villamaria__ordenanza_8000.pdf", ocr=False, hints={"number": "8001", "document_type": "acta"}
+    )
+    assert extraction.metadata.document_type == "ordenanza"
+    assert any(note.startswith("number:") and "8000" in note for note in extraction.metadata.disagreements)
+    assert any(note.startswith("document_type:") for note in extraction.metadata.disagreements)
+
+
+def test_symbol_font_ticks_become_check_marks(digital):
+    text = digital["quitoRAG__Acta Sesión Conmemorativa No. 064 2024-05-24.pdf"].text
+    assert "✓" in text and "\uf0fc" not in text
+
+
+def test_repeated_headers_and_page_numbers_leave_searchable_text(digital):
+    extraction = digital["charata__03.pdf"]
+    assert all("Página" not in page.text for page in extraction.pages)
+    assert "Página 1 de 4" in extraction.pages[0].display_text
+    quito = digital["quitoRAG__Acta de la Sesión Extraordinaria No. 061 2024-05-10.pdf"]
+    headers = sum(page.text.count("ACTA DE LA SESIÓN No. 061") for page in quito.pages)
+    displayed = sum(page.display_text.count("ACTA DE LA SESIÓN No. 061") for page in quito.pages)
+    assert headers < displayed / 10
+
+
+@pytest.mark.ocr
+def test_scans_ocr_most_sentences_and_word_accuracy(ocred, ground_truth):
+    found = total = words_found = words_total = 0
+    for name, extraction in ocred.items():
+        text = _document_text(extraction)
+        words = set(text.lower().split())
+        for sentence in ground_truth[name]["sentences"]:
+            total += 1
+            found += normalise_space(sentence) in text
+            sentence_words = sentence.lower().split()
+            words_total += len(sentence_words)
+            words_found += sum(word in words for word in sentence_words)
+    accuracy = words_found / words_total
+    print(f"OCR: {found}/{total} sentences verbatim, word accuracy on labelled sentences {accuracy:.3f}")
+    assert found >= 0.6 * total
+    assert accuracy >= 0.9
+
+
+@pytest.mark.ocr
+def test_scan_origins_and_metadata(ocred, ground_truth):
+    correct = checked = 0
+    for name, extraction in ocred.items():
+        pages = ground_truth[name]["pages"]
+        for page in extraction.pages:
+            if page.number in pages.get("blank", []):
+                assert page.origin == "empty", (name, page.number)
+            elif page.number in pages.get("bad_text_layer", []):
+                assert page.origin == "digital+ocr" and page.ocr_confidence, (name, page.number)
+            elif page.number in pages["image_only"]:
+                assert page.origin == "ocr" and page.ocr_confidence, (name, page.number)
+        expected, actual = _expected_metadata(ground_truth[name]), _actual_metadata(extraction)
+        for field, value in expected.items():
+            if value is not None:
+                checked += 1
+                correct += actual[field] == value
+    assert correct >= 0.8 * checked, f"{correct}/{checked} metadata fields right on scans"
