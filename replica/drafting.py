@@ -258,7 +258,7 @@ def acta(rng: random.Random, session: Session, agenda: list[AgendaPoint], period
         Paragraph(
             f"En la Sala de Sesiones del Concejo Metropolitano de Quito, a las "
             f"{number_in_words(rng.choice((9, 10, 11, 15)))} horas del {date_in_words(day)}, se instala la "
-            f"{label.lower()} del Concejo Metropolitano de Quito, presidida por "
+            f"sesión {session.session_type} No. {session.number:03d} del Concejo Metropolitano de Quito, presidida por "
             f"{_article(period.mayor)} {period.mayor.role('Alcalde Metropolitano', 'Alcaldesa Metropolitana')} "
             f"{period.mayor.name}. Actúa como {period.secretary.role('Secretario', 'Secretaria')} "
             f"{period.secretary.name}."
@@ -289,7 +289,7 @@ def acta(rng: random.Random, session: Session, agenda: list[AgendaPoint], period
     closing: list[Block] = [
         Paragraph(f"{mayor}: Agotado el orden del día, y siendo las "
                   f"{number_in_words(rng.choice((12, 13, 14, 18)))} horas con "
-                  f"{number_in_words(rng.randint(5, 55))} minutos, se clausura la {label.lower()}."),
+                  f"{number_in_words(rng.randint(5, 55))} minutos, se clausura la sesión {session.session_type} No. {session.number:03d}."),
         Paragraph("Para constancia firman:"),
         Heading(f"{period.mayor.name} — {period.mayor.role('ALCALDE METROPOLITANO', 'ALCALDESA METROPOLITANA')}",
                 10),

@@ -29,11 +29,14 @@ class ExtraPdf:
 
 
 def guess_kind(name: str) -> str:
-    """'acta' -> acta, 'orden' -> orden_del_dia, anything else -> informe."""
+    """'acta' -> acta, 'orden' -> orden_del_dia, anything else -> informe.
+
+    "ordenanza" contains "orden" but is not an agenda, so it counts as an informe.
+    """
     lowered = name.lower()
     if "acta" in lowered:
         return "acta"
-    if "orden" in lowered:
+    if re.search(r"orden(?!anza)", lowered):
         return "orden_del_dia"
     return "informe"
 
@@ -45,7 +48,8 @@ def _plain(text: str) -> str:
 def _date_and_type(name: str, years: range) -> tuple[dt.date, str]:
     digest = hashlib.sha256(name.encode()).digest()
     plain = _plain(name)
-    session_type = next((t for t in SESSION_TYPES if t in plain), None)
+    # Word match, so "extraordinaria" is not read as "ordinaria".
+    session_type = next((t for t in SESSION_TYPES if re.search(rf"\b{t}\b", plain)), None)
     if session_type is None:
         session_type = "extraordinaria" if digest[3] % 3 == 0 else "ordinaria"
     found = re.search(r"(\d{4})-(\d{2})-(\d{2})", name)

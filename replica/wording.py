@@ -74,7 +74,7 @@ SPEECH_SENTENCES = (
 )
 
 MAYOR_PROMPTS = (
-    "Gracias, concejal. Tiene la palabra {next_speaker}.",
+    "Gracias. Tiene la palabra {next_speaker}.",
     "Muchas gracias. Continuamos con el debate, tiene la palabra {next_speaker}.",
     "Gracias. Señora Secretaria, ¿hay más intervenciones registradas? Tiene la palabra {next_speaker}.",
 )

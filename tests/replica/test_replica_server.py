@@ -119,3 +119,13 @@ def test_extra_pdfs_are_published_with_their_bytes(tmp_path: Path) -> None:
         listing = _get(f"{server.url}/sesiones/{session.date.year}/{session.date.month:02d}/")[2].decode()
         assert f'href="{document.url}"' in listing
         assert _get(server.url + document.url)[2] == source.read_bytes()
+
+
+def test_extra_pdf_kind_and_type_come_from_the_file_name() -> None:
+    from replica.extra import _date_and_type, guess_kind
+
+    assert guess_kind("Acta Sesión 12.pdf") == "acta"
+    assert guess_kind("orden-del-dia-03.pdf") == "orden_del_dia"
+    assert guess_kind("ordenanza_8000.pdf") == "informe"
+    day, kind = _date_and_type("Acta de la Sesión Extraordinaria No. 061 2024-05-10.pdf", range(2021, 2025))
+    assert (day.isoformat(), kind) == ("2024-05-10", "extraordinaria")
