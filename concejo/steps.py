@@ -66,7 +66,10 @@ def crawl(settings: Settings, catalogue: Catalogue, *, in_subprocess: bool = Tru
             crawl_summary = json.loads(proc.stdout.strip().splitlines()[-1])
         except (IndexError, json.JSONDecodeError):
             raise StepFailed(f"the crawl process failed (exit {proc.returncode}): {proc.stderr[-2000:]}") from None
+        if not crawl_summary.get("pages"):
+            raise StepFailed(" ".join(crawl_summary.get("problems", [])) + f"\n{proc.stderr[-1500:]}")
         report.problems.extend(crawl_summary.get("problems", []))
+        report.counts["pages_fetched"] = crawl_summary["pages"]
     else:
         from crawler.run import run_crawl
 

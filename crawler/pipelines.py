@@ -87,14 +87,10 @@ class ArchiveFilesPipeline(FilesPipeline):
 
     STORE_SCHEMES: ClassVar[dict] = {**FilesPipeline.STORE_SCHEMES, "archive": ArchiveFilesStore}
 
-    def __init__(self, store_uri, download_func=None, settings=None, *, crawler=None):
-        super().__init__(store_uri, download_func=download_func, settings=settings, crawler=crawler)
+    def __init__(self, store_uri, *, crawler):
+        super().__init__(store_uri, crawler=crawler)
         self.catalogue = _catalogue_for(crawler)
         self.validators: dict[str, dict[str, Any]] = {}
-
-    @classmethod
-    def from_crawler(cls, crawler):
-        return cls(crawler.settings["FILES_STORE"], settings=crawler.settings, crawler=crawler)
 
     def file_path(self, request, response=None, info=None, *, item=None) -> str:
         return hashlib.sha1(request.url.encode()).hexdigest()

@@ -23,7 +23,7 @@ class CrawlError(RuntimeError):
 @dataclass
 class CrawlReport:
     pages: int = 0
-    sessions: int = 0
+    items: int = 0
     files_new: int = 0
     files_unchanged: int = 0
     files_failed: int = 0
@@ -49,7 +49,7 @@ def run_crawl(*, start_url: str, catalogue_url: str, files_dir: str, http_cache_
     stats = crawler.stats.get_stats()
     report = CrawlReport(
         pages=stats.get("response_received_count", 0),
-        sessions=stats.get("item_scraped_count", 0),
+        items=stats.get("item_scraped_count", 0),
         files_new=stats.get("concejo/files_new", 0),
         files_unchanged=stats.get("concejo/files_unchanged", 0),
         files_failed=stats.get("concejo/files_failed", 0),
@@ -61,6 +61,9 @@ def run_crawl(*, start_url: str, catalogue_url: str, files_dir: str, http_cache_
             f"the portal's pages did not look as expected ({stats.get('concejo/last_layout_error')}); "
             "the spider crawler/spiders/concejo_abierto.py needs updating for the new layout"
         )
-    if stats.get("downloader/exception_count") and not report.pages:
-        report.problems.append(f"could not reach the portal at {start_url}: is it up?")
+    if not report.pages:
+        report.problems.append(
+            f"no page of the portal at {start_url} could be fetched ({report.finish_reason}): is it up and is "
+            "CONCEJO_PORTAL_URL right?"
+        )
     return report

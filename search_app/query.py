@@ -23,7 +23,8 @@ FIELD_ALIASES = {
 }
 IDENTIFIER = re.compile(r"^[A-Za-z]{1,6}(?:-[A-Za-z0-9]{1,8}){1,5}$")
 SORTS = ("relevance", "date_desc", "date_asc")
-_TOKEN = re.compile(r'-?"[^"]*"|-?[^\s"]+|"')
+# A field filter with a quoted value (comision:"uso de suelo") is one token, before quoted phrases and words.
+_TOKEN = re.compile(r'-?[A-Za-zÁÉÍÓÚáéíóúñÑ_]+:"[^"]*"|-?"[^"]*"|-?[^\s"]+|"')
 
 
 @dataclass(frozen=True)
