@@ -49,6 +49,7 @@ _LINE_END_HYPHEN = re.compile(r"([a-záéíóúñü])-\n[ \t]*([a-záéíóúñ�
 _LINE_END_COMPOUND = re.compile(r"(\w)-\n[ \t]*(?=[A-ZÁÉÍÓÚÑ0-9])")  # "PMDOT-\nPUGS", "Alcalde-\nPresidente"
 _SPACES = re.compile(r"[ \t\u00a0\u2000-\u200b\u202f\u3000]+")
 _BLANK_LINES = re.compile(r"\n{3,}")
+_LINE_EDGE_SPACES = re.compile(r" ?\n ?")
 
 EDGE_LINES = 4  # lines at the top and bottom of a page where headers/footers live
 MAX_HEADER_CHARS = 160
@@ -59,8 +60,8 @@ def display_text(raw: str) -> str:
     text = unicodedata.normalize("NFC", raw).translate(_SYMBOL_TABLE)
     text = text.replace(PDFIUM_LINE_HYPHEN, "-\n").replace("\u00ad", "")
     text = text.replace("\f", "\n").replace("\x00", "")
-    lines = [_SPACES.sub(" ", line).strip() for line in text.split("\n")]
-    return _BLANK_LINES.sub("\n\n", "\n".join(lines)).strip()
+    text = _LINE_EDGE_SPACES.sub("\n", _SPACES.sub(" ", text))  # whole-text regexes: this runs per page
+    return _BLANK_LINES.sub("\n\n", text).strip()
 
 
 def header_key(line: str) -> str:
@@ -101,9 +102,8 @@ def searchable_text(display: str, repeated: set[str], already_seen: set[str]) ->
                 if key in already_seen:
                     continue
                 already_seen.add(key)
-        line = _PAGE_OF.sub("", line)
-        kept.append(_SPACES.sub(" ", line).strip())
-    text = "\n".join(kept)
+        kept.append(line)
+    text = _LINE_EDGE_SPACES.sub("\n", _SPACES.sub(" ", _PAGE_OF.sub("", "\n".join(kept))))
     text = _LINE_END_HYPHEN.sub(r"\1\2", text)
     text = _LINE_END_COMPOUND.sub(r"\1-", text)
     text = _PRIVATE_USE.sub("", text)

@@ -56,7 +56,7 @@ def extract_document(
     with pdf_text.open_pdf(path, max_pages=max_pages) as document:
         for index in range(len(document)):
             try:
-                page = document[index]
+                page = pdf_text.load_page(document, index)
             except pdfium.PdfiumError as exc:
                 reads.append(_PageRead("", "empty", f"page {index + 1}: unreadable ({exc})", unreadable=True))
                 continue

@@ -50,6 +50,21 @@ def open_pdf(path: Path, *, max_pages: int) -> Iterator[pdfium.PdfDocument]:
         document.close()
 
 
+def load_page(document: pdfium.PdfDocument, index: int) -> pdfium.PdfPage:
+    """Load a page with its annotations (e-signature boxes, form fields) merged into the content.
+
+    PDFium's text layer ignores annotation appearances, so the signer's name in a signature widget
+    would be lost; flattening (in memory only, nothing is saved) makes it part of the page text.
+    """
+    page = document[index]
+    if pdfium_c.FPDFPage_GetAnnotCount(page) and (
+        pdfium_c.FPDFPage_Flatten(page, pdfium_c.FLAT_NORMALDISPLAY) == pdfium_c.FLATTEN_SUCCESS
+    ):
+        page.close()
+        page = document[index]  # PDFium shows the flattened content only after a reload
+    return page
+
+
 def page_text(page: pdfium.PdfPage) -> str:
     """The page's text layer in pdfium's reading order, with newlines normalised to ``\\n``."""
     textpage = page.get_textpage()

@@ -11,24 +11,25 @@ import re
 _LETTERS = "a-záéíóúñüA-ZÁÉÍÓÚÑÜ"
 _DIGIT_IN_WORD = re.compile(rf"[{_LETTERS}]\d+[{_LETTERS}]|\b0[A-ZÁÉÍÓÚÑ]{{2,}}|[{_LETTERS}]{{2,}}1[6ó]N\b")
 _STRAY = re.compile(r"[`^#{}|\\~]|[a-z][A-Z][a-z]")
-_WORD = re.compile(r"\S+")
+_NOT_ALNUM = re.compile(r"[\W_]+")
+_LONE_LETTER = re.compile(r"(?<!\S)[b-df-np-tv-xzB-DF-NP-TV-XZ](?!\S)")  # not a/e/o/u/y, which are words
 
 MIN_CHARS_FOR_TEXT = 25  # fewer non-space characters than this: the text layer says nothing useful
 GARBAGE_RATIO = 0.04
 
 
 def meaningful_chars(text: str) -> int:
-    return sum(1 for ch in text if ch.isalnum())
+    return len(_NOT_ALNUM.sub("", text))
 
 
 def garbage_score(text: str) -> float:
-    """Share of tokens that look like OCR damage; 0.0 for clean text."""
-    tokens = _WORD.findall(text)
+    """Share of tokens that look like OCR damage; 0.0 for clean text (whole-text regexes: this runs per page)."""
+    tokens = len(text.split())
     if not tokens:
         return 0.0
-    bad = sum(1 for token in tokens if _DIGIT_IN_WORD.search(token) or _STRAY.search(token))
-    lone_letters = sum(1 for token in tokens if len(token) == 1 and token.isalpha() and token not in "aeoyuAEOYU")
-    return (bad + lone_letters / 2) / len(tokens)
+    bad = len(_DIGIT_IN_WORD.findall(text)) + len(_STRAY.findall(text))
+    lone_letters = len(_LONE_LETTER.findall(text))
+    return (bad + lone_letters / 2) / tokens
 
 
 def is_garbage(text: str) -> bool:

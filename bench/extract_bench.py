@@ -1,0 +1,132 @@
+"""Benchmark extraction: born-digital pages/second next to pdftotext, and seconds per OCR'd page.
+
+Run from the project root:  python bench/extract_bench.py [--ocr-pages N] [--corpus ../shared/corpus/real]
+Born-digital: every PDF of the corpus whose pages all have a text layer, extracted with ocr=False by
+our extractor and by poppler's pdftotext, in the same run; "words lost" counts words pdftotext finds
+that we do not. OCR: the image-only pages of the corpus, one single-threaded Tesseract at a time.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import subprocess
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+
+import pypdfium2 as pdfium
+
+from extract import ExtractionFailed, extract_document, ocr, pdf_text, text_quality
+from extract.batch import extract_batch
+
+DEFAULT_CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus" / "real"
+
+
+def _words(text: str) -> Counter[str]:
+    return Counter(re.findall(r"\w+", text.lower()))
+
+
+def born_digital_files(corpus: Path) -> list[Path]:
+    files = []
+    for path in sorted(corpus.glob("*.pdf")):
+        document = pdfium.PdfDocument(str(path))
+        try:
+            texts = [pdf_text.page_text(document[i]) for i in range(len(document))]
+        finally:
+            document.close()
+        if texts and all(text_quality.meaningful_chars(text) >= text_quality.MIN_CHARS_FOR_TEXT for text in texts):
+            files.append(path)
+    return files
+
+
+def bench_born_digital(files: list[Path], rounds: int) -> None:
+    pages = sum(len(pdfium.PdfDocument(str(path))) for path in files)
+    ours_s = poppler_s = 0.0
+    lost = 0
+    for _ in range(rounds):
+        for path in files:
+            start = time.perf_counter()
+            extraction = extract_document(path, ocr=False)
+            ours_s += time.perf_counter() - start
+            start = time.perf_counter()
+            poppler = subprocess.run(["pdftotext", "-enc", "UTF-8", str(path), "-"], capture_output=True, check=True)
+            poppler_s += time.perf_counter() - start
+            ours = _words("\n".join(page.display_text for page in extraction.pages))
+            lost += sum((_words(poppler.stdout.decode("utf-8", "replace")) - ours).values())
+    total_pages = pages * rounds
+    print(f"born-digital: {len(files)} files, {pages} pages x {rounds} rounds")
+    print(f"  extract    {total_pages / ours_s:8.1f} pages/s")
+    print(f"  pdftotext  {total_pages / poppler_s:8.1f} pages/s")
+    print(f"  ratio      {poppler_s / ours_s:8.2f}x   words pdftotext found that we lost: {lost // rounds}")
+
+
+def bench_parallel(files: list[Path], workers: int) -> None:
+    """Wall-clock pages/s using every core: our bounded batch vs as many pdftotext processes at once."""
+    pages = sum(len(pdfium.PdfDocument(str(path))) for path in files)
+    start = time.perf_counter()
+    results = list(extract_batch([(str(path), path, None) for path in files], workers=workers, ocr=False))
+    ours_s = time.perf_counter() - start
+    assert not [r for _, r in results if isinstance(r, ExtractionFailed)]
+    start = time.perf_counter()
+    pending = list(files)
+    running: list[subprocess.Popen] = []
+    while pending or running:
+        while pending and len(running) < workers:
+            running.append(subprocess.Popen(["pdftotext", str(pending.pop()), "-"], stdout=subprocess.DEVNULL))
+        running.pop(0).wait()
+    poppler_s = time.perf_counter() - start
+    print(f"parallel ({workers} workers, incl. process start-up and time/memory bounds):")
+    print(f"  extract_batch {pages / ours_s:8.1f} pages/s    pdftotext x{workers} {pages / poppler_s:8.1f} pages/s")
+
+
+def bench_ocr(corpus: Path, limit: int) -> None:
+    reason = ocr.tesseract_unavailable_reason()
+    if reason:
+        print(f"OCR: skipped ({reason})")
+        return
+    timings = []
+    for path in sorted(corpus.glob("*.pdf")):
+        document = pdfium.PdfDocument(str(path))
+        try:
+            for index in range(len(document)):
+                page = document[index]
+                if text_quality.meaningful_chars(pdf_text.page_text(page)) >= text_quality.MIN_CHARS_FOR_TEXT:
+                    continue
+                start = time.perf_counter()
+                image = pdf_text.render_for_ocr(page)
+                if ocr.is_blank(image):
+                    continue
+                result = ocr.ocr_image(image)
+                timings.append(time.perf_counter() - start)
+                print(f"  {path.name} p{index + 1}: {timings[-1]:.2f} s, confidence {result.confidence}")
+                if len(timings) >= limit:
+                    break
+        finally:
+            document.close()
+        if len(timings) >= limit:
+            break
+    if timings:
+        print(f"OCR: {len(timings)} pages, {sum(timings) / len(timings):.2f} s/page (render 300 dpi + Tesseract spa, 1 thread)")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--ocr-pages", type=int, default=8)
+    args = parser.parse_args(argv)
+    if not args.corpus.is_dir():
+        print(f"corpus not found at {args.corpus}: clone shared/ beside the project or pass --corpus", file=sys.stderr)
+        return 2
+    files = born_digital_files(args.corpus)
+    bench_born_digital(files, args.rounds)
+    bench_parallel(files, os.cpu_count() or 1)
+    bench_ocr(args.corpus, args.ocr_pages)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
