@@ -1,0 +1,96 @@
+"""Elasticsearch settings and mappings, derived from the one field list and the one Spanish analysis.
+
+Nothing here is declared twice: every field comes from `index_config.fields.FIELDS` and every analyzer
+from `index_config.analysis.ANALYZERS`, in the same filter order, so both engines index the same way.
+
+Text fields are indexed twice: stemmed under their own name (ranking, plain words) and, through
+`copy_to`, unstemmed under `<name>_exact` (quoted phrases, prefixes, identifiers), the same field names
+the embedded engine uses. Fields the field list does not store are left out of `_source`.
+
+Two analysis profiles:
+- "full": the declared chain (standard tokenizer, lowercase, Spanish stop words, Spanish stemmer, ASCII
+  folding). Needs the `analysis-common` module that every real distribution ships.
+- "degraded": for minimal nodes without `analysis-common` (the integ-test-zip used by the tests), which
+  know only `lowercase` and the `stop` filter with the `_spanish_` list. No folding and no stemming:
+  `publica` does not find `pública` and `ordenanza` does not find `ordenanzas`. The profile used is
+  recorded in the index `_meta` so nobody mistakes a degraded index for the real thing.
+This module only declares; it never talks to a cluster.
+"""
+
+from __future__ import annotations
+
+from index_config.analysis import ANALYZERS, EXACT
+from index_config.fields import FIELDS, exact_name
+
+FULL = "full"
+DEGRADED = "degraded"
+
+# Filters that need a definition (name -> Elasticsearch filter); the others are built-in names.
+_FILTER_DEFINITIONS = {
+    "spanish_stop": {"type": "stop", "stopwords": "_spanish_"},
+    "spanish_stemmer": {"type": "stemmer", "language": "spanish"},
+}
+# Filters that live in the analysis-common module, missing on minimal nodes.
+_NEEDS_ANALYSIS_COMMON = frozenset({"asciifolding", "spanish_stemmer"})
+
+_DATE_FORMAT = "strict_date_optional_time||yyyy-MM-dd"
+# search() pages up to 1000 x 100 results (query.py clamps page and per_page), beyond the default 10,000.
+DEFAULT_MAX_RESULT_WINDOW = 100_000
+
+
+def analysis_settings(profile: str = FULL) -> dict:
+    """The `analysis` block for a profile: every declared analyzer, filters dropped if degraded."""
+    filters_used: set[str] = set()
+    analyzers = {}
+    for name, analyzer in ANALYZERS.items():
+        steps = [f for f in analyzer.filters if profile == FULL or f not in _NEEDS_ANALYSIS_COMMON]
+        filters_used.update(steps)
+        analyzers[name] = {"type": "custom", "tokenizer": "standard", "filter": steps}
+    definitions = {name: spec for name, spec in _FILTER_DEFINITIONS.items() if name in filters_used}
+    return {"analyzer": analyzers, "filter": definitions}
+
+
+def dropped_filters(profile: str) -> list[str]:
+    """What a profile leaves out of the declared analysis (empty for the full profile)."""
+    if profile == FULL:
+        return []
+    declared = {f for analyzer in ANALYZERS.values() for f in analyzer.filters}
+    return sorted(declared & _NEEDS_ANALYSIS_COMMON)
+
+
+def _field_mapping(field) -> dict:
+    if field.kind == "text":
+        mapping = {"type": "text", "analyzer": field.analyzer}
+        if field.exact_subfield:
+            mapping["copy_to"] = exact_name(field.name)
+        return mapping
+    if field.kind == "keyword":
+        return {"type": "keyword"}
+    if field.kind == "date":
+        return {"type": "date", "format": _DATE_FORMAT}
+    return {"type": "integer"}
+
+
+def mappings(profile: str = FULL) -> dict:
+    """Strict mappings for every field in FIELDS, with the profile recorded in `_meta`."""
+    properties = {}
+    for field in FIELDS:
+        properties[field.name] = _field_mapping(field)
+        if field.kind == "text" and field.exact_subfield:
+            properties[exact_name(field.name)] = {"type": "text", "analyzer": EXACT}
+    return {
+        "dynamic": "strict",
+        "_source": {"excludes": [f.name for f in FIELDS if not f.stored]},
+        "_meta": {"analysis_profile": profile, "dropped_filters": dropped_filters(profile)},
+        "properties": properties,
+    }
+
+
+def index_settings(profile: str = FULL, *, max_result_window: int = DEFAULT_MAX_RESULT_WINDOW) -> dict:
+    """Index settings: one shard (an archive of a few million pages fits), analysis for the profile."""
+    return {
+        "number_of_shards": 1,
+        "auto_expand_replicas": "0-1",
+        "max_result_window": max_result_window,
+        "analysis": analysis_settings(profile),
+    }

@@ -1,0 +1,453 @@
+"""The Elasticsearch engine: the one SearchQuery compiled to the Query DSL, through the official client.
+
+It mirrors the embedded engine (search_app/backends/embedded.py) so both answer a query the same way:
+document entries are ranked, counted and faceted; for each hit, its best pages (at most three) give the
+highlighted snippets, sorted by page.
+
+Indices are versioned (`<prefix>-v<N>`) behind the alias `<prefix>`: a rebuild fills a new version and
+swaps the alias in one atomic call, so searches never go without an index. Settings and mappings come
+from index_config.elasticsearch; a node without the analysis-common module gets the degraded analysis,
+recorded in the index `_meta` and shown by `analysis_profile`.
+It must never answer with empty results when the node cannot be reached: that is SearchEngineUnavailable.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager, suppress
+from itertools import islice
+
+from elasticsearch import ApiError, BadRequestError, Elasticsearch, NotFoundError, TransportError, helpers
+
+from index_config.analysis import restore_spanish_endings
+from index_config.elasticsearch import (
+    DEFAULT_MAX_RESULT_WINDOW,
+    DEGRADED,
+    FULL,
+    dropped_filters,
+    index_settings,
+    mappings,
+)
+from index_config.entries import IndexableDocument
+from index_config.fields import FACETS, FIELDS, exact_name
+from search_app.backends.base import Hit, SearchEngineUnavailable, SearchResult, Snippet
+from search_app.query import SearchQuery, Term
+
+log = logging.getLogger(__name__)
+
+SNIPPETS_PER_HIT = 3
+SNIPPET_CHARS = 220
+TITLE_BOOST = 2.0
+DOCUMENTS_PER_BATCH = 250  # documents whose entries go to the node together when updating
+BULK_CHUNK_ENTRIES = 1000
+BULK_CHUNK_BYTES = 20 * 1024 * 1024
+ITERATE_BATCH = 1000
+PIT_KEEP_ALIVE = "2m"
+_HIT_FIELDS = ["document_id", "title", "date", "session_type", "session_number", "commission",
+               "commission_name", "document_type", "url"]
+_INT_FIELDS = {f.name for f in FIELDS if f.kind == "integer"}
+# How a node without analysis-common refuses the full analysis at index creation.
+_MISSING_ANALYSIS = re.compile(r"failed to find (global )?(filter|analyzer|tokenizer)|Unknown (filter|analyzer) type")
+
+
+# -- query compilation (pure functions of the SearchQuery) -----------------------------------------------
+
+
+def _query_text(text: str) -> str:
+    # Documents were indexed with their "-ción/-sión" accents restored; queries get the same treatment.
+    # The embedded engine does it for stemmed words only, which is enough where accents are folded; doing
+    # it for phrases and prefixes too keeps `"sesion ordinaria"` working on a degraded (unfolded) index.
+    return restore_spanish_endings(text.lower())
+
+
+def _any(queries: list[dict]) -> dict | None:
+    if not queries:
+        return None
+    if len(queries) == 1:
+        return queries[0]
+    return {"bool": {"should": queries, "minimum_should_match": 1}}
+
+
+def _term_on_field(term: Term, field_name: str, boost: float) -> list[dict]:
+    text = _query_text(term.text)
+    exact = exact_name(field_name)
+    if term.kind == "word":
+        # The stemmed field drops stop words: the exact field keeps them, so a stop word typed on its own
+        # still has to be there (as in the embedded engine); for other words it only rewards the exact form.
+        return [{"match_phrase": {field_name: {"query": text, "boost": boost}}},
+                {"match_phrase": {exact: {"query": text, "boost": boost}}}]
+    if term.kind == "prefix":  # every word but the last exactly, the last as a prefix (of the folded form)
+        return [{"match_bool_prefix": {exact: {"query": text, "operator": "and", "boost": boost}}}]
+    return [{"match_phrase": {exact: {"query": text, "boost": boost}}}]  # phrase, identifier
+
+
+def term_query(term: Term, fields: tuple[str, ...], identifiers: bool = True) -> dict | None:
+    """One query term over the given text fields (title boosted), plus the identifiers keyword field."""
+    alternatives = []
+    for field_name in fields:
+        alternatives += _term_on_field(term, field_name, TITLE_BOOST if field_name == "title" else 1.0)
+    if term.kind == "identifier" and identifiers:
+        alternatives.append({"term": {"identifiers": term.text.lower()}})
+    return _any(alternatives)
+
+
+def text_query(query: SearchQuery, fields: tuple[str, ...], identifiers: bool = True) -> tuple[list, list]:
+    """(queries that must match, queries that must not) for the words of the query."""
+    must = []
+    for clause in query.clauses:
+        alternative = _any([q for q in (term_query(t, fields, identifiers) for t in clause) if q])
+        if alternative:
+            must.append(alternative)
+    must_not = [q for q in (term_query(t, fields) for t in query.excluded) if q]
+    return must, must_not
+
+
+def filter_clauses(query: SearchQuery) -> list[dict]:
+    """Field filters (OR within a field, AND across fields) and the date range."""
+    clauses = []
+    for name, values in query.filters.items():
+        if name in _INT_FIELDS:
+            numbers = [int(v) for v in values if str(v).isdigit()]
+            if not numbers:
+                warning = f"El filtro {name} necesita un número: se ignoró."
+                if warning not in query.warnings:
+                    query.warnings.append(warning)
+                continue
+            clauses.append({"terms": {name: numbers}})
+        else:
+            clauses.append({"terms": {name: list(values)}})
+    if query.date_from or query.date_to:
+        bounds = {}
+        if query.date_from:
+            bounds["gte"] = query.date_from.isoformat()
+        if query.date_to:
+            bounds["lte"] = query.date_to.isoformat()
+        clauses.append({"range": {"date": bounds}})
+    return clauses
+
+
+def document_query(query: SearchQuery) -> dict:
+    """The query over document entries that ranks, counts and facets."""
+    must, must_not = text_query(query, ("text", "title"))
+    return {"bool": {"filter": [{"term": {"entry_kind": "document"}}, *filter_clauses(query)],
+                     "must": must, "must_not": must_not}}
+
+
+def sort_clause(query: SearchQuery, tiebreaker: dict) -> list:
+    if query.sort == "relevance" and query.has_text:
+        return [{"_score": {"order": "desc"}}, tiebreaker]
+    order = "asc" if query.sort == "date_asc" else "desc"
+    return [{"date": {"order": order, "missing": "_last"}}, tiebreaker]
+
+
+def highlight_spec(query: SearchQuery) -> dict:
+    """Every query term marked on the page text: `<mark>` around matches, the text itself HTML-escaped."""
+    marks = []
+    for term in query.highlight_terms():
+        kind = "match_bool_prefix" if term.kind == "prefix" else "match"
+        marks.append({kind: {"page_text": _query_text(term.text)}})
+    field = {"fragment_size": SNIPPET_CHARS, "number_of_fragments": 1, "no_match_size": SNIPPET_CHARS}
+    if marks:
+        field["highlight_query"] = {"bool": {"should": marks}}
+    return {"encoder": "html", "pre_tags": ["<mark>"], "post_tags": ["</mark>"], "fields": {"page_text": field}}
+
+
+def facet_aggregations() -> dict:
+    return {name: {"terms": {"field": name, "size": 100}} for name in FACETS}
+
+
+def _facets(aggregations: dict) -> dict[str, list[tuple[str, int]]]:
+    facets = {}
+    for name in FACETS:
+        values = []
+        for bucket in aggregations.get(name, {}).get("buckets", []):
+            key = bucket["key"]
+            key = str(int(key)) if isinstance(key, (int, float)) else str(key)
+            if key:
+                values.append((key, int(bucket["doc_count"])))
+        facets[name] = values
+    return facets
+
+
+def _hit(raw: dict) -> Hit:
+    source = raw.get("_source", {})
+    score = raw.get("_score")
+    return Hit(
+        document_id=int(source["document_id"]),
+        title=source.get("title") or "",
+        date=source.get("date") or None,
+        session_type=source.get("session_type") or None,
+        session_number=source.get("session_number"),
+        commission=source.get("commission") or None,
+        commission_name=source.get("commission_name") or None,
+        document_type=source.get("document_type") or None,
+        url=source.get("url") or "",
+        score=float(score) if score is not None else 0.0,
+    )
+
+
+def _batched(items: Iterable, size: int) -> Iterator[list]:
+    iterator = iter(items)
+    while batch := list(islice(iterator, size)):
+        yield batch
+
+
+# -- the engine ------------------------------------------------------------------------------------------
+
+
+class ElasticsearchBackend:
+    name = "elasticsearch"
+
+    def __init__(
+        self, url: str, *, prefix: str = "concejo", request_timeout: float = 30.0,
+        max_result_window: int = DEFAULT_MAX_RESULT_WINDOW, client: Elasticsearch | None = None,
+    ) -> None:
+        self.url = url
+        self.alias = prefix
+        self.max_result_window = max_result_window
+        self.client = client or Elasticsearch(url, request_timeout=request_timeout, max_retries=1)
+        self._alias_ready = False
+
+    # -- reaching the node ---------------------------------------------------------------------------
+
+    @contextmanager
+    def _reachable(self) -> Iterator[None]:
+        """Turn "cannot talk to the node" into SearchEngineUnavailable, naming the URL and what to do."""
+        try:
+            yield
+        except TransportError as exc:
+            raise SearchEngineUnavailable(
+                f"Elasticsearch at {self.url} is unreachable: start it (scripts/elasticsearch start) or unset "
+                f"CONCEJO_ELASTICSEARCH_URL to use the embedded index ({exc.__class__.__name__}: {exc})"
+            ) from exc
+        except ApiError as exc:
+            if exc.meta.status < 500:
+                raise
+            raise SearchEngineUnavailable(
+                f"Elasticsearch at {self.url} cannot answer (HTTP {exc.meta.status}: {exc}): check the "
+                f"cluster health (scripts/elasticsearch status) or unset CONCEJO_ELASTICSEARCH_URL"
+            ) from exc
+
+    # -- indices and the alias -----------------------------------------------------------------------
+
+    def _versions(self) -> tuple[list[str], list[str]]:
+        """(every `<prefix>-v<N>` index, oldest first; those the alias points to)."""
+        try:
+            found = self.client.indices.get_alias(index=f"{self.alias}-v*")
+        except NotFoundError:
+            found = {}
+        pattern = re.compile(rf"^{re.escape(self.alias)}-v(\d+)$")
+        versions = sorted((n for n in found if pattern.match(n)), key=lambda n: int(pattern.match(n)[1]))
+        live = [n for n in versions if self.alias in found[n].get("aliases", {})]
+        return versions, live
+
+    def _next_version(self, versions: list[str]) -> str:
+        numbers = [int(name.rsplit("-v", 1)[1]) for name in versions]
+        return f"{self.alias}-v{max(numbers, default=0) + 1}"
+
+    def _create_index(self, name: str, *, bulk_loading: bool = False) -> str:
+        """Create an index with the full analysis, or the degraded one if the node lacks analysis-common."""
+        for profile in (FULL, DEGRADED):
+            settings = index_settings(profile, max_result_window=self.max_result_window)
+            if bulk_loading:
+                settings["refresh_interval"] = "-1"
+            try:
+                self.client.indices.create(index=name, settings=settings, mappings=mappings(profile))
+            except BadRequestError as exc:
+                if profile == FULL and _MISSING_ANALYSIS.search(str(exc)):
+                    log.warning(
+                        "Elasticsearch at %s lacks the analysis-common module (%s): index %s uses the degraded "
+                        "analysis without %s; use a full distribution for Spanish stemming and accent folding",
+                        self.url, exc, name, ", ".join(dropped_filters(DEGRADED)))
+                    continue
+                raise
+            return profile
+        raise AssertionError("unreachable")
+
+    def _ensure_alias(self) -> None:
+        if self._alias_ready:
+            return
+        with self._reachable():
+            versions, live = self._versions()
+            if not live:
+                name = self._next_version(versions)
+                try:
+                    self._create_index(name)
+                    self.client.indices.update_aliases(actions=[{"add": {"index": name, "alias": self.alias}}])
+                except BadRequestError as exc:  # another process created it first
+                    if "already_exists" not in str(exc):
+                        raise
+        self._alias_ready = True
+
+    @property
+    def analysis_profile(self) -> str:
+        """"full" or "degraded" (no ASCII folding, no Spanish stemming), as recorded in the live index."""
+        self._ensure_alias()
+        with self._reachable():
+            found = self.client.indices.get_mapping(index=self.alias)
+        profiles = {m["mappings"].get("_meta", {}).get("analysis_profile", FULL) for m in found.values()}
+        return DEGRADED if DEGRADED in profiles else FULL
+
+    # -- writing -------------------------------------------------------------------------------------
+
+    def _bulk(self, actions: Iterable[dict]) -> None:
+        try:
+            for _ in helpers.streaming_bulk(
+                self.client, actions, chunk_size=BULK_CHUNK_ENTRIES, max_chunk_bytes=BULK_CHUNK_BYTES,
+                ignore_status=(404,),  # deleting a page that is already gone is fine
+            ):
+                pass
+        except helpers.BulkIndexError as exc:
+            raise RuntimeError(
+                f"Elasticsearch at {self.url} rejected {len(exc.errors)} entries; first: {exc.errors[0]}"
+            ) from exc
+
+    @staticmethod
+    def _entry_actions(index: str, document: IndexableDocument) -> Iterator[dict]:
+        for entry in document.entries():
+            source = {k: v for k, v in entry.items() if v is not None and v != []}
+            yield {"_index": index, "_id": entry["entry_id"], "_source": source}
+
+    def _page_counts(self, document_ids: list[int]) -> dict[int, int]:
+        """Highest indexed page per document, to delete the pages a shorter new version no longer has."""
+        found = self.client.search(
+            index=self.alias, size=0,
+            query={"bool": {"filter": [{"term": {"entry_kind": "page"}}, {"terms": {"document_id": document_ids}}]}},
+            aggs={"documents": {"terms": {"field": "document_id", "size": len(document_ids)},
+                                "aggs": {"last_page": {"max": {"field": "page"}}}}},
+        )
+        buckets = found["aggregations"]["documents"]["buckets"]
+        return {int(b["key"]): int(b["last_page"]["value"] or 0) for b in buckets}
+
+    def index(self, documents: Iterable[IndexableDocument]) -> int:
+        self._ensure_alias()
+        count = 0
+        with self._reachable():
+            for batch in _batched(documents, DOCUMENTS_PER_BATCH):
+                old_pages = self._page_counts([d.document_id for d in batch])
+                actions = []
+                for document in batch:
+                    actions += self._entry_actions(self.alias, document)
+                    stale = range(len(document.pages) + 1, old_pages.get(document.document_id, 0) + 1)
+                    actions += [{"_op_type": "delete", "_index": self.alias, "_id": f"p{document.document_id}-{n}"}
+                                for n in stale]
+                self._bulk(actions)
+                count += len(batch)
+            self.client.indices.refresh(index=self.alias)
+        return count
+
+    def rebuild(self, documents: Iterable[IndexableDocument]) -> int:
+        with self._reachable():
+            versions, live = self._versions()
+            target = self._next_version(versions)
+            profile = self._create_index(target, bulk_loading=True)
+            log.info("rebuilding Elasticsearch index %s (%s analysis) behind alias %s", target, profile, self.alias)
+            count = 0
+
+            def counted() -> Iterator[dict]:
+                nonlocal count
+                for document in documents:
+                    yield from self._entry_actions(target, document)
+                    count += 1
+
+            try:
+                self._bulk(counted())
+                self.client.indices.put_settings(index=target, settings={"index": {"refresh_interval": None}})
+                self.client.indices.refresh(index=target)
+            except BaseException:
+                with suppress(ApiError, TransportError):
+                    self.client.indices.delete(index=target)
+                raise
+            # One call: readers see the old index or the new one, never none.
+            swap = [{"add": {"index": target, "alias": self.alias}}]
+            swap += [{"remove": {"index": old, "alias": self.alias}} for old in live]
+            self.client.indices.update_aliases(actions=swap)
+            for old in versions:
+                self.client.indices.delete(index=old, ignore_unavailable=True)
+        self._alias_ready = True
+        return count
+
+    def count(self) -> int:
+        self._ensure_alias()
+        with self._reachable():
+            return int(self.client.count(index=self.alias, query={"term": {"entry_kind": "document"}})["count"])
+
+    def close(self) -> None:
+        self.client.close()
+
+    # -- searching -----------------------------------------------------------------------------------
+
+    def search(self, query: SearchQuery) -> SearchResult:
+        self._ensure_alias()
+        es_query = document_query(query)
+        offset = (query.page - 1) * query.per_page
+        size = query.per_page
+        if offset + size > self.max_result_window:
+            query.warnings.append(
+                f"Solo se pueden recorrer los primeros {self.max_result_window} resultados página a página: "
+                "afine la búsqueda o use la exportación, que los incluye todos.")
+            offset, size = 0, 0
+        with self._reachable():
+            found = self.client.search(
+                index=self.alias, query=es_query, sort=sort_clause(query, {"document_id": {"order": "asc"}}),
+                from_=offset, size=size, track_total_hits=True, aggs=facet_aggregations(), source=_HIT_FIELDS,
+            )
+            hits = [_hit(raw) for raw in found["hits"]["hits"]]
+            self._add_snippets(query, hits)
+        return SearchResult(
+            total=int(found["hits"]["total"]["value"]), hits=hits, facets=_facets(found.get("aggregations", {})),
+            query=query, warnings=list(query.warnings),
+        )
+
+    def _add_snippets(self, query: SearchQuery, hits: list[Hit]) -> None:
+        """Each hit's best pages (at most three), highlighted, in page order: one multi-search for all."""
+        must, _ = text_query(query, ("page_text",), identifiers=False)
+        if not must or not hits:
+            return
+        any_term = _any(must)
+        highlight = highlight_spec(query)
+        searches: list[dict] = []
+        for hit in hits:
+            scope = [{"term": {"entry_kind": "page"}}, {"term": {"document_id": hit.document_id}}]
+            searches += [{"index": self.alias}, {
+                "query": {"bool": {"filter": scope, "must": [any_term]}}, "size": SNIPPETS_PER_HIT,
+                "_source": ["page"], "highlight": highlight,
+            }]
+        responses = self.client.msearch(searches=searches)["responses"]
+        for hit, response in zip(hits, responses, strict=True):
+            if "error" in response:
+                raise RuntimeError(f"Elasticsearch at {self.url} could not build snippets: {response['error']}")
+            snippets = []
+            for page in response["hits"]["hits"]:
+                fragments = page.get("highlight", {}).get("page_text", [])
+                html = fragments[0] if fragments else ""  # an empty page: nothing to show
+                snippets.append(Snippet(page=int(page["_source"]["page"]), html=html))
+            hit.snippets = sorted(snippets, key=lambda s: s.page)
+
+    def iterate(self, query: SearchQuery, batch: int = ITERATE_BATCH) -> Iterator[Hit]:
+        """Every matching document in the query's order: a point in time read with search_after, uncapped."""
+        self._ensure_alias()
+        es_query = document_query(query)
+        sort = sort_clause(query, {"_shard_doc": {"order": "asc"}})
+        with self._reachable():
+            pit = self.client.open_point_in_time(index=self.alias, keep_alive=PIT_KEEP_ALIVE)["id"]
+        try:
+            after = None
+            while True:
+                with self._reachable():
+                    found = self.client.search(
+                        pit={"id": pit, "keep_alive": PIT_KEEP_ALIVE}, query=es_query, sort=sort, size=batch,
+                        search_after=after, track_total_hits=False, source=_HIT_FIELDS,
+                    )
+                pit = found.get("pit_id", pit)
+                page = found["hits"]["hits"]
+                for raw in page:
+                    yield _hit(raw)
+                if len(page) < batch:
+                    return
+                after = page[-1]["sort"]
+        finally:
+            with suppress(ApiError, TransportError):
+                self.client.close_point_in_time(id=pit)
