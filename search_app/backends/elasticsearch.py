@@ -431,6 +431,7 @@ class ElasticsearchBackend:
         self._ensure_alias()
         es_query = document_query(query)
         sort = sort_clause(query, {"_shard_doc": {"order": "asc"}})
+        batch = min(batch, self.max_result_window)  # the window caps every request's size, PIT or not
         with self._reachable():
             pit = self.client.open_point_in_time(index=self.alias, keep_alive=PIT_KEEP_ALIVE)["id"]
         try:
