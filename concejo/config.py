@@ -64,6 +64,8 @@ def _coerce(name: str, raw: object, default: object) -> object:
     try:
         if name in {"data_dir", "replica_extra_pdfs"}:
             return Path(str(raw))
+        if isinstance(raw, kind):
+            return raw
         if kind is bool:
             return str(raw).strip().lower() in {"1", "true", "yes", "on", "si", "sí"}
         if kind is int:
@@ -90,9 +92,9 @@ def load_settings(environ: dict[str, str] | None = None, config_file: Path | Non
         if env_name in environ:
             values[f.name] = environ[env_name]
     defaults = Settings()
-    unknown = set(values) - {f.name for f in fields(Settings)}
+    unknown = (set(values) | set(overrides)) - {f.name for f in fields(Settings)}
     if unknown:
         raise ConfigError(f"unknown settings in config file: {', '.join(sorted(unknown))}")
+    values.update({k: v for k, v in overrides.items() if v is not None})
     coerced = {k: _coerce(k, v, getattr(defaults, k)) for k, v in values.items()}
-    coerced.update({k: v for k, v in overrides.items() if v is not None})
     return replace(defaults, **coerced)

@@ -32,6 +32,15 @@ def register(app: Flask) -> None:
             "El buscador no está disponible en este momento. El archivo de documentos sigue accesible "
             "desde «Sesiones» y «Comisiones»."), detail=str(exc)), 503
 
+    @app.errorhandler(Exception)
+    def unexpected(exc: Exception):
+        if isinstance(exc, HTTPException):
+            return http_error(exc)
+        app.logger.exception("unexpected error on %s", request.path)
+        if _wants_json():
+            return api_error(500, "internal_error", "unexpected error; it has been logged")
+        return render_template("error.html", status=500, message=MESSAGES[500], detail=None), 500
+
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException):
         status = exc.code or 500
