@@ -43,6 +43,7 @@ TITLE_BOOST = 2.0
 DOCUMENTS_PER_BATCH = 250  # documents whose entries go to the node together when updating
 BULK_CHUNK_ENTRIES = 1000
 BULK_CHUNK_BYTES = 20 * 1024 * 1024
+BULK_THREADS = 2  # one request in flight while the next chunk is serialised
 ITERATE_BATCH = 1000
 PIT_KEEP_ALIVE = "2m"
 _HIT_FIELDS = ["document_id", "title", "date", "session_type", "session_number", "commission",
@@ -294,9 +295,9 @@ class ElasticsearchBackend:
 
     def _bulk(self, actions: Iterable[dict]) -> None:
         try:
-            for _ in helpers.streaming_bulk(
-                self.client, actions, chunk_size=BULK_CHUNK_ENTRIES, max_chunk_bytes=BULK_CHUNK_BYTES,
-                ignore_status=(404,),  # deleting a page that is already gone is fine
+            for _ in helpers.parallel_bulk(
+                self.client, actions, thread_count=BULK_THREADS, chunk_size=BULK_CHUNK_ENTRIES,
+                max_chunk_bytes=BULK_CHUNK_BYTES, ignore_status=(404,),  # a page already gone is fine
             ):
                 pass
         except helpers.BulkIndexError as exc:
@@ -402,29 +403,31 @@ class ElasticsearchBackend:
         )
 
     def _add_snippets(self, query: SearchQuery, hits: list[Hit]) -> None:
-        """Each hit's best pages (at most three), highlighted, in page order: one multi-search for all."""
+        """Each hit's best pages (at most three), highlighted, in page order.
+
+        One request for all hits: matching pages of these documents, collapsed per document, whose inner
+        hits are the document's best pages (the per-document search the embedded engine does).
+        """
         must, _ = text_query(query, ("page_text",), identifiers=False)
         if not must or not hits:
             return
-        any_term = _any(must)
-        highlight = highlight_spec(query)
-        searches: list[dict] = []
+        scope = [{"term": {"entry_kind": "page"}}, {"terms": {"document_id": [h.document_id for h in hits]}}]
+        best_pages = {"name": "best_pages", "size": SNIPPETS_PER_HIT, "_source": ["page"],
+                      "highlight": highlight_spec(query)}
+        found = self.client.search(
+            index=self.alias, query={"bool": {"filter": scope, "must": [_any(must)]}}, size=len(hits),
+            collapse={"field": "document_id", "inner_hits": best_pages}, source=False, track_total_hits=False,
+        )
+        pages_by_document = {}
+        for group in found["hits"]["hits"]:
+            pages = group["inner_hits"]["best_pages"]["hits"]["hits"]
+            pages_by_document[int(group["fields"]["document_id"][0])] = [
+                Snippet(page=int(page["_source"]["page"]),
+                        html=(page.get("highlight", {}).get("page_text") or [""])[0])  # "" for an empty page
+                for page in pages
+            ]
         for hit in hits:
-            scope = [{"term": {"entry_kind": "page"}}, {"term": {"document_id": hit.document_id}}]
-            searches += [{"index": self.alias}, {
-                "query": {"bool": {"filter": scope, "must": [any_term]}}, "size": SNIPPETS_PER_HIT,
-                "_source": ["page"], "highlight": highlight,
-            }]
-        responses = self.client.msearch(searches=searches)["responses"]
-        for hit, response in zip(hits, responses, strict=True):
-            if "error" in response:
-                raise RuntimeError(f"Elasticsearch at {self.url} could not build snippets: {response['error']}")
-            snippets = []
-            for page in response["hits"]["hits"]:
-                fragments = page.get("highlight", {}).get("page_text", [])
-                html = fragments[0] if fragments else ""  # an empty page: nothing to show
-                snippets.append(Snippet(page=int(page["_source"]["page"]), html=html))
-            hit.snippets = sorted(snippets, key=lambda s: s.page)
+            hit.snippets = sorted(pages_by_document.get(hit.document_id, []), key=lambda s: s.page)
 
     def iterate(self, query: SearchQuery, batch: int = ITERATE_BATCH) -> Iterator[Hit]:
         """Every matching document in the query's order: a point in time read with search_after, uncapped."""
