@@ -14,7 +14,8 @@ import pytest
 from index_config.entries import IndexableDocument
 from search_app.backends.base import SearchBackend, SearchResult
 from search_app.query import build_query
-from tests.search.conftest import ENGINES, EngineFactory
+
+from .conftest import ENGINES, EngineFactory
 
 DEGRADED_REASON = "Elasticsearch node lacks analysis-common (integ-test-zip): no asciifolding/Spanish stemmer"
 

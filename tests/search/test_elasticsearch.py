@@ -16,7 +16,8 @@ from search_app.backends import open_backend
 from search_app.backends.base import SearchEngineUnavailable
 from search_app.backends.elasticsearch import ElasticsearchBackend
 from search_app.query import build_query
-from tests.search.conftest import EngineFactory
+
+from .conftest import EngineFactory
 
 
 def _free_port() -> int:
