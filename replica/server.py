@@ -30,6 +30,9 @@ class _ReplicaHTTPServer(ThreadingHTTPServer):
     daemon_threads = True
     allow_reuse_address = True
     block_on_close = False
+    # The default listen backlog (5) drops a crawler's burst of connections; the kernel then retries
+    # them after 1, 3, 7... seconds, which made a 200-request crawl take minutes.
+    request_queue_size = 128
 
 
 def _etag(body: bytes) -> str:
