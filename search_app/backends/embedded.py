@@ -26,6 +26,7 @@ from search_app.backends.base import Hit, SearchEngineUnavailable, SearchResult,
 from search_app.query import SearchQuery, Term
 
 WRITER_HEAP_BYTES = 256_000_000
+WRITER_THREADS = max(1, min(4, os.cpu_count() or 1))
 SNIPPETS_PER_HIT = 3
 SNIPPET_CHARS = 220
 _FILTERS = {
@@ -141,7 +142,7 @@ class EmbeddedBackend:
         return doc
 
     def _write(self, index: tantivy.Index, documents: Iterable[IndexableDocument]) -> int:
-        writer = index.writer(WRITER_HEAP_BYTES, 1)
+        writer = index.writer(WRITER_HEAP_BYTES, WRITER_THREADS)
         count = 0
         try:
             for document in documents:
@@ -293,12 +294,10 @@ class EmbeddedBackend:
         tquery = self._document_query(query)
         offset = (query.page - 1) * query.per_page
         result = self._ordered_search(searcher, tquery, query, query.per_page, offset)
-        hits = []
-        for score, address in result.hits:
-            stored = searcher.doc(address)
-            hit = self._hit(stored, score)
-            hit.snippets = self._snippets(searcher, query, hit.document_id)
-            hits.append(hit)
+        hits = [self._hit(searcher.doc(address), score) for score, address in result.hits]
+        snippets = self._snippets(searcher, query, [hit.document_id for hit in hits])
+        for hit in hits:
+            hit.snippets = snippets.get(hit.document_id, [])
         return SearchResult(
             total=result.count, hits=hits, facets=self._facets(searcher, tquery), query=query,
             warnings=list(query.warnings),
@@ -331,31 +330,42 @@ class EmbeddedBackend:
             score=float(score) if isinstance(score, float) else 0.0,
         )
 
-    def _snippets(self, searcher, query: SearchQuery, document_id: int) -> list[Snippet]:
-        scope = [
-            (tantivy.Occur.Must, self._kind("page")),
-            (tantivy.Occur.Must, self._int_equals("document_id", document_id)),
-        ]
+    def _snippets(self, searcher, query: SearchQuery, document_ids: list[int]) -> dict[int, list[Snippet]]:
+        """Best pages (up to SNIPPETS_PER_HIT) of each hit, highlighted, from one search over all hits."""
         must, _ = self._text_query(query, ("page_text",), identifiers=False)
-        if not must:
-            return []
+        if not must or not document_ids:
+            return {}
         any_term = tantivy.Query.boolean_query([(tantivy.Occur.Should, q) for q in must])
-        pages = searcher.search(tantivy.Query.boolean_query([*scope, (tantivy.Occur.Must, any_term)]),
-                                SNIPPETS_PER_HIT)
-        if not pages.hits:
-            return []
-        highlight = self._highlight_query(query)
-        generator = tantivy.SnippetGenerator.create(searcher, highlight, self.schema, "page_text")
-        generator.set_max_num_chars(SNIPPET_CHARS)
-        snippets = []
-        for _, address in pages.hits:
+
+        def best_pages(ids: list[int], limit: int):
+            in_hits = tantivy.Query.boolean_query(
+                [(tantivy.Occur.Should, self._int_equals("document_id", i)) for i in ids])
+            scope = [self._kind("page"), in_hits, any_term]
+            return searcher.search(tantivy.Query.boolean_query([(tantivy.Occur.Must, q) for q in scope]),
+                                   limit, count=False).hits
+
+        pages: dict[int, list] = {i: [] for i in document_ids}
+        for _, address in best_pages(document_ids, len(document_ids) * SNIPPETS_PER_HIT * 4):
             stored = searcher.doc(address)
-            html = generator.snippet_from_doc(stored).to_html()
-            html = html.replace("<b>", "<mark>").replace("</b>", "</mark>")  # text is already escaped
-            if not html.strip():
-                html = escape(" ".join((stored.get_first("page_text") or "").split())[:SNIPPET_CHARS])
-            snippets.append(Snippet(page=int(stored.get_first("page")), html=html))
-        return sorted(snippets, key=lambda s: s.page)
+            found = pages[int(stored.get_first("document_id"))]
+            if len(found) < SNIPPETS_PER_HIT:
+                found.append(stored)
+        for document_id in [i for i, found in pages.items() if not found]:  # crowded out by other hits
+            pages[document_id] = [searcher.doc(a) for _, a in best_pages([document_id], SNIPPETS_PER_HIT)]
+        generator = tantivy.SnippetGenerator.create(searcher, self._highlight_query(query), self.schema,
+                                                    "page_text")
+        generator.set_max_num_chars(SNIPPET_CHARS)
+        return {
+            document_id: sorted((self._snippet(generator, stored) for stored in found), key=lambda s: s.page)
+            for document_id, found in pages.items() if found
+        }
+
+    def _snippet(self, generator, stored: tantivy.Document) -> Snippet:
+        html = generator.snippet_from_doc(stored).to_html()
+        html = html.replace("<b>", "<mark>").replace("</b>", "</mark>")  # the text is already escaped
+        if not html.strip():
+            html = escape(" ".join((stored.get_first("page_text") or "").split())[:SNIPPET_CHARS])
+        return Snippet(page=int(stored.get_first("page")), html=html)
 
     def _highlight_query(self, query: SearchQuery) -> tantivy.Query:
         terms = []
