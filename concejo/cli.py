@@ -183,7 +183,7 @@ def cmd_inspect(settings: Settings, args) -> int:
 
     result = inspect_file(Path(args.path))
     print(json.dumps(result, ensure_ascii=False, indent=2))
-    return 0 if not result.get("failed") else 1
+    return 1 if result.get("failure") else 0
 
 
 def cmd_schedule(settings: Settings, args) -> int:
