@@ -21,6 +21,7 @@ from rich.table import Table
 from archive import Catalogue, CatalogueError, open_catalogue
 from concejo import steps
 from concejo.config import ConfigError, Settings, load_settings
+from scheduler import AlreadyRunning, pipeline_lock
 
 console = Console(stderr=False, highlight=False)
 
@@ -128,15 +129,13 @@ def cmd_run(settings: Settings, args) -> int:
         console.print(f"Réplica del portal servida en {server.url}")
         settings = replace(settings, portal_url=server.url)
         catalogue = _catalogue(settings)
-        with console.status(f"Rastreando {server.url} …"):
-            reports = [steps.crawl(settings, catalogue)]
-        print_report(reports[-1])
-        with progress_bar("Extrayendo texto") as update:
-            reports.append(steps.extract(settings, catalogue, progress=update))
-        print_report(reports[-1])
-        with progress_bar(f"Indexando ({settings.engine})") as update:
-            reports.append(steps.index(settings, catalogue, progress=update))
-        print_report(reports[-1])
+        with pipeline_lock(settings.data_dir):  # never two runs (or a scheduled one) at once
+            with console.status(f"Rastreando {server.url} …"):
+                print_report(steps.crawl(settings, catalogue))
+            with progress_bar("Extrayendo texto") as update:
+                print_report(steps.extract(settings, catalogue, progress=update))
+            with progress_bar(f"Indexando ({settings.engine})") as update:
+                print_report(steps.index(settings, catalogue, progress=update))
     finally:
         if args.no_serve:
             server.stop()
@@ -243,7 +242,7 @@ def main(argv: list[str] | None = None) -> int:
         settings = load_settings(config_file=args.config)
         handler, _ = COMMANDS[args.command]
         return handler(settings, args)
-    except (ConfigError, CatalogueError, steps.StepFailed) as exc:
+    except (ConfigError, CatalogueError, steps.StepFailed, AlreadyRunning) as exc:
         console.print(f"[red]Error:[/red] {exc}")
         return 2
     except KeyboardInterrupt:

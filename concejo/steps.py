@@ -57,7 +57,7 @@ def crawl(settings: Settings, catalogue: Catalogue, *, in_subprocess: bool = Tru
         try:
             proc = subprocess.run(
                 [sys.executable, "-m", "concejo", "crawl", "--in-process", "--json"],
-                env=env, capture_output=True, text=True, timeout=settings.crawl_timeout_s + 60,
+                check=False, env=env, capture_output=True, text=True, timeout=settings.crawl_timeout_s + 60,
             )
         except subprocess.TimeoutExpired:
             report.problems.append(f"the crawl did not finish within {settings.crawl_timeout_s:.0f} s and was stopped")
@@ -115,9 +115,9 @@ def extract(settings: Settings, catalogue: Catalogue, *, retry_failed: bool = Fa
         hints = {"title": row["title"], "document_type": row["kind"], "session_type": row["listed_session_type"],
                  "date": row["listed_date"]}
         jobs.append((str(row["id"]), path, hints))
-    done = extracted = failed = pages = 0
-    for key, result in extract_batch(jobs, workers=settings.extract_workers, timeout_s=settings.extract_timeout_s,
-                                     memory_mb=settings.extract_memory_mb, ocr=settings.ocr):
+    extracted = failed = pages = 0
+    for done, (key, result) in enumerate(extract_batch(jobs, workers=settings.extract_workers, timeout_s=settings.extract_timeout_s,
+                                     memory_mb=settings.extract_memory_mb, ocr=settings.ocr), start=1):
         row = by_id[key]
         if isinstance(result, Exception):
             catalogue.save_extraction_failure(row["id"], row["current_sha256"], str(result))
@@ -136,7 +136,6 @@ def extract(settings: Settings, catalogue: Catalogue, *, retry_failed: bool = Fa
                 catalogue.set_session_number(row["session_id"], number)
             extracted += 1
             pages += len(page_dicts)
-        done += 1
         if progress:
             progress(done, len(jobs))
     report.counts.update({"documents": extracted, "failed": failed, "pages": pages})
