@@ -190,7 +190,7 @@ def test_pdf_link_opens_the_archived_file_at_the_page(pipeline, client):
 
 
 def test_document_page_shows_metadata_and_text_per_page(pipeline, client):
-    document_id, pages = next(iter(phrase_pages(pipeline).items()))
+    document_id, _ = next(iter(phrase_pages(pipeline).items()))
     html = client.get(f"/documentos/{document_id}").get_data(as_text=True)
     row = pipeline.catalogue.document(document_id)
     assert row["title"] in html
