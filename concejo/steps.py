@@ -12,7 +12,6 @@ import sys
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from archive import Catalogue, FileStore
 from concejo.config import Settings
@@ -200,7 +199,3 @@ def index(settings: Settings, catalogue: Catalogue, *, rebuild: bool = False,
     report.counts.update({"documents": written, "pages": counter["pages"]})
     return finish()
 
-
-def data_paths(settings: Settings) -> dict[str, Path]:
-    return {"catalogue": Path(settings.catalogue_url.removeprefix("sqlite:///")), "files": settings.files_dir,
-            "index": settings.index_dir}

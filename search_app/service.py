@@ -25,7 +25,13 @@ class SearchService:
         )
 
     def search(self, query: SearchQuery) -> SearchResult:
-        return self.backend.search(query)
+        result = self.backend.search(query)
+        if result.total == 0 and self.backend.count() == 0:
+            result.warnings.append(
+                "El índice de búsqueda está vacío: todavía no se ha indexado ningún documento "
+                "(ejecute `concejo run` o `concejo index`)."
+            )
+        return result
 
     def iterate(self, query: SearchQuery) -> Iterator[Hit]:
         return self.backend.iterate(query)

@@ -35,3 +35,11 @@ def test_search_page_says_the_search_is_unavailable(client):
     response = client.get("/", query_string={"q": "presupuesto"})
     assert response.status_code == 503
     assert "no está disponible" in response.get_data(as_text=True)
+
+
+def test_an_empty_index_is_explained_not_shown_as_no_results(tmp_path):
+    settings = load_settings(environ={}, data_dir=tmp_path)
+    client = create_app({"TESTING": True}, settings=settings).test_client()
+    result = client.get("/api/v1/search", query_string={"q": "presupuesto"}).get_json()
+    assert result["total"] == 0
+    assert any("vacío" in warning for warning in result["warnings"])
