@@ -156,7 +156,7 @@ def indexable_documents(catalogue: Catalogue, rows) -> Iterator[IndexableDocumen
         pages = tuple(p["text"] for p in catalogue.pages(row["id"]))
         yield IndexableDocument(
             document_id=row["id"],
-            title=row["title"] or row["key"],
+            title=citable_title(row, metadata),
             date=row["session_date"] or metadata.get("date"),
             session_type=row["session_type"] or metadata.get("session_type"),
             session_number=row["session_number"] if row["session_number"] is not None
@@ -169,6 +169,20 @@ def indexable_documents(catalogue: Catalogue, rows) -> Iterator[IndexableDocumen
             url=f"/documentos/{row['id']}.pdf",
             pages=pages,
         )
+
+
+KIND_LABELS = {"acta": "Acta", "orden_del_dia": "Orden del día", "convocatoria": "Convocatoria",
+               "informe": "Informe", "resolucion": "Resolución", "ordenanza": "Ordenanza"}
+
+
+def citable_title(row, metadata: dict) -> str:
+    """'Acta de la Sesión Ordinaria No. 134 — Comisión de Ambiente' when the text gives the number."""
+    number = row["session_number"] if row["session_number"] is not None else _as_int(metadata.get("session_number"))
+    session_type = row["session_type"] or metadata.get("session_type")
+    if number is None or not session_type or row["kind"] not in KIND_LABELS:
+        return row["title"] or row["key"]
+    title = f"{KIND_LABELS[row['kind']]} de la Sesión {session_type.capitalize()} No. {number}"
+    return f"{title} — {row['commission_name']}" if row["commission_name"] else title
 
 
 KNOWN_KINDS = {"acta", "orden_del_dia", "convocatoria", "informe", "resolucion", "ordenanza"}

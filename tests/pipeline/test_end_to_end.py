@@ -49,6 +49,16 @@ def test_phrase_in_an_acta_is_found_on_its_page(pipeline, client):
                    for html in marked)
 
 
+def test_hits_carry_a_citable_title_read_from_the_text(pipeline, client):
+    result = search(client, q=f'"{PHRASE}"')
+    titles = {hit["document_id"]: hit["title"] for hit in result["hits"]}
+    plenary_actas = [doc for doc, _ in pipeline.portal.find_pages(PHRASE, include_scanned=False)
+                     if doc.kind == "acta" and pipeline.session_of(doc).commission_slug is None]
+    assert plenary_actas
+    for doc in plenary_actas:
+        assert titles[pipeline.document_id(doc)] == doc.title  # "Acta de la Sesión Ordinaria No. 134"
+
+
 def test_every_document_with_the_phrase_and_no_other(pipeline, client):
     found = export_ids(client, q=f'"{PHRASE}"')
     assert found == set(phrase_pages(pipeline))
