@@ -282,13 +282,6 @@ class Catalogue:
                 (reason, url),
             )
 
-    def last_version_for_url(self, url: str) -> sqlite3.Row | None:
-        return self.db.execute(
-            "SELECT v.* FROM versions v JOIN document_urls u ON u.document_id = v.document_id "
-            "WHERE u.url = ? ORDER BY v.last_fetched DESC LIMIT 1",
-            (url,),
-        ).fetchone()
-
     # -- extraction ------------------------------------------------------------------------------
 
     def documents_to_extract(self, *, retry_failed: bool = False) -> list[sqlite3.Row]:
@@ -345,10 +338,6 @@ class Catalogue:
                 "UPDATE documents SET indexed_sha256 = extracted_sha256, indexed_at = ? WHERE id = ?",
                 [(ts, i) for i in document_ids],
             )
-
-    def reset_indexed(self) -> None:
-        with self.transaction() as db:
-            db.execute("UPDATE documents SET indexed_sha256 = NULL, indexed_at = NULL")
 
     # -- reading ---------------------------------------------------------------------------------
 
