@@ -136,15 +136,9 @@ def cmd_run(settings: Settings, args) -> int:
                 print_report(steps.extract(settings, catalogue, progress=update))
             with progress_bar(f"Indexando ({settings.engine})") as update:
                 print_report(steps.index(settings, catalogue, progress=update))
-    finally:
-        if args.no_serve:
-            server.stop()
-    print_status(catalogue)
-    console.print(f"Todo listo en {time.perf_counter() - started:.1f} s.")
-    if args.no_serve:
-        return 0
-    try:
-        return cmd_serve(settings, args)
+        print_status(catalogue)
+        console.print(f"Todo listo en {time.perf_counter() - started:.1f} s.")
+        return 0 if args.no_serve else cmd_serve(settings, args)
     finally:
         server.stop()
 

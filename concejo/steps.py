@@ -143,7 +143,7 @@ def extract(settings: Settings, catalogue: Catalogue, *, retry_failed: bool = Fa
 
 def _as_int(value) -> int | None:
     try:
-        return int(str(value).lstrip("0") or "0") if value not in (None, "") else None
+        return int(value) if value not in (None, "") else None
     except ValueError:
         return None
 

@@ -73,13 +73,14 @@ class ArchiveFilesStore:
 
     def __init__(self, uri: str) -> None:
         self.store = FileStore(Path(uri.removeprefix("archive://")))
-        self.last_stored: dict[str, str] = {}
+        self.stored: dict[str, tuple[str, int]] = {}  # pipeline path -> (sha256, size), for this crawl
 
     def stat_file(self, path: str, info) -> dict[str, Any]:
         return {}
 
     def persist_file(self, path: str, buf: BytesIO, info, meta=None, headers=None) -> None:
-        self.last_stored[path] = self.store.put(buf.getvalue())
+        data = buf.getvalue()
+        self.stored[path] = (self.store.put(data), len(data))
 
 
 class ArchiveFilesPipeline(FilesPipeline):
@@ -110,11 +111,8 @@ class ArchiveFilesPipeline(FilesPipeline):
         for url, (ok, value) in zip(adapter.get("file_urls") or [], results, strict=False):
             doc = docs.get(url, {})
             if ok:
-                sha256 = self.store.last_stored.get(value["path"])
-                if sha256 is None:  # not persisted this run (should not happen with stat_file -> {})
-                    continue
+                sha256, size = self.store.stored[value["path"]]
                 meta = self.validators.pop(url, {})
-                size = self.store.store.path_for(sha256).stat().st_size
                 fetch = self.catalogue.record_fetch(url, sha256, size, **meta)
                 info.spider.crawler.stats.inc_value(
                     "concejo/files_new" if fetch.new_version else "concejo/files_unchanged"

@@ -63,19 +63,11 @@ class ConcejoAbiertoSpider(scrapy.Spider):
 
     def parse_years(self, response: Response) -> Iterator[scrapy.Request]:
         """Session archive: one link per year."""
-        years = response.css("a.anio::attr(href)").getall()
-        if not years:
-            self._layout_changed(response, "no year links (a.anio) in the session archive")
-        for href in years:
-            yield response.follow(href, self.parse_months)
+        yield from self._follow_all(response, "a.anio", self.parse_months, "year links in the session archive")
 
     def parse_months(self, response: Response) -> Iterator[scrapy.Request]:
         """A year: one link per month with sessions."""
-        months = response.css("a.mes::attr(href)").getall()
-        if not months:
-            self._layout_changed(response, "no month links (a.mes) in a year page")
-        for href in months:
-            yield response.follow(href, self.parse_session_list)
+        yield from self._follow_all(response, "a.mes", self.parse_session_list, "month links in a year page")
 
     def parse_session_list(self, response: Response, commission_slug: str | None = None) -> Iterator[SessionItem]:
         """A month (or a commission page): one line per session with its document links."""
@@ -89,11 +81,8 @@ class ConcejoAbiertoSpider(scrapy.Spider):
 
     def parse_commission_list(self, response: Response) -> Iterator[scrapy.Request]:
         """Commissions index: one link per commission."""
-        links = response.css("a.comision::attr(href)").getall()
-        if not links:
-            self._layout_changed(response, "no commission links (a.comision) in the commissions page")
-        for href in links:
-            yield response.follow(href, self.parse_commission)
+        yield from self._follow_all(response, "a.comision", self.parse_commission,
+                                    "commission links in the commissions page")
 
     def parse_commission(self, response: Response) -> Iterator[CommissionItem | SessionItem]:
         """A commission: name, members, schedule, then its sessions."""
@@ -144,6 +133,13 @@ class ConcejoAbiertoSpider(scrapy.Spider):
             documents=documents,
             file_urls=[d["url"] for d in documents],
         )
+
+    def _follow_all(self, response: Response, selector: str, callback, what: str) -> Iterator[scrapy.Request]:
+        hrefs = response.css(f"{selector}::attr(href)").getall()
+        if not hrefs:
+            self._layout_changed(response, f"no {what} ({selector})")
+        for href in hrefs:
+            yield response.follow(href, callback)
 
     def _layout_changed(self, response: Response, what: str) -> None:
         self.logger.error("portal layout changed? %s at %s", what, response.url)

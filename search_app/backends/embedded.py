@@ -6,7 +6,6 @@ versioned directory beside it and swaps the symlink atomically, so searches neve
 
 from __future__ import annotations
 
-import json
 import os
 import re
 import shutil
@@ -376,7 +375,7 @@ class EmbeddedBackend:
 
     def _facets(self, searcher, tquery) -> dict[str, list[tuple[str, int]]]:
         spec = {name: {"terms": {"field": name, "size": 100}} for name in FACETS}
-        raw = searcher.aggregate(tquery, json.loads(json.dumps(spec)))
+        raw = searcher.aggregate(tquery, spec)
         facets = {}
         for name in FACETS:
             buckets = raw.get(name, {}).get("buckets", [])
