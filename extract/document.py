@@ -2,7 +2,8 @@
 
 Per page: the text layer (pypdfium2) is kept when it says something and is not garbage; an
 image-only page, or one whose layer is a bad OCR ("Sesi6n", "APROBAC16N"), is OCR'd with
-Tesseract. Blank scanned pages are recognised and skipped. This module runs in-process with no
+Tesseract. Blank scanned pages are recognised and skipped. A tick in a vote or attendance table
+gets the name of its column (extract/vote_tables.py). This module runs in-process with no
 bounds: extract/batch.py adds the time and memory limits for untrusted files.
 
 Origins: "digital" (text layer), "ocr" (no usable layer), "digital+ocr" (a layer existed and OCR
@@ -19,7 +20,7 @@ from pathlib import Path
 import pypdfium2 as pdfium
 import pytesseract
 
-from extract import cleanup, ocr, pdf_text, text_quality
+from extract import cleanup, ocr, pdf_text, text_quality, vote_tables
 from extract.errors import ExtractionFailed
 from extract.metadata import read_metadata
 from extract.model import Extraction, Origin, Page
@@ -53,6 +54,7 @@ def extract_document(
     check_file(path, max_bytes=max_bytes)
     errors: list[str] = []
     reads: list[_PageRead] = []
+    table_headers: dict[tuple[int, int], str] = {}  # vote-table columns, carried to continuation pages
     with pdf_text.open_pdf(path, max_pages=max_pages) as document:
         for index in range(len(document)):
             try:
@@ -61,7 +63,7 @@ def extract_document(
                 reads.append(_PageRead("", "empty", f"page {index + 1}: unreadable ({exc})", unreadable=True))
                 continue
             try:
-                reads.append(_read_page(page, index + 1, use_ocr=ocr))
+                reads.append(_read_page(page, index + 1, use_ocr=ocr, table_headers=table_headers))
             finally:
                 page.close()
     errors.extend(read.error for read in reads if read.error)
@@ -70,9 +72,15 @@ def extract_document(
     return _assemble(reads, errors, hints)
 
 
-def _read_page(page: pdfium.PdfPage, number: int, *, use_ocr: bool) -> _PageRead:
+def _read_page(page: pdfium.PdfPage, number: int, *, use_ocr: bool, table_headers: dict) -> _PageRead:
     try:
-        raw = pdf_text.page_text(page)
+        textpage = page.get_textpage()
+        try:
+            raw = pdf_text.textpage_text(textpage)
+            if vote_tables.has_ticks(raw):
+                raw = vote_tables.label_ticks(page, textpage, raw, table_headers)
+        finally:
+            textpage.close()
     except pdfium.PdfiumError as exc:
         return _PageRead("", "empty", error=f"page {number}: text layer unreadable ({exc})", unreadable=True)
     has_text = text_quality.meaningful_chars(raw) >= text_quality.MIN_CHARS_FOR_TEXT

@@ -69,10 +69,13 @@ def page_text(page: pdfium.PdfPage) -> str:
     """The page's text layer in pdfium's reading order, with newlines normalised to ``\\n``."""
     textpage = page.get_textpage()
     try:
-        text = textpage.get_text_bounded()
+        return textpage_text(textpage)
     finally:
         textpage.close()
-    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def textpage_text(textpage: pdfium.PdfTextPage) -> str:
+    return textpage.get_text_bounded().replace("\r\n", "\n").replace("\r", "\n")
 
 
 def image_coverage(page: pdfium.PdfPage) -> float:
