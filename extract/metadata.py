@@ -58,9 +58,18 @@ _NAMED_NUMBER = re.compile(
     re.IGNORECASE,
 )
 _ROMAN = {"I": 1, "V": 5, "X": 10, "L": 50}
+# A point's label: "I." ... "XII.", "1.", "1.-", "1)", "1º)-". Never followed by a digit: "2.1º)" is a
+# sub-point and "4.153-B" a number. A lone "l." is OCR's reading of "1." or "I.".
 _AGENDA_LINE = re.compile(
-    r"^\s*(?P<label>(?P<roman>[IVXL]{1,6})\.|(?P<arabic>\d{1,2})\s*(?:[º°.]\s*\)?\s*-?|\)\s*-?|\.-))\s*(?P<title>.*)$"
+    r"^\s*(?P<label>(?P<roman>[IVXL]{1,6})\.|(?P<ell>l)\.(?=\s)"
+    r"|(?P<arabic>\d{1,3})\s*(?P<suffix>[º°.]\s*\)?\s*-?|\)\s*-?|\.-))(?!\d)\s*(?P<title>.*)$"
 )
+# Where an acta announces its agenda: a line that is only "ORDEN DEL DÍA", "SUMARIO" or "TEMARIO".
+_AGENDA_HEADING = re.compile(r"^\W*(?:orden\s+del\s+d[ií]a|sumario|temario)\W*$", re.IGNORECASE)
+_OCR_ORDINAL_DIGITS = "279"  # Tesseract reads the "º" of "4º)-" as a digit: "47)-", "19º):", "42):"
+_TITLE_END = (".", ".-", ":", ";")
+_WRAPPED_LINE = 45  # a title line at least this long that ends without punctuation goes on on the next line
+MAX_TITLE_LINES = 8
 
 
 def read_metadata(pages: list[str], hints: dict | None = None) -> Metadata:
@@ -83,7 +92,7 @@ def read_metadata(pages: list[str], hints: dict | None = None) -> Metadata:
         metadata.session_number = acta.group("number").replace(".", "") if acta else None
     metadata.date = document_date(pages, metadata.document_type)
     if metadata.document_type in ("orden_del_dia", "acta", "convocatoria"):
-        metadata.agenda_points = agenda_points(pages)
+        metadata.agenda_points = agenda_points(pages, after_heading=metadata.document_type == "acta")
     apply_hints(metadata, hints or {})
     return metadata
 
@@ -180,44 +189,85 @@ def _roman_value(numeral: str) -> int:
     return total
 
 
-def agenda_points(pages: list[str]) -> list[str]:
-    """The first run of consecutively numbered points (I., II. ... or 1º)-, 2. ...) in the first pages."""
-    points: list[str] = []
-    expected = 1
+def agenda_points(pages: list[str], after_heading: bool = False) -> list[str]:
+    """The first run of consecutively numbered points (I., II. ... or 1º)-, 2. ...) in the first pages.
+
+    Only top-level points count (sub-points "2.1º)" never do); each is "label. title", the title being
+    the point's heading with its wrapped lines joined. With ``after_heading`` (minutes) the run must
+    follow an "ORDEN DEL DÍA" / "SUMARIO" heading line: minutes also number roll calls and motions.
+    """
     lines = "\n".join(pages[:6]).split("\n")
+    if after_heading:
+        start = next((i + 1 for i, line in enumerate(lines) if _AGENDA_HEADING.match(line)), len(lines))
+        lines = lines[start:]
+    points: list[tuple[str, str]] = []
     for index, line in enumerate(lines):
         match = _AGENDA_LINE.match(line)
         if not match:
             continue
-        number = _roman_value(match.group("roman")) if match.group("roman") else int(match.group("arabic"))
+        expected = len(points) + 1
+        number = _label_value(match, expected)
         if number != expected:
             if number == 1 and len(points) >= 2:
                 break  # the list starts again (an index after the summary): the first run is the agenda
             if number == 1:
-                points, expected = [], 1
+                points = []
             else:
                 continue
         title = match.group("title").strip()
         if not title:  # "1." alone on its line, title on the next non-empty line
             title = next((nxt.strip() for nxt in lines[index + 1 : index + 4] if nxt.strip()), "")
-        elif len(title) > 45 and not title.endswith((".", ":", ";", ".-")):
-            title += _continuation(lines, index + 1)  # a long title wrapped onto the next line
-        title = re.sub(r"\s*\.{3,}.*$", "", title).strip(" .-–")  # index leaders "..... 12"
+        else:
+            title += _continuation(lines, index + 1, title)
+        title = re.sub(r"\s*\.{3,}.*$", "", title).strip(" .-–:;")  # index leaders "..... 12"
         if not title:
             continue
-        label = match.group("roman") or match.group("arabic")
-        points.append(f"{label}. {title}")
-        expected += 1
+        label = match.group("roman") or ("l" if match.group("ell") else str(number))
+        points.append((label, title))
         if len(points) >= MAX_AGENDA_POINTS:
             break
-    return points if len(points) >= 2 else []
+    if len(points) < 2:
+        return []
+    roman = any(label[0] in _ROMAN for label, _ in points)
+    return [f"{('I' if roman else '1') if label == 'l' else label}. {title}" for label, title in points]
 
 
-def _continuation(lines: list[str], start: int) -> str:
-    following = lines[start].strip() if start < len(lines) else ""
-    if not following or _AGENDA_LINE.match(following):
-        return ""
-    return " " + following
+def _label_value(match: re.Match[str], expected: int) -> int:
+    if match.group("roman"):
+        return _roman_value(match.group("roman"))
+    if match.group("ell"):
+        return 1
+    digits = match.group("arabic")
+    suffix = match.group("suffix")
+    # "47)-" or "19º):" where "4º)-" / "1º):" is expected: the ordinal sign read as a digit.
+    if (
+        int(digits) != expected
+        and digits[:-1] == str(expected)
+        and digits[-1] in _OCR_ORDINAL_DIGITS
+        and ")" in suffix
+        and (suffix[0] in "º°" or suffix.endswith("-"))
+    ):
+        return expected
+    return int(digits)
+
+
+def _continuation(lines: list[str], start: int, title: str) -> str:
+    """The rest of a title wrapped onto the following lines (a full line without closing punctuation)."""
+    joined, last = "", title
+    for following in lines[start : start + MAX_TITLE_LINES]:
+        following = following.strip()
+        if len(last) < _WRAPPED_LINE or last.endswith(_TITLE_END) or re.search(r"\.{3,}", last):
+            break
+        if not following or _AGENDA_LINE.match(following) or _AGENDA_HEADING.match(following):
+            break
+        joined += _line_join(title + joined) + following
+        last = following
+    return joined
+
+
+def _line_join(before: str) -> str:
+    """What goes between a wrapped line and the next: nothing after a compound's hyphen ("PMDOT-PUGS")."""
+    return "" if re.search(r"[A-ZÁÉÍÓÚÑ0-9]-$", before) else " "
 
 
 def apply_hints(metadata: Metadata, hints: dict) -> None:

@@ -12,6 +12,7 @@ import functools
 import logging
 import os
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import pytesseract
@@ -86,11 +87,15 @@ def ocr_image(image: Image.Image) -> OcrResult:
     return OcrResult(text=text, confidence=mean)
 
 
-_SLIPS: list[tuple[re.Pattern[str], str]] = [
+_SLIPS: list[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]]] = [
     (re.compile(r"\b([Nn])\.\s?2(?=\s*\d)"), r"\1.º"),  # "n.º 17" read as "n.2 17"
     (re.compile(r"\b([Nn])[°º]?2\s(?=\d)"), r"\1º "),  # "Nº 40" read as "N2 40"
     (re.compile(r"\b([Nn])\s?[*?”\"'](?=:?\s?\d)"), r"\1º"),  # "N* 15", "N”: 9.587" for "Nº"
-    (re.compile(r"(?m)^(\d{1,2}(?:\.\d{1,2})?)[*%”\"]\)"), r"\1º)"),  # agenda "3%)-" for "3º)-"
+    (re.compile(r"(?m)^(\d{1,2}(?:\.\d{1,2})?)[*%”\"?]{1,2}\)"), r"\1º)"),  # agenda "3%)-", "3.1?”)-" for "3º)-"
+    (re.compile(r"(?m)^(\d)O(?=\s?[º°]?\)|\.\s)"), r"\g<1>0"),  # agenda label "1O)-" for "10)-"
+    (re.compile(r"(?<=\d)O(?=[.,]?\d)|(?<=\d[.,])O(?=\d)"), "0"),  # letter O inside a number: "1O.111", "2.O24"
+    (re.compile(r"(?m)^(?=[IVXl1]{0,5}[IVX])(?=[IVXl1]{0,5}[l1])[IVXl1]{2,6}(?=\.\s)"),
+     lambda m: m.group(0).replace("l", "I").replace("1", "I")),  # Roman agenda label "I1." / "Vl." for "II." / "VI."
     (re.compile(r"\b(Art\.\s?\d{1,3})\*(?=\s?[.)-])"), r"\1º"),  # "Art. 1*.-" for "Art. 1º.-"
     (re.compile(r"gú([ei])"), r"gü\1"),  # "vergüenza" read as "vergúenza": "gúe"/"gúi" is never Spanish
     (re.compile(r"GÚ([EI])"), r"GÜ\1"),

@@ -54,6 +54,52 @@ def test_identifiers_and_agenda():
     assert agenda_points([agenda]) == ["I. Verificación del cuórum", "II. Instalación de la sesión", "III. Clausura"]
 
 
+def test_agenda_top_level_points_only():
+    agenda = (
+        "ORDEN DEL DÍA\n1º)- LECTURA Y APROBACIÓN DEL ORDEN DEL DÍA.-\n2º)- DICTAMENES:\n"
+        "2.1º)- Dictamen sobre: ADHESIÓN A LA LEY PROVINCIAL Nº\n4.153-B, Y A SU DECRETO\n3º)- PROYECTOS:"
+    )
+    assert agenda_points([agenda]) == ["1. LECTURA Y APROBACIÓN DEL ORDEN DEL DÍA", "2. DICTAMENES", "3. PROYECTOS"]
+
+
+def test_agenda_ordinal_sign_read_as_a_digit():
+    # Tesseract reads the "º" of "4º)-" as 7 or 9; a plain "42)" after point 3 stays a different number.
+    ocr_text = "1º)- LECTURA\n2º)- ACTAS:\n3º)- DICTÁMENES:\n47)- PROYECTOS:\n5º)- NOTAS ENTRADAS:"
+    assert agenda_points([ocr_text]) == ["1. LECTURA", "2. ACTAS", "3. DICTÁMENES", "4. PROYECTOS", "5. NOTAS ENTRADAS"]
+    assert agenda_points(["1) Uno\n2) Dos\n3) Tres\n42) Cuarenta y dos"]) == ["1. Uno", "2. Dos", "3. Tres"]
+
+
+def test_agenda_wrapped_title_joined():
+    summary = (
+        "SUMARIO:\nI. Verificación del cuórum.\n"
+        "II. Segundo Debate del Proyecto de Ordenanza Reformatoria para la\n"
+        "actualización del Plan de Uso y Gestión del Suelo, Ordenanza PMDOT-\nPUGS-001 de 2021.\n"
+        "III. Clausura de la sesión.\nEn la Sala de Sesiones"
+    )
+    assert agenda_points([summary]) == [
+        "I. Verificación del cuórum",
+        (
+            "II. Segundo Debate del Proyecto de Ordenanza Reformatoria para la actualización del Plan de Uso y "
+            "Gestión del Suelo, Ordenanza PMDOT-PUGS-001 de 2021"
+        ),
+        "III. Clausura de la sesión",
+    ]
+
+
+def test_acta_agenda_follows_its_heading():
+    acta = "ASISTENTES:\n1. Bernardo Abad\n2. Juan Báez\nORDEN DEL DÍA:\n1. Aprobación del orden del día\n2. Proposiciones"
+    assert agenda_points([acta], after_heading=True) == ["1. Aprobación del orden del día", "2. Proposiciones"]
+    assert agenda_points(["ASISTENTES:\n1. Bernardo Abad\n2. Juan Báez"], after_heading=True) == []
+
+
+def test_ocr_slips_in_agenda_labels_and_numbers():
+    text = "3.1?”)- Dictamen\nI1. Instalación\nVl. Clausura\n1O)- NOTAS\nNº 1O.111 del 2.O24\n11. Once\nl. Uno"
+    fixed = "3.1º)- Dictamen\nII. Instalación\nVI. Clausura\n10)- NOTAS\nNº 10.111 del 2.024\n11. Once\nl. Uno"
+    assert ocr.fix_common_slips(text) == fixed
+    assert agenda_points(["l. Verificación del cuórum\nII. Instalación"]) == ["I. Verificación del cuórum", "II. Instalación"]
+    assert agenda_points(["l. Aprobación del acta\n2. Proposiciones"]) == ["1. Aprobación del acta", "2. Proposiciones"]
+
+
 def test_listing_number_disagreement_recorded():
     metadata = Metadata(document_type="ordenanza", identifiers=["Ordenanza No. 8.189"])
     apply_hints(metadata, {"number": "8198", "council": "Concejo Deliberante de Villa María"})
