@@ -40,16 +40,16 @@ SYMBOL_FONT_CHARS = {
     "\uf076": "❖",
     "\uf0e0": "→",
 }
-_SYMBOL_TABLE = str.maketrans(SYMBOL_FONT_CHARS)
+_SYMBOL_FONT_CHAR = re.compile("[" + "".join(SYMBOL_FONT_CHARS) + "]")
 _PRIVATE_USE = re.compile("[\ue000-\uf8ff]")
 
 _PAGE_OF = re.compile(r"\b(?:P[áa]gina|P[áa]g\.|Page)\s*\d+\s*(?:de|/|of)\s*\d+\b", re.IGNORECASE)
 _LONE_PAGE_NUMBER = re.compile(r"^\s*(?:[-–]\s*)?(?:P[áa]gina\s+|P[áa]g\.\s*)?\d{1,4}(?:\s*[-–])?\s*$", re.IGNORECASE)
 _LINE_END_HYPHEN = re.compile(r"([a-záéíóúñü])-\n[ \t]*([a-záéíóúñü])")  # "conti-\nnuación"
 _LINE_END_COMPOUND = re.compile(r"(\w)-\n[ \t]*(?=[A-ZÁÉÍÓÚÑ0-9])")  # "PMDOT-\nPUGS", "Alcalde-\nPresidente"
-_SPACES = re.compile(r"[ \t\u00a0\u2000-\u200b\u202f\u3000]+")
+_SPACES = re.compile(r"[ \t\u00a0\u2000-\u200b\u202f\u3000]{2,}|[\t\u00a0\u2000-\u200b\u202f\u3000]")  # not lone " "
 _BLANK_LINES = re.compile(r"\n{3,}")
-_LINE_EDGE_SPACES = re.compile(r" ?\n ?")
+_LINE_EDGE_SPACES = re.compile(r" \n ?|\n ")
 
 EDGE_LINES = 4  # lines at the top and bottom of a page where headers/footers live
 MAX_HEADER_CHARS = 160
@@ -57,7 +57,7 @@ MAX_HEADER_CHARS = 160
 
 def display_text(raw: str) -> str:
     """NFC, symbol-font ticks mapped, pdfium's hyphen marker restored, spacing tidied; nothing removed."""
-    text = unicodedata.normalize("NFC", raw).translate(_SYMBOL_TABLE)
+    text = _SYMBOL_FONT_CHAR.sub(lambda match: SYMBOL_FONT_CHARS[match.group()], unicodedata.normalize("NFC", raw))
     text = text.replace(PDFIUM_LINE_HYPHEN, "-\n").replace("\u00ad", "")
     text = text.replace("\f", "\n").replace("\x00", "")
     text = _LINE_EDGE_SPACES.sub("\n", _SPACES.sub(" ", text))  # whole-text regexes: this runs per page
@@ -103,7 +103,9 @@ def searchable_text(display: str, repeated: set[str], already_seen: set[str]) ->
                     continue
                 already_seen.add(key)
         kept.append(line)
-    text = _LINE_EDGE_SPACES.sub("\n", _SPACES.sub(" ", _PAGE_OF.sub("", "\n".join(kept))))
+    text, page_marks = _PAGE_OF.subn("", "\n".join(kept))  # display_text has tidied the spacing already
+    if page_marks:
+        text = _LINE_EDGE_SPACES.sub("\n", _SPACES.sub(" ", text))
     text = _LINE_END_HYPHEN.sub(r"\1\2", text)
     text = _LINE_END_COMPOUND.sub(r"\1-", text)
     text = _PRIVATE_USE.sub("", text)

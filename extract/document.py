@@ -83,8 +83,8 @@ def _read_page(page: pdfium.PdfPage, number: int, *, use_ocr: bool, table_header
             textpage.close()
     except pdfium.PdfiumError as exc:
         return _PageRead("", "empty", error=f"page {number}: text layer unreadable ({exc})", unreadable=True)
-    has_text = text_quality.meaningful_chars(raw) >= text_quality.MIN_CHARS_FOR_TEXT
-    garbage = has_text and text_quality.is_garbage(raw)
+    has_text = text_quality.has_text(raw)
+    garbage = has_text and text_quality.garbage_score(raw) > text_quality.GARBAGE_RATIO
     if has_text and not garbage:
         return _PageRead(raw, "digital")
     if not garbage and pdf_text.image_coverage(page) < SCAN_COVERAGE:

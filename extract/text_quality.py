@@ -9,7 +9,10 @@ from __future__ import annotations
 import re
 
 _LETTERS = "a-záéíóúñüA-ZÁÉÍÓÚÑÜ"
-_DIGIT_IN_WORD = re.compile(rf"[{_LETTERS}]\d+[{_LETTERS}]|\b0[A-ZÁÉÍÓÚÑ]{{2,}}|[{_LETTERS}]{{2,}}1[6ó]N\b")
+# "6n" in "Sesi6n", "0R" in "0RDEN", "16N" in "APROBAC16N"; anchored on the digit, as this runs on every page
+_DIGIT_IN_WORD = re.compile(
+    rf"\d(?:(?<=[{_LETTERS}]\d)\d*[{_LETTERS}]|(?<=\b0)[A-ZÁÉÍÓÚÑ]{{2,}}|(?<=[{_LETTERS}]{{2}}1)[6ó]N\b)"
+)
 _STRAY = re.compile(r"[`^#{}|\\~]|[a-z][A-Z][a-z]")
 _NOT_ALNUM = re.compile(r"[\W_]+")
 _LONE_LETTER = re.compile(r"(?<!\S)[b-df-np-tv-xzB-DF-NP-TV-XZ](?!\S)")  # not a/e/o/u/y, which are words
@@ -20,6 +23,11 @@ GARBAGE_RATIO = 0.04
 
 def meaningful_chars(text: str) -> int:
     return len(_NOT_ALNUM.sub("", text))
+
+
+def has_text(text: str) -> bool:
+    """At least MIN_CHARS_FOR_TEXT letters or digits (looking at the start first, which usually suffices)."""
+    return meaningful_chars(text[:400]) >= MIN_CHARS_FOR_TEXT or meaningful_chars(text) >= MIN_CHARS_FOR_TEXT
 
 
 def garbage_score(text: str) -> float:
@@ -33,4 +41,4 @@ def garbage_score(text: str) -> float:
 
 
 def is_garbage(text: str) -> bool:
-    return meaningful_chars(text) >= MIN_CHARS_FOR_TEXT and garbage_score(text) > GARBAGE_RATIO
+    return has_text(text) and garbage_score(text) > GARBAGE_RATIO
