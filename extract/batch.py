@@ -10,6 +10,7 @@ decision (the archive compares content hashes and EXTRACTOR_VERSION).
 
 from __future__ import annotations
 
+import logging
 import multiprocessing
 import multiprocessing.connection
 import os
@@ -20,6 +21,7 @@ from dataclasses import dataclass
 from multiprocessing.process import BaseProcess
 from pathlib import Path
 
+from extract import ocr as ocr_engine
 from extract.document import extract_document
 from extract.errors import ExtractionFailed
 from extract.model import Extraction
@@ -37,6 +39,7 @@ def _context() -> multiprocessing.context.BaseContext:
 
 
 def _worker(conn: multiprocessing.connection.Connection, path: Path, hints: dict | None, ocr: bool, memory_mb: int) -> None:
+    logging.getLogger(ocr_engine.__name__).setLevel(logging.ERROR)  # the parent has said once if OCR is missing
     limit = memory_mb * 1024 * 1024
     resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
     try:
@@ -76,6 +79,8 @@ def extract_batch(
 ) -> Iterator[tuple[str, Extraction | ExtractionFailed]]:
     """Yield ``(key, Extraction | ExtractionFailed)`` for each job as it finishes (not in input order)."""
     workers = max(1, workers or os.cpu_count() or 1)
+    if ocr:
+        ocr_engine.tesseract_unavailable_reason()  # logs the reason once for the whole batch
     context = _context()
     pending = iter(jobs)
     running: list[_Running] = []

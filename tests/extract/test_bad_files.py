@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import hashlib
+import json
+import os
 import struct
+import subprocess
+import sys
 from pathlib import Path
 
 import pypdfium2 as pdfium
@@ -158,3 +162,26 @@ def test_inspect_reports_the_failure_reason(tmp_path):
     report = inspect_file(path)
     assert report["pages"] == [] and report["errors"][0].startswith("empty_file:")
     assert set(report) >= {"pages", "metadata", "errors"}
+
+
+def test_batch_without_tesseract_says_so_once_and_marks_scans_needs_ocr(real_corpus, tmp_path):
+    """A machine without Tesseract: one warning for the whole batch, each scanned page keeps the reason."""
+    scans = ["charata__15.pdf", "villamaria__ordenanza_8079.pdf"]
+    script = (
+        "import json, sys\n"
+        "from pathlib import Path\n"
+        "from extract.batch import extract_batch\n"
+        f"jobs = [(name, Path({str(real_corpus)!r}) / name, None) for name in {scans!r}]\n"
+        "results = dict(extract_batch(jobs, workers=2))\n"
+        "print(json.dumps({name: [[p.origin for p in r.pages], r.errors] for name, r in results.items()}))\n"
+    )
+    environment = {**os.environ, "PATH": str(tmp_path)}  # no tesseract on PATH
+    run = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, env=environment, timeout=120, check=False
+    )
+    assert run.returncode == 0, run.stderr
+    results = json.loads(run.stdout)
+    for origins, errors in results.values():
+        assert origins and set(origins) == {"needs_ocr"}
+        assert errors[0].endswith("OCR unavailable: tesseract not installed: apt-get install tesseract-ocr tesseract-ocr-spa")
+    assert run.stderr.count("OCR unavailable") == 1, run.stderr
