@@ -2,15 +2,22 @@
 
 from __future__ import annotations
 
+import re
+import unicodedata
+
 import pytest
 from extract_helpers import normalise_space
 
 from extract import Extraction, ExtractionFailed, extract_document
 from extract.batch import extract_batch
 
-# Scans OCR'd in the test run (7 pages, a few seconds on 2 cores); whole-corpus OCR is in the benchmark.
-OCR_IN_TESTS = ["charata__15.pdf", "charata__40.pdf", "villamaria__ordenanza_8079.pdf"]
+# Scans OCR'd in the test run (12 pages, ~20 s on 2 cores); whole-corpus OCR is in the benchmark.
+OCR_IN_TESTS = ["charata__01.pdf", "charata__15.pdf", "charata__40.pdf", "villamaria__ordenanza_8079.pdf"]
 METADATA_FIELDS = ("document_type", "session_type", "session_number", "date", "council")
+# Two agenda points are the same point when their numbers are equal and their titles start alike: the
+# first AGENDA_TITLE_CHARS characters, ignoring case, accents and punctuation (the whole title if shorter).
+AGENDA_TITLE_CHARS = 40
+ROMAN = {"I": 1, "V": 5, "X": 10, "L": 50}
 
 
 @pytest.fixture(scope="module")
@@ -41,6 +48,28 @@ def _actual_metadata(extraction: Extraction) -> dict:
     return {field: getattr(extraction.metadata, field) for field in METADATA_FIELDS}
 
 
+def _numbering_value(label: str) -> int:
+    """1 for "1º)-", "1." or "I."; 8 for "VIII."."""
+    roman = re.match(r"[IVXL]+(?=\.)", label)
+    if not roman:
+        return int(re.match(r"\d+", label).group(0))
+    values = [ROMAN[char] for char in roman.group(0)]
+    return sum(-v if i + 1 < len(values) and values[i + 1] > v else v for i, v in enumerate(values))
+
+
+def _agenda_key(label: str, title: str) -> tuple[int, str]:
+    folded = "".join(c for c in unicodedata.normalize("NFKD", title.casefold()) if not unicodedata.combining(c))
+    return _numbering_value(label), " ".join(re.findall(r"[^\W_]+", folded))[:AGENDA_TITLE_CHARS]
+
+
+def _labelled_agenda(truth: dict) -> list[tuple[int, str]]:
+    return [_agenda_key(label, title) for label, title in truth["agenda_points"]]
+
+
+def _extracted_agenda(extraction: Extraction) -> list[tuple[int, str]]:
+    return [_agenda_key(*point.split(" ", 1)) for point in extraction.metadata.agenda_points]
+
+
 def test_every_labelled_file_exists(real_corpus, ground_truth):
     assert sorted(ground_truth) == sorted(path.name for path in real_corpus.glob("*.pdf"))
 
@@ -62,6 +91,17 @@ def test_born_digital_metadata(digital, ground_truth):
             assert _actual_metadata(digital[name]) == _expected_metadata(truth), name
             for identifier in truth["metadata"]["identifiers"]:
                 assert identifier in digital[name].metadata.identifiers, (name, identifier)
+
+
+def test_born_digital_agenda_points(digital, ground_truth):
+    matched = labelled = 0
+    for name, truth in ground_truth.items():
+        if not truth["scan"]:
+            expected, actual = _labelled_agenda(truth), _extracted_agenda(digital[name])
+            labelled += len(expected)
+            matched += sum(key in actual for key in expected)
+            assert actual == expected, name
+    print(f"born-digital agenda: {matched}/{labelled} labelled points found, none invented")
 
 
 def test_page_origins_without_ocr(digital, ground_truth):
@@ -134,3 +174,17 @@ def test_scan_origins_and_metadata(ocred, ground_truth):
                 checked += 1
                 correct += actual[field] == value
     assert correct >= 0.8 * checked, f"{correct}/{checked} metadata fields right on scans"
+
+
+@pytest.mark.ocr
+def test_scans_agenda_points_found_and_none_invented(ocred, ground_truth):
+    matched = labelled = 0
+    invented = []
+    for name, extraction in ocred.items():
+        expected, actual = _labelled_agenda(ground_truth[name]), _extracted_agenda(extraction)
+        labelled += len(expected)
+        matched += sum(key in actual for key in expected)
+        invented += [(name, point) for point, key in zip(extraction.metadata.agenda_points, actual) if key not in expected]
+    print(f"OCR agenda: {matched}/{labelled} labelled points found ({matched / labelled:.2f})")
+    assert invented == []  # a point read from body text or a garbled title would land here
+    assert matched >= 0.8 * labelled
