@@ -13,7 +13,7 @@ from extract.batch import extract_batch
 
 # Scans OCR'd in the test run (12 pages, ~20 s on 2 cores); whole-corpus OCR is in the benchmark.
 OCR_IN_TESTS = ["charata__01.pdf", "charata__15.pdf", "charata__40.pdf", "villamaria__ordenanza_8079.pdf"]
-METADATA_FIELDS = ("document_type", "session_type", "session_number", "date", "council")
+METADATA_FIELDS = ("document_type", "session_type", "session_number", "date", "council", "commission")
 # Two agenda points are the same point when their numbers are equal and their titles start alike: the
 # first AGENDA_TITLE_CHARS characters, ignoring case, accents and punctuation (the whole title if shorter).
 AGENDA_TITLE_CHARS = 40
