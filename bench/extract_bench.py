@@ -17,6 +17,7 @@ import time
 from collections import Counter
 from pathlib import Path
 
+import pdfplumber
 import pypdfium2 as pdfium
 
 from extract import ExtractionFailed, extract_document, ocr, pdf_text, text_quality
@@ -65,6 +66,38 @@ def bench_born_digital(files: list[Path], rounds: int) -> None:
     print(f"  words pdftotext found that we did not: {sum(lost.values())} {dict(lost.most_common(20))}")
     print("  (mostly codes broken at a line end, which pdftotext joins, 'PMDOT-/PUGS' -> 'pmdotpugs', and we keep")
     print("   as 'PMDOT-PUGS'; 'activar las' is a space pdfium does not generate: we read 'activarlas')")
+
+
+def bench_ceiling(files: list[Path]) -> None:
+    """What the engines underneath cost on the same files: our extractor cannot beat PDFium's own page load."""
+    pages = 0
+    load_s = text_s = 0.0
+    for path in files:
+        document = pdfium.PdfDocument(str(path))
+        try:
+            for index in range(len(document)):
+                start = time.perf_counter()
+                page = document[index]
+                load_s += time.perf_counter() - start
+                start = time.perf_counter()
+                pdf_text.page_text(page)
+                text_s += time.perf_counter() - start
+                page.close()
+                pages += 1
+        finally:
+            document.close()
+    print("ceiling (same files, 1 round):")
+    print(f"  PDFium page load alone       {pages / load_s:8.1f} pages/s")
+    print(f"  PDFium page load + text      {pages / (load_s + text_s):8.1f} pages/s")
+    sample = files[:2]
+    sample_pages = sum(len(pdfium.PdfDocument(str(path))) for path in sample)
+    start = time.perf_counter()
+    for path in sample:
+        with pdfplumber.open(path) as pdf:
+            for page in pdf.pages:
+                page.extract_text()
+    print(f"  pdfplumber extract_text      {sample_pages / (time.perf_counter() - start):8.1f} pages/s "
+          f"({sample_pages} pages of {len(sample)} files)")
 
 
 def bench_parallel(files: list[Path], workers: int) -> None:
@@ -127,6 +160,7 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     files = born_digital_files(args.corpus)
     bench_born_digital(files, args.rounds)
+    bench_ceiling(files)
     bench_parallel(files, os.cpu_count() or 1)
     bench_ocr(args.corpus, args.ocr_pages)
     return 0
