@@ -146,6 +146,9 @@ def test_scanned_pages_are_read_by_ocr(pipeline, client):
         got = set(re.findall(r"\w{4,}", " ".join(p["text"] for p in pages).lower()))
         assert len(expected & got) / len(expected) >= 0.85
     assert search(client, q="Chilibulo")["total"] == sum(1 for d in pipeline.portal.documents if d.scanned)
+    scanned = next(d for d in pipeline.portal.documents if d.scanned)
+    page = client.get(f"/documentos/{pipeline.document_id(scanned)}").get_data(as_text=True)
+    assert page.count("texto reconocido por OCR (confianza ") == len(scanned.pages)
 
 
 def test_crawling_twice_creates_no_duplicates(pipeline):
