@@ -2,7 +2,8 @@
 
 It is reached through `open_catalogue(url)`; only `sqlite:///path` is implemented, and the SQL stays
 plain (no SQLite-only features beyond upserts that PostgreSQL shares) so a PostgreSQL URL can replace it.
-The catalogue never deletes a document or a version: fetched history only grows.
+The catalogue never deletes a document or a version: fetched history only grows, and a failed
+re-extraction never takes away the text a document already has.
 """
 
 from __future__ import annotations
@@ -42,6 +43,7 @@ CREATE TABLE IF NOT EXISTS documents (
     extracted_sha256 TEXT, extracted_at TEXT, page_count INTEGER, metadata_json TEXT,
     indexed_sha256 TEXT, indexed_at TEXT,
     first_seen TEXT NOT NULL, last_seen TEXT NOT NULL,
+    extractor_version TEXT, pages_extractor_version TEXT,
     UNIQUE (council_id, key)
 );
 CREATE TABLE IF NOT EXISTS document_urls (
@@ -75,6 +77,15 @@ CREATE INDEX IF NOT EXISTS documents_status ON documents(status);
 CREATE INDEX IF NOT EXISTS documents_session ON documents(session_id);
 CREATE INDEX IF NOT EXISTS sessions_date ON sessions(date);
 """
+
+# Columns added to SCHEMA after catalogues already existed: opening an older catalogue adds them, NULL
+# in old rows. extractor_version: the extractor version of the last extraction attempt on the current
+# file, success or failure (NULL: extracted before versions were recorded, so outdated).
+# pages_extractor_version: the version that produced the pages and metadata the document holds.
+ADDED_COLUMNS = (
+    ("documents", "extractor_version", "TEXT"),
+    ("documents", "pages_extractor_version", "TEXT"),
+)
 
 
 def now_iso() -> str:
@@ -118,6 +129,23 @@ class Catalogue:
         self.db.execute("PRAGMA journal_mode=WAL")
         self.db.execute("PRAGMA foreign_keys=ON")
         self.db.executescript(SCHEMA)
+        self._add_missing_columns()
+
+    def _add_missing_columns(self) -> None:
+        for table, column, sql_type in ADDED_COLUMNS:
+            if column in self._columns(table):
+                continue
+            try:
+                with self.transaction() as db:
+                    db.execute(f"ALTER TABLE {table} ADD COLUMN {column} {sql_type}")
+            except sqlite3.OperationalError as exc:
+                if column not in self._columns(table):  # not just another process adding it first
+                    raise CatalogueError(
+                        f"cannot add column {table}.{column} to the catalogue at {self.path}: {exc}"
+                    ) from exc
+
+    def _columns(self, table: str) -> set[str]:
+        return {d[0] for d in self.db.execute(f"SELECT * FROM {table} LIMIT 0").description}
 
     def close(self) -> None:
         self.db.close()
@@ -284,18 +312,31 @@ class Catalogue:
 
     # -- extraction ------------------------------------------------------------------------------
 
-    def documents_to_extract(self, *, retry_failed: bool = False) -> list[sqlite3.Row]:
-        """Documents whose current file has not been extracted yet (new or changed)."""
-        statuses = "('fetched', 'failed')" if retry_failed else "('fetched')"
+    def documents_to_extract(self, *, extractor_version: str, retry_failed: bool = False) -> list[sqlite3.Row]:
+        """Documents to extract with `extractor_version`, each with `extract_reason` saying why.
+
+        'new': the current file (new or changed) was never extracted. 'extractor_changed': it was
+        extracted, or failed, with another version. 'retry_failed' (only with `retry_failed`): it failed
+        with this version, including a failed re-extraction of a document that kept its earlier text.
+        """
+        outdated = "(d.extractor_version IS NULL OR d.extractor_version != ?)"
+        failed_now = "d.status = 'failed' OR (d.status = 'extracted' AND d.status_reason IS NOT NULL)"
+        retry = f" OR {failed_now}" if retry_failed else ""
         return self.db.execute(
-            "SELECT d.*, s.session_type AS listed_session_type, s.date AS listed_date, s.key AS session_key "
+            "SELECT d.*, s.session_type AS listed_session_type, s.date AS listed_date, s.key AS session_key, "
+            f"CASE WHEN d.status = 'fetched' THEN 'new' WHEN {outdated} THEN 'extractor_changed' "
+            "ELSE 'retry_failed' END AS extract_reason "
             "FROM documents d LEFT JOIN sessions s ON s.id = d.session_id "
-            f"WHERE d.current_sha256 IS NOT NULL AND d.status IN {statuses} ORDER BY d.id"
+            "WHERE d.current_sha256 IS NOT NULL AND (d.status = 'fetched' "
+            f"OR (d.status IN ('extracted', 'failed') AND {outdated}){retry}) ORDER BY d.id",
+            (extractor_version, extractor_version),
         ).fetchall()
 
     def save_extraction(
-        self, document_id: int, sha256: str, pages: list[dict], metadata: dict, errors: list[str],
+        self, document_id: int, sha256: str, pages: list[dict], metadata: dict, errors: list[str], *,
+        extractor_version: str,
     ) -> None:
+        """Replace the document's pages and metadata; its index entry is then out of date until indexed."""
         ts = now_iso()
         with self.transaction() as db:
             db.execute("DELETE FROM pages WHERE document_id = ?", (document_id,))
@@ -309,19 +350,36 @@ class Catalogue:
                 ],
             )
             meta = dict(metadata, extraction_errors=errors)
+            # indexed_sha256 = NULL: the same bytes re-extracted (new extractor) must still be re-indexed.
             db.execute(
                 "UPDATE documents SET status = 'extracted', status_reason = NULL, extracted_sha256 = ?, "
-                "extracted_at = ?, page_count = ?, metadata_json = ? WHERE id = ?",
-                (sha256, ts, len(pages), json.dumps(meta, ensure_ascii=False), document_id),
+                "extracted_at = ?, page_count = ?, metadata_json = ?, extractor_version = ?, "
+                "pages_extractor_version = ?, indexed_sha256 = NULL WHERE id = ?",
+                (sha256, ts, len(pages), json.dumps(meta, ensure_ascii=False), extractor_version,
+                 extractor_version, document_id),
             )
 
-    def save_extraction_failure(self, document_id: int, sha256: str, reason: str) -> None:
+    def save_extraction_failure(
+        self, document_id: int, sha256: str, reason: str, *, extractor_version: str,
+    ) -> bool:
+        """Record that extracting `sha256` with `extractor_version` failed, and why.
+
+        A document already extracted from these same bytes keeps its pages, metadata and index entry
+        (status stays 'extracted'); the failure is recorded as its status_reason. Returns True then.
+        """
         with self.transaction() as db:
-            db.execute(
-                "UPDATE documents SET status = 'failed', status_reason = ?, extracted_sha256 = ?, "
-                "extracted_at = ? WHERE id = ?",
-                (reason, sha256, now_iso(), document_id),
-            )
+            kept = db.execute(
+                "UPDATE documents SET status_reason = ?, extractor_version = ? "
+                "WHERE id = ? AND status = 'extracted' AND extracted_sha256 = ?",
+                (reason, extractor_version, document_id, sha256),
+            ).rowcount == 1
+            if not kept:
+                db.execute(
+                    "UPDATE documents SET status = 'failed', status_reason = ?, extracted_sha256 = ?, "
+                    "extracted_at = ?, extractor_version = ? WHERE id = ?",
+                    (reason, sha256, now_iso(), extractor_version, document_id),
+                )
+            return kept
 
     # -- indexing --------------------------------------------------------------------------------
 
@@ -397,10 +455,23 @@ class Catalogue:
         return self.db.execute("SELECT * FROM commissions WHERE slug = ?", (slug,)).fetchone()
 
     def failures(self) -> list[sqlite3.Row]:
-        """Every document that could not be fetched or extracted, with its reason."""
+        """Every document that could not be fetched or extracted, with its reason.
+
+        Includes extracted documents whose re-extraction failed (status 'extracted', with a reason):
+        they keep their earlier text.
+        """
         return self.db.execute(
-            f"{DOCUMENT_VIEW} WHERE d.status IN ('failed', 'fetch_failed') ORDER BY d.id"
+            f"{DOCUMENT_VIEW} WHERE d.status IN ('failed', 'fetch_failed') "
+            "OR (d.status = 'extracted' AND d.status_reason IS NOT NULL) ORDER BY d.id"
         ).fetchall()
+
+    def outdated_extractions(self, extractor_version: str) -> int:
+        """How many extracted documents hold pages made by another extractor version (or an unrecorded one)."""
+        return self.db.execute(
+            "SELECT COUNT(*) FROM documents WHERE status = 'extracted' "
+            "AND (pages_extractor_version IS NULL OR pages_extractor_version != ?)",
+            (extractor_version,),
+        ).fetchone()[0]
 
     def counts(self) -> dict[str, int]:
         one = lambda sql: self.db.execute(sql).fetchone()[0]
@@ -414,6 +485,9 @@ class Catalogue:
             "fetch_failed": one("SELECT COUNT(*) FROM documents WHERE status = 'fetch_failed'"),
             "extracted": one("SELECT COUNT(*) FROM documents WHERE status = 'extracted'"),
             "extraction_failed": one("SELECT COUNT(*) FROM documents WHERE status = 'failed'"),
+            "reextraction_failed": one(
+                "SELECT COUNT(*) FROM documents WHERE status = 'extracted' AND status_reason IS NOT NULL"
+            ),
             "pages": one("SELECT COUNT(*) FROM pages"),
             "indexed": one(
                 "SELECT COUNT(*) FROM documents WHERE indexed_sha256 IS NOT NULL "

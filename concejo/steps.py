@@ -95,33 +95,50 @@ def crawl(settings: Settings, catalogue: Catalogue, *, in_subprocess: bool = Tru
 # -- extract -----------------------------------------------------------------------------------------
 
 def extract(settings: Settings, catalogue: Catalogue, *, retry_failed: bool = False,
-            progress: Progress | None = None) -> StepReport:
-    """Extract every new or changed archived file; each failure is recorded with its reason."""
+            progress: Progress | None = None, extractor_version: str | None = None) -> StepReport:
+    """Extract every new or changed archived file, and redo those extracted (or failed) by another
+    extractor version; each failure is recorded with its reason.
+
+    A document whose re-extraction fails keeps its earlier pages, so it stays searchable.
+    `extractor_version` defaults to extract.EXTRACTOR_VERSION (tests pass another to simulate a change).
+    """
+    from extract import EXTRACTOR_VERSION
     from extract.batch import extract_batch
 
+    version = extractor_version or EXTRACTOR_VERSION
     report, finish = _timed_run(catalogue, "extract")
     store = FileStore(settings.files_dir)
-    todo = catalogue.documents_to_extract(retry_failed=retry_failed)
+    todo = catalogue.documents_to_extract(extractor_version=version, retry_failed=retry_failed)
     by_id = {str(row["id"]): row for row in todo}
+    failed = 0
+
+    def record_failure(row, reason: str) -> None:
+        nonlocal failed
+        failed += 1
+        if catalogue.save_extraction_failure(row["id"], row["current_sha256"], reason, extractor_version=version):
+            report.problems.append(
+                f"document {row['key']}: re-extraction with extractor {version} failed, its earlier text is "
+                f"kept and still searchable: {reason}"
+            )
+        else:
+            report.problems.append(f"document {row['key']}: {reason}")
+
     jobs = []
     for row in todo:
         try:
             path = store.open_path(row["current_sha256"])
         except FileNotFoundError as exc:
-            catalogue.save_extraction_failure(row["id"], row["current_sha256"], str(exc))
-            report.problems.append(f"document {row['key']}: {exc}")
+            record_failure(row, str(exc))
             continue
         hints = {"title": row["title"], "document_type": row["kind"], "session_type": row["listed_session_type"],
                  "date": row["listed_date"]}
         jobs.append((str(row["id"]), path, hints))
-    extracted = failed = pages = 0
+    extracted = pages = 0
     for done, (key, result) in enumerate(extract_batch(jobs, workers=settings.extract_workers, timeout_s=settings.extract_timeout_s,
                                      memory_mb=settings.extract_memory_mb, ocr=settings.ocr), start=1):
         row = by_id[key]
         if isinstance(result, Exception):
-            catalogue.save_extraction_failure(row["id"], row["current_sha256"], str(result))
-            report.problems.append(f"document {row['key']}: {result}")
-            failed += 1
+            record_failure(row, str(result))
         else:
             page_dicts = [
                 {"number": p.number, "text": p.text, "display_text": p.display_text, "origin": p.origin,
@@ -129,7 +146,8 @@ def extract(settings: Settings, catalogue: Catalogue, *, retry_failed: bool = Fa
                 for p in result.pages
             ]
             metadata = result.metadata.to_dict()
-            catalogue.save_extraction(row["id"], row["current_sha256"], page_dicts, metadata, result.errors)
+            catalogue.save_extraction(row["id"], row["current_sha256"], page_dicts, metadata, result.errors,
+                                      extractor_version=version)
             number = _as_int(metadata.get("session_number"))
             if row["session_id"] and number is not None:
                 catalogue.set_session_number(row["session_id"], number)
@@ -137,7 +155,13 @@ def extract(settings: Settings, catalogue: Catalogue, *, retry_failed: bool = Fa
             pages += len(page_dicts)
         if progress:
             progress(done, len(jobs))
-    report.counts.update({"documents": extracted, "failed": failed, "pages": pages})
+    reasons = [row["extract_reason"] for row in todo]
+    report.counts.update({
+        "documents": extracted, "failed": failed, "pages": pages,
+        # Why each document was attempted: a new or changed file, a new extractor, or --retry-failed.
+        "new": reasons.count("new"), "reextracted": reasons.count("extractor_changed"),
+        "retried": reasons.count("retry_failed"),
+    })
     return finish()
 
 
