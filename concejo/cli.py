@@ -90,6 +90,11 @@ def cmd_extract(settings: Settings, args) -> int:
     with progress_bar("Extrayendo texto") as update:
         report = steps.extract(settings, catalogue, retry_failed=args.retry_failed, progress=update)
     print_report(report)
+    if report.counts.get("reextracted"):
+        from extract import EXTRACTOR_VERSION
+
+        console.print(f"  {report.counts['reextracted']} documentos extraídos de nuevo porque cambió el extractor "
+                      f"(versión {EXTRACTOR_VERSION})")
     return 0
 
 
@@ -143,29 +148,49 @@ def cmd_run(settings: Settings, args) -> int:
         server.stop()
 
 
+def status_counts(catalogue: Catalogue) -> dict[str, int]:
+    """The catalogue's counts, plus extracted documents whose text an older extractor version made."""
+    from extract import EXTRACTOR_VERSION
+
+    return {**catalogue.counts(), "outdated_extractor": catalogue.outdated_extractions(EXTRACTOR_VERSION)}
+
+
 def print_status(catalogue: Catalogue) -> None:
-    counts = catalogue.counts()
+    counts = status_counts(catalogue)
     table = Table(title="Archivo", show_header=False)
     labels = {
         "sessions": "sesiones", "commissions": "comisiones", "documents": "documentos",
         "files": "archivos guardados", "fetch_failed": "no descargados", "extracted": "documentos extraídos",
         "extraction_failed": "extracción fallida", "pages": "páginas", "indexed": "documentos indexados",
     }
+    # Shown only when there are some: both clear after a successful extraction with the current extractor.
+    if_any = {"outdated_extractor": "extraídos con un extractor anterior",
+              "reextraction_failed": "reextracción fallida (se conserva el texto anterior)"}
     for key, label in labels.items():
         table.add_row(label, str(counts[key]))
+    for key, label in if_any.items():
+        if counts[key]:
+            table.add_row(label, str(counts[key]))
     console.print(table)
+
+
+def failure_label(row) -> str:
+    return "re-extraction failed, earlier text kept" if row["status"] == "extracted" else row["status"]
 
 
 def cmd_status(settings: Settings, args) -> int:
     catalogue = _catalogue(settings)
     if args.json:
-        print(json.dumps({"counts": catalogue.counts(), "failures": [
-            {"document": r["key"], "status": r["status"], "reason": r["status_reason"]} for r in catalogue.failures()
+        from extract import EXTRACTOR_VERSION
+
+        print(json.dumps({"extractor_version": EXTRACTOR_VERSION, "counts": status_counts(catalogue), "failures": [
+            {"document": r["key"], "status": r["status"], "reason": r["status_reason"],
+             "earlier_text_kept": r["status"] == "extracted"} for r in catalogue.failures()
         ]}, ensure_ascii=False, indent=2))
         return 0
     print_status(catalogue)
     for row in catalogue.failures():
-        console.print(f"[yellow]![/yellow] {row['key']} ({row['status']}): {row['status_reason']}")
+        console.print(f"[yellow]![/yellow] {row['key']} ({failure_label(row)}): {row['status_reason']}")
     for run in catalogue.last_runs(6):
         console.print(f"  {run['started_at']} {run['step']}: {run['stats_json']}")
     return 0
