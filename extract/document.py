@@ -73,12 +73,13 @@ def extract_document(
 
 
 def _read_page(page: pdfium.PdfPage, number: int, *, use_ocr: bool, table_headers: dict) -> _PageRead:
+    table_error = None
     try:
         textpage = page.get_textpage()
         try:
             raw = pdf_text.textpage_text(textpage)
             if vote_tables.has_ticks(raw):
-                raw = vote_tables.label_ticks(page, textpage, raw, table_headers)
+                raw, table_error = _with_table_columns(page, textpage, raw, number, table_headers)
         finally:
             textpage.close()
     except pdfium.PdfiumError as exc:
@@ -86,10 +87,18 @@ def _read_page(page: pdfium.PdfPage, number: int, *, use_ocr: bool, table_header
     has_text = text_quality.has_text(raw)
     garbage = has_text and text_quality.garbage_score(raw) > text_quality.GARBAGE_RATIO
     if has_text and not garbage:
-        return _PageRead(raw, "digital")
+        return _PageRead(raw, "digital", error=table_error)
     if not garbage and pdf_text.image_coverage(page) < SCAN_COVERAGE:
         return _PageRead(raw, "digital" if raw.strip() else "empty")
     return _ocr_page(page, number, raw, garbage=garbage, use_ocr=use_ocr)
+
+
+def _with_table_columns(page, textpage, raw: str, number: int, table_headers: dict) -> tuple[str, str | None]:
+    """The text with vote-table columns named, or the text as it was and why the columns are not named."""
+    try:
+        return vote_tables.label_ticks(page, textpage, raw, table_headers), None
+    except Exception as exc:  # noqa: BLE001 - naming columns is an extra; the page's text must not be lost
+        return raw, f"page {number}: vote-table columns not named ({type(exc).__name__}: {exc}); the ticks stay unnamed"
 
 
 def _ocr_page(page: pdfium.PdfPage, number: int, raw: str, *, garbage: bool, use_ocr: bool) -> _PageRead:

@@ -131,6 +131,8 @@ class _Columns:
         self._found: dict[tuple[float, float, float], str | None] = {}  # (left, right, cell top) -> header
 
     def header_of(self, index: int) -> str | None:
+        if index < 0:
+            return None  # pdfium could not map the tick back to a character: leave it unnamed
         left, bottom, right, top = self.textpage.get_charbox(index)
         x, y = (left + right) / 2, (bottom + top) / 2
         cell = self.rules.cell_around(x, y)

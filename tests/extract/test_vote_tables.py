@@ -78,3 +78,14 @@ def test_a_councillors_attendance_and_vote_are_readable_and_searchable(real_corp
     assert "NOMBRES A FAVOR EN CONTRA ABSTENCIÓN BLANCO AUSENTE" in " ".join(vote.split())
     assert "1. Bernardo Abad ✓ EN CONTRA" in vote
     assert "\uf0fc" not in vote
+
+
+def test_a_table_that_cannot_be_read_keeps_the_page_text_and_says_why(real_corpus, monkeypatch):
+    def broken_rules(page):
+        raise ValueError("unexpected path object")
+
+    monkeypatch.setattr("extract.vote_tables._read_rules", broken_rules)
+    extraction = extract_document(real_corpus / QUITO_064, ocr=False)
+    page = extraction.pages[3]
+    assert "1. Bernardo Abad Merchán ✓" in page.text and "✓ PRESENTE" not in page.text
+    assert "page 4: vote-table columns not named (ValueError: unexpected path object); the ticks stay unnamed" in extraction.errors
