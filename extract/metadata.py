@@ -280,15 +280,13 @@ def apply_hints(metadata: Metadata, hints: dict) -> None:
         if key == "number":
             own = _own_numbers(metadata)
             if own and _digits(hint) not in own:
-                metadata.disagreements.append(
-                    f"number: listing says {hint!r}, the text says {', '.join(sorted(own))}"
-                )
+                metadata.disagreements.append({"field": key, "listing": hint, "text": ", ".join(sorted(own))})
             continue
         value = getattr(metadata, key)
         if value is None:
             setattr(metadata, key, hint)
         elif _normal(value) != _normal(hint):
-            metadata.disagreements.append(f"{key}: listing says {hint!r}, the text says {value!r}")
+            metadata.disagreements.append({"field": key, "listing": hint, "text": value})
 
 
 def _own_numbers(metadata: Metadata) -> set[str]:

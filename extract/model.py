@@ -46,7 +46,8 @@ class Metadata:
     commission: str | None = None
     identifiers: list[str] = field(default_factory=list)
     agenda_points: list[str] = field(default_factory=list)
-    disagreements: list[str] = field(default_factory=list)  # hint vs text; the text wins
+    # Where the portal's listing and the text disagree (the text wins): {"field", "listing", "text"}
+    disagreements: list[dict[str, str]] = field(default_factory=list)
 
     def to_dict(self) -> dict:
         return asdict(self)

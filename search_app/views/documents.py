@@ -7,8 +7,28 @@ import json
 from flask import Blueprint, abort, render_template, send_file
 
 from search_app import resources
+from search_app.views.search import format_date, label
 
 bp = Blueprint("documents", __name__)
+
+FIELD_NAMES = {
+    "document_type": "tipo de documento", "session_type": "tipo de sesión", "session_number": "número de sesión",
+    "number": "número", "date": "fecha", "council": "concejo", "commission": "comisión",
+}
+
+
+def _value(field: str, value: str) -> str:
+    return format_date(value) if field == "date" else label(value) if field.endswith("_type") else value
+
+
+def listing_disagreements(metadata: dict) -> list[str]:
+    """In Spanish, where the portal's listing and the document's own text disagree (the text wins)."""
+    return [
+        f"{FIELD_NAMES.get(note['field'], note['field'])}: el portal dice «{_value(note['field'], note['listing'])}», "
+        f"el documento dice «{_value(note['field'], note['text'])}»"
+        for note in metadata.get("disagreements", [])
+        if isinstance(note, dict)  # catalogues extracted before version 2 hold English notes, redone on re-extraction
+    ]
 
 
 def _document_or_404(document_id: int):
@@ -24,7 +44,8 @@ def show(document_id: int):
     row = _document_or_404(document_id)
     metadata = json.loads(row["metadata_json"] or "{}")
     return render_template(
-        "document.html", doc=row, metadata=metadata, pages=catalogue.pages(document_id),
+        "document.html", doc=row, metadata=metadata, disagreements=listing_disagreements(metadata),
+        pages=catalogue.pages(document_id),
         urls=catalogue.document_urls(document_id), versions=catalogue.versions(document_id),
     )
 

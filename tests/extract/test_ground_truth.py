@@ -119,8 +119,9 @@ def test_hint_disagreement_is_recorded_and_text_wins(real_corpus):
         real_corpus / "villamaria__ordenanza_8000.pdf", ocr=False, hints={"number": "8001", "document_type": "acta"}
     )
     assert extraction.metadata.document_type == "ordenanza"
-    assert any(note.startswith("number:") and "8000" in note for note in extraction.metadata.disagreements)
-    assert any(note.startswith("document_type:") for note in extraction.metadata.disagreements)
+    notes = {note["field"]: note for note in extraction.metadata.disagreements}
+    assert notes["number"] == {"field": "number", "listing": "8001", "text": "8000"}
+    assert notes["document_type"]["listing"] == "acta" and notes["document_type"]["text"] == "ordenanza"
 
 
 def test_symbol_font_ticks_become_check_marks(digital):

@@ -103,7 +103,7 @@ def test_ocr_slips_in_agenda_labels_and_numbers():
 def test_listing_number_disagreement_recorded():
     metadata = Metadata(document_type="ordenanza", identifiers=["Ordenanza No. 8.189"])
     apply_hints(metadata, {"number": "8198", "council": "Concejo Deliberante de Villa María"})
-    assert metadata.disagreements == ["number: listing says '8198', the text says 8189"]
+    assert metadata.disagreements == [{"field": "number", "listing": "8198", "text": "8189"}]
     assert metadata.council == "Concejo Deliberante de Villa María"  # filled: the text named none
 
 
