@@ -37,14 +37,15 @@ _TICK = re.compile("[" + "".join(sorted(TICK_CHARS)) + "]")
 
 @dataclass
 class _Rules:
-    horizontal: list[tuple[float, float, float]] = field(default_factory=list)  # (y, x0, x1)
-    vertical: list[tuple[float, float, float]] = field(default_factory=list)  # (x, y0, y1)
-    _vertical_by_x: dict[int, list[tuple[float, float]]] = field(default_factory=dict)
+    horizontal: list[tuple[float, float, float]]  # (y, x0, x1)
+    vertical: list[tuple[float, float, float]]  # (x, y0, y1)
+    _vertical_by_x: dict[int, list[tuple[float, float]]] = field(init=False, default_factory=dict)
+
+    def __post_init__(self) -> None:
+        for vx, y0, y1 in self.vertical:
+            self._vertical_by_x.setdefault(round(vx), []).append((y0, y1))
 
     def vertical_at(self, x: float, y: float) -> bool:
-        if not self._vertical_by_x:
-            for vx, y0, y1 in self.vertical:
-                self._vertical_by_x.setdefault(round(vx), []).append((y0, y1))
         spans = [span for near in (round(x) - 1, round(x), round(x) + 1) for span in self._vertical_by_x.get(near, ())]
         return any(y0 - SNAP <= y <= y1 + SNAP for y0, y1 in spans)
 
@@ -102,7 +103,8 @@ def _tick_indices(textpage: pdfium.PdfTextPage) -> list[int]:
 
 def _read_rules(page: pdfium.PdfPage) -> _Rules:
     """Thin horizontal and vertical paths, read with pdfium's raw calls (its object wrappers cost ~20 µs each)."""
-    rules = _Rules()
+    horizontal: list[tuple[float, float, float]] = []
+    vertical: list[tuple[float, float, float]] = []
     left, bottom, right, top = (ctypes.c_float() for _ in range(4))
     bounds = (ctypes.byref(left), ctypes.byref(bottom), ctypes.byref(right), ctypes.byref(top))
 
@@ -114,13 +116,13 @@ def _read_rules(page: pdfium.PdfPage) -> _Rules:
             elif kind == pdfium_c.FPDF_PAGEOBJ_PATH and pdfium_c.FPDFPageObj_GetBounds(obj, *bounds):
                 width, height = right.value - left.value, top.value - bottom.value
                 if height <= RULE_THICKNESS and width > RULE_THICKNESS:
-                    rules.horizontal.append(((bottom.value + top.value) / 2, left.value, right.value))
+                    horizontal.append(((bottom.value + top.value) / 2, left.value, right.value))
                 elif width <= RULE_THICKNESS and height > RULE_THICKNESS:
-                    rules.vertical.append(((left.value + right.value) / 2, bottom.value, top.value))
+                    vertical.append(((left.value + right.value) / 2, bottom.value, top.value))
 
     raw_page = page.raw
     visit([pdfium_c.FPDFPage_GetObject(raw_page, i) for i in range(pdfium_c.FPDFPage_CountObjects(raw_page))], 0)
-    return rules
+    return _Rules(horizontal, vertical)
 
 
 class _Columns:
