@@ -85,7 +85,7 @@ def _read_page(page: pdfium.PdfPage, number: int, *, use_ocr: bool, table_header
     except pdfium.PdfiumError as exc:
         return _PageRead("", "empty", error=f"page {number}: text layer unreadable ({exc})", unreadable=True)
     has_text = text_quality.has_text(raw)
-    garbage = has_text and text_quality.garbage_score(raw) > text_quality.GARBAGE_RATIO
+    garbage = has_text and text_quality.is_garbage(raw)
     if has_text and not garbage:
         return _PageRead(raw, "digital", error=table_error)
     if not garbage and pdf_text.image_coverage(page) < SCAN_COVERAGE:

@@ -84,15 +84,17 @@ COMMISSIONS: tuple[CommissionSpec, ...] = (
 # Commissions 0 and 3 (Uso de Suelo, Ambiente) hold one joint session; its report is
 # published by both, which is how one document ends up under two URLs.
 JOINT_COMMISSIONS = (0, 3)
+MAX_DAY_DRAWS = 10_000  # draws for a free session day; a year has ~100 candidates, a plan uses < 20
 
 
 def _free_weekday(rng: random.Random, year: int, months: range, taken: set[dt.date],
                   weekdays: tuple[int, ...] = (1, 3)) -> dt.date:
-    while True:
+    for _ in range(MAX_DAY_DRAWS):
         day = dt.date(year, rng.choice(list(months)), rng.randint(1, 28))
         if day.weekday() in weekdays and day not in taken:
             taken.add(day)
             return day
+    raise ValueError(f"no free weekday {weekdays} left in {year}, months {months}: plan fewer sessions a year")
 
 
 def _weekday(day: dt.date) -> dt.date:

@@ -5,9 +5,10 @@ from __future__ import annotations
 import json
 from itertools import groupby
 
-from flask import Blueprint, abort, render_template, request
+from flask import Blueprint, render_template, request
 
 from search_app import resources
+from search_app.views import found_or_404
 
 bp = Blueprint("browse", __name__)
 
@@ -23,9 +24,7 @@ def sessions():
 @bp.get("/sesiones/<int:session_id>")
 def session(session_id: int):
     catalogue = resources.catalogue()
-    row = catalogue.session(session_id)
-    if row is None:
-        abort(404)
+    row = found_or_404(catalogue.session(session_id))
     return render_template("session.html", session=row, documents=catalogue.session_documents(session_id))
 
 
@@ -37,8 +36,6 @@ def commissions():
 @bp.get("/comisiones/<slug>")
 def commission(slug: str):
     catalogue = resources.catalogue()
-    row = catalogue.commission(slug)
-    if row is None:
-        abort(404)
+    row = found_or_404(catalogue.commission(slug))
     return render_template("commission.html", commission=row, members=json.loads(row["members_json"] or "[]"),
                            sessions=catalogue.sessions(commission_slug=slug))

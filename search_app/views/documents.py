@@ -7,6 +7,7 @@ import json
 from flask import Blueprint, abort, render_template, send_file
 
 from search_app import resources
+from search_app.views import found_or_404
 from search_app.views.search import format_date, label
 
 bp = Blueprint("documents", __name__)
@@ -31,17 +32,10 @@ def listing_disagreements(metadata: dict) -> list[str]:
     ]
 
 
-def _document_or_404(document_id: int):
-    row = resources.catalogue().document(document_id)
-    if row is None:
-        abort(404)
-    return row
-
-
 @bp.get("/documentos/<int:document_id>")
 def show(document_id: int):
     catalogue = resources.catalogue()
-    row = _document_or_404(document_id)
+    row = found_or_404(catalogue.document(document_id))
     metadata = json.loads(row["metadata_json"] or "{}")
     return render_template(
         "document.html", doc=row, metadata=metadata, disagreements=listing_disagreements(metadata),
@@ -53,7 +47,7 @@ def show(document_id: int):
 @bp.get("/documentos/<int:document_id>.pdf")
 def pdf(document_id: int):
     """The archived file; the id selects a catalogue row, the row's sha256 selects the file."""
-    row = _document_or_404(document_id)
+    row = found_or_404(resources.catalogue().document(document_id))
     if not row["current_sha256"]:
         abort(404)
     try:
