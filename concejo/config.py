@@ -11,6 +11,7 @@ from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 
 ENV_PREFIX = "CONCEJO_"
+OPTIONAL = {"elasticsearch_url", "replica_extra_pdfs", "public_url"}
 
 
 @dataclass(frozen=True)
@@ -30,7 +31,18 @@ class Settings:
     ocr: bool = True
     crawl_delay_s: float = 0.0
     crawl_timeout_s: float = 1800.0
+    # The source's hosts: the portal URL's host plus these (e.g. a separate file server); nothing else is fetched.
+    crawl_allowed_hosts: tuple[str, ...] = ()
+    # Loopback, private, link-local and multicast addresses are refused unless the source says otherwise
+    # (the bundled replica and the tests serve the portal on 127.0.0.1).
+    crawl_allow_private_addresses: bool = False
+    crawl_max_download_mb: int = 200
+    crawl_request_timeout_s: float = 60.0
     schedule_minutes: int = 360
+    # The site's public address for absolute links in the API, exports and feeds (never taken from the Host header).
+    public_url: str | None = None
+    # Per-search time budget in both engines; a search that exceeds it is answered with a 400 in Spanish.
+    search_timeout_s: float = 5.0
 
     @property
     def catalogue_url(self) -> str:
@@ -60,10 +72,13 @@ class ConfigError(ValueError):
 def _coerce(name: str, raw: object, default: object) -> object:
     kind = type(default)
     if raw is None or raw == "":
-        return None if name in {"elasticsearch_url", "replica_extra_pdfs"} else default
+        return None if name in OPTIONAL else default
     try:
         if name in {"data_dir", "replica_extra_pdfs"}:
             return Path(str(raw))
+        if kind is tuple:  # a TOML list, or a comma-separated environment value
+            items = raw if isinstance(raw, list | tuple) else str(raw).split(",")
+            return tuple(str(item).strip() for item in items if str(item).strip())
         if isinstance(raw, kind):
             return raw
         if kind is bool:
