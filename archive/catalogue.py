@@ -85,6 +85,7 @@ CREATE INDEX IF NOT EXISTS sessions_date ON sessions(date);
 ADDED_COLUMNS = (
     ("documents", "extractor_version", "TEXT"),
     ("documents", "pages_extractor_version", "TEXT"),
+    ("runs", "outcome", "TEXT"),  # completed | interrupted (killed, or stopped by a signal)
 )
 
 
@@ -501,12 +502,22 @@ class Catalogue:
         with self.transaction() as db:
             return db.execute("INSERT INTO runs (step, started_at) VALUES (?, ?)", (step, now_iso())).lastrowid
 
-    def finish_run(self, run_id: int, stats: dict, errors: list[str]) -> None:
+    def finish_run(self, run_id: int, stats: dict, errors: list[str], outcome: str = "completed") -> None:
         with self.transaction() as db:
             db.execute(
-                "UPDATE runs SET finished_at = ?, stats_json = ?, errors_json = ? WHERE id = ?",
-                (now_iso(), json.dumps(stats, ensure_ascii=False), json.dumps(errors, ensure_ascii=False), run_id),
+                "UPDATE runs SET finished_at = ?, stats_json = ?, errors_json = ?, outcome = ? WHERE id = ?",
+                (now_iso(), json.dumps(stats, ensure_ascii=False), json.dumps(errors, ensure_ascii=False), outcome,
+                 run_id),
             )
+
+    def close_unfinished_runs(self) -> int:
+        """Mark runs that never finished as interrupted. Call only while holding the pipeline lock, when no
+        other run can be under way: a run row left open then belongs to a process that was killed."""
+        with self.transaction() as db:
+            return db.execute(
+                "UPDATE runs SET finished_at = ?, outcome = 'interrupted', errors_json = ? WHERE finished_at IS NULL",
+                (now_iso(), json.dumps(["the process running this step was stopped before it finished"])),
+            ).rowcount
 
     def last_runs(self, limit: int = 10) -> list[sqlite3.Row]:
         return self.db.execute("SELECT * FROM runs ORDER BY id DESC LIMIT ?", (limit,)).fetchall()

@@ -113,3 +113,27 @@ def load_settings(environ: dict[str, str] | None = None, config_file: Path | Non
     values.update({k: v for k, v in overrides.items() if v is not None})
     coerced = {k: _coerce(k, v, getattr(defaults, k)) for k, v in values.items()}
     return replace(defaults, **coerced)
+
+
+def settings_environ(settings: Settings) -> dict[str, str]:
+    """Every setting as CONCEJO_* variables, so a child process (the crawl) loads exactly these settings."""
+    environ = {}
+    for f in fields(Settings):
+        value = getattr(settings, f.name)
+        if value is None:
+            continue
+        if isinstance(value, tuple):
+            value = ",".join(value)
+        elif isinstance(value, bool):
+            value = "true" if value else "false"
+        environ[ENV_PREFIX + f.name.upper()] = str(value)
+    return environ
+
+
+def child_environ(settings: Settings, base: dict[str, str] | None = None) -> dict[str, str]:
+    """The environment of a child process: the parent's, minus every CONCEJO_* variable and config file
+    (they were read already), plus the settings in force."""
+    base = dict(os.environ if base is None else base)
+    inherited = {k: v for k, v in base.items() if not k.startswith(ENV_PREFIX)}
+    return {**inherited, **settings_environ(settings)}
+
