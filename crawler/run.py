@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from scrapy.crawler import CrawlerProcess
 from scrapy.settings import Settings as ScrapySettings
 
+from concejo.config import Settings
 from crawler import settings as default_settings
 from crawler.settings import crawl_settings
 from crawler.spiders.concejo_abierto import ConcejoAbiertoSpider
@@ -32,14 +33,15 @@ class CrawlReport:
     finish_reason: str = ""
 
 
-def run_crawl(*, start_url: str, catalogue_url: str, files_dir: str, http_cache_dir: str,
-              delay_s: float = 0.0, timeout_s: float = 1800.0, log_level: str = "WARNING",
-              council_slug: str = "quito", council_name: str = "Concejo Metropolitano de Quito") -> CrawlReport:
+def run_crawl(*, settings: Settings, log_level: str = "WARNING", council_slug: str = "quito",
+              council_name: str = "Concejo Metropolitano de Quito") -> CrawlReport:
+    start_url = settings.portal_url
     scrapy_settings = ScrapySettings()
     scrapy_settings.setmodule(default_settings, priority="project")
     scrapy_settings.setdict(
-        crawl_settings(catalogue_url=catalogue_url, files_dir=files_dir, http_cache_dir=http_cache_dir,
-                       delay_s=delay_s, timeout_s=timeout_s, log_level=log_level),
+        crawl_settings(catalogue_url=settings.catalogue_url, files_dir=str(settings.files_dir),
+                       http_cache_dir=str(settings.http_cache_dir), delay_s=settings.crawl_delay_s,
+                       timeout_s=settings.crawl_timeout_s, log_level=log_level),
         priority="cmdline",
     )
     process = CrawlerProcess(scrapy_settings, install_root_handler=True)
