@@ -13,7 +13,7 @@ from pathlib import Path
 
 from apscheduler.schedulers.blocking import BlockingScheduler
 
-from archive import open_catalogue
+from archive import Catalogue, open_catalogue
 from concejo import steps
 from concejo.config import Settings
 
@@ -38,11 +38,20 @@ def pipeline_lock(data_dir: Path):
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
+@contextmanager
+def exclusive_run(settings: Settings, catalogue: Catalogue):
+    """Hold the pipeline lock for a command that writes; runs an earlier, killed process left open are closed."""
+    with pipeline_lock(settings.data_dir):
+        catalogue.close_unfinished_runs()
+        yield
+
+
 def run_pipeline_once(settings: Settings) -> list[steps.StepReport]:
     """crawl -> extract -> index; skipped (with a log line) if a run is already under way."""
     try:
         with pipeline_lock(settings.data_dir):
             catalogue = open_catalogue(settings.catalogue_url)
+            catalogue.close_unfinished_runs()
             try:
                 reports = [steps.crawl(settings, catalogue), steps.extract(settings, catalogue),
                            steps.index(settings, catalogue)]

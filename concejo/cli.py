@@ -20,8 +20,9 @@ from rich.table import Table
 
 from archive import Catalogue, CatalogueError, open_catalogue
 from concejo import steps
-from concejo.config import ConfigError, Settings, load_settings
-from scheduler import AlreadyRunning, pipeline_lock
+from concejo.config import ConfigError, Settings, load_settings, settings_environ
+from concejo.processes import raise_on_sigterm
+from scheduler import AlreadyRunning, exclusive_run
 
 console = Console(stderr=False, highlight=False)
 
@@ -68,26 +69,23 @@ def cmd_crawl(settings: Settings, args) -> int:
     if args.in_process:
         from crawler.run import run_crawl
 
-        report = run_crawl(
-            start_url=settings.portal_url, catalogue_url=settings.catalogue_url,
-            files_dir=str(settings.files_dir), http_cache_dir=str(settings.http_cache_dir),
-            delay_s=settings.crawl_delay_s, timeout_s=settings.crawl_timeout_s,
-        )
-        if args.json:
-            print(json.dumps(report.__dict__, ensure_ascii=False))
+        report = run_crawl(settings=settings)
+        if args.json:  # the settings it ran with, so the parent can tell they all arrived
+            print(json.dumps({**report.__dict__, "settings": settings_environ(settings)}, ensure_ascii=False))
         else:
             console.print(report.__dict__)
         return 1 if report.problems and not report.pages else 0
     catalogue = _catalogue(settings)
-    console.print(f"Rastreando el portal {settings.portal_url} …")
-    report = steps.crawl(settings, catalogue)
+    with exclusive_run(settings, catalogue):
+        console.print(f"Rastreando el portal {settings.portal_url} …")
+        report = steps.crawl(settings, catalogue)
     print_report(report)
     return 1 if report.counts.get("documents", 0) == 0 else 0
 
 
 def cmd_extract(settings: Settings, args) -> int:
     catalogue = _catalogue(settings)
-    with progress_bar("Extrayendo texto") as update:
+    with exclusive_run(settings, catalogue), progress_bar("Extrayendo texto") as update:
         report = steps.extract(settings, catalogue, retry_failed=args.retry_failed, progress=update)
     print_report(report)
     if report.counts.get("reextracted"):
@@ -100,7 +98,7 @@ def cmd_extract(settings: Settings, args) -> int:
 
 def cmd_index(settings: Settings, args) -> int:
     catalogue = _catalogue(settings)
-    with progress_bar(f"Indexando ({settings.engine})") as update:
+    with exclusive_run(settings, catalogue), progress_bar(f"Indexando ({settings.engine})") as update:
         report = steps.index(settings, catalogue, rebuild=args.rebuild, progress=update)
     print_report(report)
     return 0
@@ -134,7 +132,7 @@ def cmd_run(settings: Settings, args) -> int:
         console.print(f"Réplica del portal servida en {server.url}")
         settings = replace(settings, portal_url=server.url)
         catalogue = _catalogue(settings)
-        with pipeline_lock(settings.data_dir):  # never two runs (or a scheduled one) at once
+        with exclusive_run(settings, catalogue):  # never two runs (or a scheduled one) at once
             with console.status(f"Rastreando {server.url} …"):
                 print_report(steps.crawl(settings, catalogue))
             with progress_bar("Extrayendo texto") as update:
@@ -178,21 +176,46 @@ def failure_label(row) -> str:
     return "re-extraction failed, earlier text kept" if row["status"] == "extracted" else row["status"]
 
 
+def close_stale_runs(settings: Settings, catalogue: Catalogue) -> None:
+    """With no run under way (the lock is free), runs still open belong to a killed process."""
+    try:
+        with exclusive_run(settings, catalogue):
+            pass
+    except AlreadyRunning:
+        pass
+
+
+RUN_OUTCOMES = {"completed": "terminada", "failed": "fallida", "interrupted": "interrumpida", "in_progress": "en curso"}
+
+
+def run_outcome(run) -> str:
+    """Runs recorded before outcomes were: finished means completed."""
+    return run["outcome"] or ("in_progress" if run["finished_at"] is None else "completed")
+
+
+def run_json(run) -> dict:
+    return {"step": run["step"], "started_at": run["started_at"], "finished_at": run["finished_at"],
+            "outcome": run_outcome(run),
+            "stats": json.loads(run["stats_json"] or "{}"), "errors": json.loads(run["errors_json"] or "[]")}
+
+
 def cmd_status(settings: Settings, args) -> int:
     catalogue = _catalogue(settings)
+    close_stale_runs(settings, catalogue)
     if args.json:
         from extract import EXTRACTOR_VERSION
 
         print(json.dumps({"extractor_version": EXTRACTOR_VERSION, "counts": status_counts(catalogue), "failures": [
             {"document": r["key"], "status": r["status"], "reason": r["status_reason"],
              "earlier_text_kept": r["status"] == "extracted"} for r in catalogue.failures()
-        ]}, ensure_ascii=False, indent=2))
+        ], "runs": [run_json(run) for run in catalogue.last_runs(6)]}, ensure_ascii=False, indent=2))
         return 0
     print_status(catalogue)
     for row in catalogue.failures():
         console.print(f"[yellow]![/yellow] {row['key']} ({failure_label(row)}): {row['status_reason']}")
     for run in catalogue.last_runs(6):
-        console.print(f"  {run['started_at']} {run['step']}: {run['stats_json']}")
+        outcome = RUN_OUTCOMES[run_outcome(run)]
+        console.print(f"  {run['started_at']} {run['step']} ({outcome}): {run['stats_json'] or ''}")
     return 0
 
 
@@ -257,6 +280,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    raise_on_sigterm()  # so locks are released, runs recorded as interrupted and children stopped
     try:
         settings = load_settings(config_file=args.config)
         handler, _ = COMMANDS[args.command]
