@@ -14,9 +14,12 @@ STOP_GRACE_S = 10.0
 
 
 def _die_with_parent(parent_pid: int) -> None:
-    """In the child, before exec: the kernel sends SIGTERM when the parent dies, even by SIGKILL."""
+    """In the child, before exec: the kernel kills it when the parent dies, even by SIGKILL.
+
+    SIGKILL, not SIGTERM: a parent that could not stop its child cleanly is gone, and a crawl waiting on a
+    slow portal would outlive it. Work stays resumable: files and catalogue rows are written atomically."""
     libc = ctypes.CDLL(None, use_errno=True)
-    libc.prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+    libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
     if os.getppid() != parent_pid:  # the parent died before prctl took effect
         os._exit(1)
 
