@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import shutil
+import sqlite3
+from contextlib import closing
 from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
 
@@ -52,7 +56,8 @@ def replica(portal):
 @pytest.fixture(scope="session")
 def pipeline(portal, replica, tmp_path_factory) -> Pipeline:
     data_dir = tmp_path_factory.mktemp("concejo-data")
-    settings = load_settings(environ={}, data_dir=data_dir, portal_url=replica.url, extract_workers=2)
+    settings = load_settings(environ={}, data_dir=data_dir, portal_url=replica.url, extract_workers=2,
+                             crawl_allow_private_addresses=True)  # the replica serves on 127.0.0.1
     catalogue = open_catalogue(settings.catalogue_url)
     reports = {
         "crawl": steps.crawl(settings, catalogue),
@@ -61,6 +66,18 @@ def pipeline(portal, replica, tmp_path_factory) -> Pipeline:
     }
     yield Pipeline(portal, replica.url, settings, catalogue, reports)
     catalogue.close()
+
+
+@pytest.fixture(scope="session")
+def pipeline_snapshot(pipeline, tmp_path_factory) -> Path:
+    """The session pipeline's data folder, copied once (the catalogue through SQLite's backup), for tests
+    that change an archive: each copies this snapshot and works on its copy."""
+    root = tmp_path_factory.mktemp("pipeline-snapshot") / "data"
+    shutil.copytree(pipeline.settings.data_dir, root, symlinks=True,
+                    ignore=shutil.ignore_patterns("catalogue.sqlite3*", "httpcache"))
+    with closing(sqlite3.connect(root / "catalogue.sqlite3")) as copy:
+        pipeline.catalogue.db.backup(copy)
+    return root
 
 
 @pytest.fixture(scope="session")

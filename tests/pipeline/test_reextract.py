@@ -39,21 +39,10 @@ class Archive:
         return {json.loads(line)["document_id"] for line in response.get_data(as_text=True).splitlines()}
 
 
-@pytest.fixture(scope="module")
-def snapshot(pipeline, tmp_path_factory) -> Path:
-    """The session pipeline's data folder, copied once: the catalogue through SQLite's backup."""
-    root = tmp_path_factory.mktemp("reextract-snapshot") / "data"
-    shutil.copytree(pipeline.settings.data_dir, root, symlinks=True,
-                    ignore=shutil.ignore_patterns("catalogue.sqlite3*", "httpcache"))
-    with closing(sqlite3.connect(root / "catalogue.sqlite3")) as copy:
-        pipeline.catalogue.db.backup(copy)
-    return root
-
-
 @pytest.fixture()
-def archive(snapshot, pipeline, tmp_path) -> Archive:
+def archive(pipeline_snapshot, pipeline, tmp_path) -> Archive:
     data_dir = tmp_path / "data"
-    shutil.copytree(snapshot, data_dir, symlinks=True)
+    shutil.copytree(pipeline_snapshot, data_dir, symlinks=True)
     settings = replace(pipeline.settings, data_dir=data_dir)
     catalogue = open_catalogue(settings.catalogue_url)
     phrase_documents = {pipeline.document_id(doc) for doc, _ in
