@@ -3,13 +3,24 @@
 from __future__ import annotations
 
 from flask import Flask
+from werkzeug.routing import IntegerConverter
 
 from concejo.config import Settings, load_settings
 
+MAX_ID = 2**63 - 1  # SQLite's largest integer: a larger id in a path is a 404, never an overflow
+
+
+class IdConverter(IntegerConverter):
+    """`<id:name>`: a catalogue id in a path, 1 to MAX_ID."""
+
+    def __init__(self, map, *args, **kwargs) -> None:
+        super().__init__(map, min=1, max=MAX_ID)
+
 
 def create_app(test_config: dict | None = None, *, settings: Settings | None = None) -> Flask:
-    """Build the app: settings, resources (catalogue, search engine), blueprints, error pages."""
-    from search_app import errors, resources
+    """Build the app: settings, resources (catalogue, search engine), blueprints, error pages, headers."""
+    from search_app import errors, headers, resources
+    from search_app.links import safe_href
     from search_app.views import api, browse, documents, search
 
     app = Flask(__name__)
@@ -17,12 +28,16 @@ def create_app(test_config: dict | None = None, *, settings: Settings | None = N
     app.config["JSON_SORT_KEYS"] = False
     if test_config:
         app.config.update(test_config)
+    app.url_map.converters["id"] = IdConverter
     resources.register(app)
     app.register_blueprint(search.bp)
     app.register_blueprint(documents.bp)
     app.register_blueprint(browse.bp)
     app.register_blueprint(api.bp)
     errors.register(app)
+    headers.register(app)
     app.jinja_env.filters["fecha"] = search.format_date
+    app.jinja_env.filters["safe_href"] = safe_href
+    app.jinja_env.filters["motivo"] = documents.public_reason
     app.jinja_env.globals["etiqueta"] = search.label
     return app

@@ -5,7 +5,8 @@ from __future__ import annotations
 from flask import Flask, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException
 
-from search_app.backends import SearchEngineUnavailable
+from search_app.backends import SearchEngineUnavailable, SearchTooSlow
+from search_app.query import QueryTooComplex
 
 MESSAGES = {
     404: "No encontramos esa página o ese documento.",
@@ -31,6 +32,14 @@ def register(app: Flask) -> None:
         return render_template("error.html", status=503, message=(
             "El buscador no está disponible en este momento. El archivo de documentos sigue accesible "
             "desde «Sesiones» y «Comisiones»."), detail=str(exc)), 503
+
+    @app.errorhandler(QueryTooComplex)
+    @app.errorhandler(SearchTooSlow)
+    def search_refused(exc: QueryTooComplex | SearchTooSlow):
+        code = "search_too_slow" if isinstance(exc, SearchTooSlow) else "query_too_complex"
+        if _wants_json():
+            return api_error(400, code, str(exc))
+        return render_template("error.html", status=400, message=str(exc), detail=None), 400
 
     @app.errorhandler(Exception)
     def unexpected(exc: Exception):

@@ -2,8 +2,9 @@
 
 Syntax: words (all must match); "exact phrases"; -exclusion; a OR b; prefix*; field filters
 (tipo:extraordinaria, comision:"uso de suelo", documento:acta, año:2024, numero:61); identifiers such
-as CDMQ-022-2024 matched exactly. Parsing never fails: what cannot be understood is searched as plain
-words and a warning says so.
+as CDMQ-022-2024 matched exactly. What cannot be understood is searched as plain words and a warning
+says so. What would cost the engines too much (see the bounds below) is refused with QueryTooComplex,
+whose message, in Spanish, tells the user what to shorten.
 """
 
 from __future__ import annotations
@@ -12,6 +13,17 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from datetime import date
+
+from index_config.fields import FIELDS_BY_NAME
+
+# Bounds on what one search may ask of an engine: every one is cheap to check and caps an engine's work.
+MAX_QUERY_CHARS = 500
+MAX_PARAM_CHARS = 200  # any other parameter (filters, dates, sort, page)
+MAX_TERMS = 32  # words, counting each word of a phrase, each prefix and each filter value
+MAX_PREFIX_TERMS = 4
+MIN_PREFIX_CHARS = 3
+MAX_PHRASE_WORDS = 12
+MAX_FILTER_NUMBER = 999_999_999  # year and session number: nine digits fit every engine's integer field
 
 FIELD_ALIASES = {
     "tipo": "session_type", "sesion": "session_type", "session_type": "session_type",
@@ -25,6 +37,10 @@ IDENTIFIER = re.compile(r"^[A-Za-z]{1,6}(?:-[A-Za-z0-9]{1,8}){1,5}$")
 SORTS = ("relevance", "date_desc", "date_asc")
 # A field filter with a quoted value (comision:"uso de suelo") is one token, before quoted phrases and words.
 _TOKEN = re.compile(r'-?[A-Za-zÁÉÍÓÚáéíóúñÑ_]+:"[^"]*"|-?"[^"]*"|-?[^\s"]+|"')
+
+
+class QueryTooComplex(ValueError):
+    """A search over one of the bounds; the message (Spanish) says which and what to do."""
 
 
 @dataclass(frozen=True)
@@ -57,6 +73,9 @@ class SearchQuery:
     def highlight_terms(self) -> list[Term]:
         return [t for clause in self.clauses for t in clause]
 
+    def terms(self) -> list[Term]:
+        return [*self.highlight_terms(), *self.excluded]
+
 
 def fold(text: str) -> str:
     text = unicodedata.normalize("NFKD", text)
@@ -72,6 +91,11 @@ def _strip_operators(token: str) -> str:
 
 
 def parse_query(raw: str) -> SearchQuery:
+    """Parse the words of a search; raises QueryTooComplex when the search is over a bound."""
+    if len(raw or "") > MAX_QUERY_CHARS:
+        raise QueryTooComplex(
+            f"La búsqueda es demasiado larga ({len(raw)} caracteres; el máximo es {MAX_QUERY_CHARS}): "
+            "acórtela o use menos palabras.")
     query = SearchQuery(raw=raw or "")
     tokens = _TOKEN.findall(raw or "")
     if (raw or "").count('"') % 2:
@@ -88,7 +112,7 @@ def parse_query(raw: str) -> SearchQuery:
             name = FIELD_ALIASES[fold(filter_match[1])]
             value = filter_match[2].strip('"').strip()
             if value:
-                query.filters.setdefault(name, []).append(_filter_value(name, value))
+                _add_filter(query, name, value)
             continue
         term = _term(body)
         if term is None:
@@ -102,7 +126,48 @@ def parse_query(raw: str) -> SearchQuery:
         else:
             query.clauses.append([term])
         pending_or = False
+    _merge_duplicates(query)
+    check_bounds(query)
     return query
+
+
+def _merge_duplicates(query: SearchQuery) -> None:
+    """A repeated word, alternative or exclusion adds nothing but work for the engine: keep one."""
+    def key(term: Term) -> tuple[str, str]:
+        return fold(term.text), term.kind
+
+    clauses, seen_clauses = [], set()
+    for clause in query.clauses:
+        unique = list({key(t): t for t in clause}.values())
+        clause_key = frozenset(key(t) for t in unique)
+        if clause_key not in seen_clauses:
+            seen_clauses.add(clause_key)
+            clauses.append(unique)
+    query.clauses = clauses
+    query.excluded = list({key(t): t for t in query.excluded}.values())
+
+
+def check_bounds(query: SearchQuery) -> None:
+    """Refuse, with a Spanish message, a search that would cost the engines more than any real search needs."""
+    terms = query.terms()
+    prefixes = [t for t in terms if t.kind == "prefix"]
+    for term in prefixes:
+        if len(re.findall(r"\w+", term.text)[-1]) < MIN_PREFIX_CHARS:
+            raise QueryTooComplex(
+                f"«{term.text}*» es demasiado corto: un prefijo necesita al menos {MIN_PREFIX_CHARS} letras "
+                "antes del asterisco.")
+    if len(prefixes) > MAX_PREFIX_TERMS:
+        raise QueryTooComplex(
+            f"La búsqueda tiene {len(prefixes)} prefijos con asterisco; el máximo es {MAX_PREFIX_TERMS}.")
+    for term in terms:
+        if len(term.text.split()) > MAX_PHRASE_WORDS:
+            raise QueryTooComplex(
+                f"La frase «{term.text[:60]}…» es demasiado larga: el máximo es {MAX_PHRASE_WORDS} palabras.")
+    count = sum(len(t.text.split()) for t in terms) + sum(len(v) for v in query.filters.values())
+    if count > MAX_TERMS:
+        raise QueryTooComplex(
+            f"La búsqueda tiene demasiadas palabras o filtros ({count}; el máximo es {MAX_TERMS}): "
+            "use menos palabras o menos alternativas con OR.")
 
 
 def _term(token: str) -> Term | None:
@@ -114,7 +179,7 @@ def _term(token: str) -> Term | None:
         return Term(phrase, "phrase" if " " in phrase else "word")
     if IDENTIFIER.match(token) and any(c.isdigit() for c in token):
         return Term(token.upper(), "identifier")
-    if token.endswith("*") and len(_strip_operators(token)) >= 2:
+    if token.endswith("*") and re.search(r"\w", _strip_operators(token)):
         return Term(_strip_operators(token), "prefix")
     cleaned = _strip_operators(token)
     if not re.search(r"\w", cleaned):
@@ -124,6 +189,20 @@ def _term(token: str) -> Term | None:
     if len(words) > 1:
         return Term(" ".join(words), "phrase")
     return Term(words[0], "word")
+
+
+def _add_filter(query: SearchQuery, name: str, value: str) -> None:
+    if FIELDS_BY_NAME[name].kind == "integer" and not _is_number(value):
+        label = {"year": "año", "session_number": "número"}.get(name, name)
+        query.warnings.append(
+            f"El filtro {label} necesita un número entero (p. ej. {label}:2024): se ignoró «{value[:40]}».")
+        return
+    query.filters.setdefault(name, []).append(_filter_value(name, value))
+
+
+def _is_number(value: str) -> bool:
+    """ASCII digits within every engine's integer range (str.isdigit also accepts ², which int() refuses)."""
+    return re.fullmatch(r"[0-9]{1,9}", value) is not None and int(value) <= MAX_FILTER_NUMBER
 
 
 def _filter_value(name: str, value: str) -> str:
@@ -141,12 +220,20 @@ def build_query(
     commission: str | None = None, document_type: str | None = None, sort: str | None = None,
     page: int | str | None = 1, per_page: int | str | None = 10,
 ) -> SearchQuery:
-    """Parse the words and merge the form/API filters; bad values become warnings, never errors."""
+    """Parse the words and merge the form/API filters; bad values become warnings.
+
+    Raises QueryTooComplex when the search is over a bound (a 400 for the user, with the message).
+    """
+    for value in (date_from, date_to, session_type, commission, document_type, sort, page, per_page):
+        if isinstance(value, str) and len(value) > MAX_PARAM_CHARS:
+            raise QueryTooComplex(
+                f"Un parámetro de la búsqueda es demasiado largo (máximo {MAX_PARAM_CHARS} caracteres).")
     query = parse_query(q)
     for name, value in (("session_type", session_type), ("commission", commission),
                         ("document_type", document_type)):
         if value:
-            query.filters.setdefault(name, []).append(_filter_value(name, value))
+            _add_filter(query, name, value)
+    check_bounds(query)
     query.date_from = _parse_date(date_from, "desde", query.warnings)
     query.date_to = _parse_date(date_to, "hasta", query.warnings)
     if query.date_from and query.date_to and query.date_from > query.date_to:

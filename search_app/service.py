@@ -7,6 +7,11 @@ from collections.abc import Iterator
 from search_app.backends.base import Hit, SearchBackend, SearchResult
 from search_app.query import SearchQuery, build_query
 
+# The request parameters a search understands; links to other pages of a search carry these and nothing
+# else (url_for must never receive endpoint=, _external= or _method= from a visitor).
+QUERY_PARAMETERS = ("q", "from", "desde", "to", "hasta", "session_type", "tipo", "commission", "comision",
+                    "document_type", "documento", "sort", "orden", "page", "pagina", "per_page")
+
 
 class SearchService:
     def __init__(self, backend: SearchBackend) -> None:
@@ -23,6 +28,11 @@ class SearchService:
             sort=args.get("sort") or args.get("orden"), page=args.get("page") or args.get("pagina"),
             per_page=args.get("per_page"),
         )
+
+    @staticmethod
+    def link_args(args) -> dict[str, str]:
+        """The search's own parameters from request arguments, safe to pass to url_for."""
+        return {name: args.get(name) for name in QUERY_PARAMETERS if args.get(name)}
 
     def search(self, query: SearchQuery) -> SearchResult:
         result = self.backend.search(query)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from search_app.backends.base import SearchBackend, SearchEngineUnavailable
+from search_app.backends.base import SearchBackend, SearchEngineUnavailable, SearchTooSlow
 
 
 def open_backend(settings) -> SearchBackend:
@@ -10,10 +10,11 @@ def open_backend(settings) -> SearchBackend:
     if settings.elasticsearch_url:
         from search_app.backends.elasticsearch import ElasticsearchBackend
 
-        return ElasticsearchBackend(settings.elasticsearch_url, prefix=settings.elasticsearch_index_prefix)
+        return ElasticsearchBackend(settings.elasticsearch_url, prefix=settings.elasticsearch_index_prefix,
+                                    search_timeout_s=settings.search_timeout_s)
     from search_app.backends.embedded import EmbeddedBackend
 
-    return EmbeddedBackend(settings.index_dir)
+    return EmbeddedBackend(settings.index_dir, search_timeout_s=settings.search_timeout_s)
 
 
-__all__ = ["SearchBackend", "SearchEngineUnavailable", "open_backend"]
+__all__ = ["SearchBackend", "SearchEngineUnavailable", "SearchTooSlow", "open_backend"]

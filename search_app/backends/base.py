@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass, field
 from typing import Protocol
@@ -12,6 +13,27 @@ from search_app.query import SearchQuery
 
 class SearchEngineUnavailable(RuntimeError):
     """The configured engine cannot be reached or opened; the message says what to do."""
+
+
+class SearchTooSlow(RuntimeError):
+    """A search went over its time budget (settings.search_timeout_s); the message (Spanish) is for the user."""
+
+    def __init__(self, budget_s: float) -> None:
+        super().__init__(
+            f"La búsqueda tardó demasiado (más de {budget_s:g} s) y se detuvo: use palabras más específicas, "
+            "menos prefijos con asterisco o menos alternativas con OR.")
+
+
+class Deadline:
+    """A search's time budget, checked between an engine's phases (no budget when budget_s is 0 or None)."""
+
+    def __init__(self, budget_s: float | None) -> None:
+        self.budget_s = budget_s or 0.0
+        self.at = time.monotonic() + self.budget_s if self.budget_s > 0 else None
+
+    def check(self) -> None:
+        if self.at is not None and time.monotonic() > self.at:
+            raise SearchTooSlow(self.budget_s)
 
 
 @dataclass

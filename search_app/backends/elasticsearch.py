@@ -9,6 +9,8 @@ swaps the alias in one atomic call, so searches never go without an index. Setti
 from index_config.elasticsearch; a node without the analysis-common module gets the degraded analysis,
 recorded in the index `_meta` and shown by `analysis_profile`.
 It must never answer with empty results when the node cannot be reached: that is SearchEngineUnavailable.
+Every search carries the time budget as the node's `timeout`; a node answering `timed_out: true` has
+partial results, which are never shown as if complete: that is SearchTooSlow.
 """
 
 from __future__ import annotations
@@ -19,7 +21,15 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager, suppress
 from itertools import islice
 
-from elasticsearch import ApiError, BadRequestError, Elasticsearch, NotFoundError, TransportError, helpers
+from elasticsearch import (
+    ApiError,
+    BadRequestError,
+    ConnectionTimeout,
+    Elasticsearch,
+    NotFoundError,
+    TransportError,
+    helpers,
+)
 
 from index_config.analysis import restore_spanish_endings
 from index_config.elasticsearch import (
@@ -32,7 +42,7 @@ from index_config.elasticsearch import (
 )
 from index_config.entries import IndexableDocument
 from index_config.fields import FACETS, FIELDS, exact_name
-from search_app.backends.base import Hit, SearchEngineUnavailable, SearchResult, Snippet
+from search_app.backends.base import Hit, SearchEngineUnavailable, SearchResult, SearchTooSlow, Snippet
 from search_app.query import SearchQuery, Term
 
 log = logging.getLogger(__name__)
@@ -110,7 +120,7 @@ def filter_clauses(query: SearchQuery) -> list[dict]:
     clauses = []
     for name, values in query.filters.items():
         if name in _INT_FIELDS:
-            numbers = [int(v) for v in values if str(v).isdigit()]
+            numbers = [int(v) for v in values if str(v).isascii() and str(v).isdigit()]
             if not numbers:
                 warning = f"El filtro {name} necesita un número: se ignoró."
                 if warning not in query.warnings:
@@ -204,8 +214,10 @@ class ElasticsearchBackend:
     def __init__(
         self, url: str, *, prefix: str = "concejo", request_timeout: float = 30.0,
         max_result_window: int = DEFAULT_MAX_RESULT_WINDOW, client: Elasticsearch | None = None,
+        search_timeout_s: float | None = None,
     ) -> None:
         self.url = url
+        self.search_timeout_s = search_timeout_s
         self.alias = prefix
         self.max_result_window = max_result_window
         self.client = client or Elasticsearch(url, request_timeout=request_timeout, max_retries=1)
@@ -380,6 +392,20 @@ class ElasticsearchBackend:
 
     # -- searching -----------------------------------------------------------------------------------
 
+    def _search(self, **request) -> dict:
+        """One search request within the time budget: the node stops at `timeout`, the client a little later."""
+        budget = self.search_timeout_s
+        if not budget or budget <= 0:
+            return self.client.search(**request)
+        client = self.client.options(request_timeout=budget + max(1.0, budget))
+        try:
+            found = client.search(timeout=f"{max(1, int(budget * 1000))}ms", **request)
+        except ConnectionTimeout as exc:
+            raise SearchTooSlow(budget) from exc
+        if found.get("timed_out"):
+            raise SearchTooSlow(budget)
+        return found
+
     def search(self, query: SearchQuery) -> SearchResult:
         self._ensure_alias()
         es_query = document_query(query)
@@ -391,7 +417,7 @@ class ElasticsearchBackend:
                 "afine la búsqueda o use la exportación, que los incluye todos.")
             offset, size = 0, 0
         with self._reachable():
-            found = self.client.search(
+            found = self._search(
                 index=self.alias, query=es_query, sort=sort_clause(query, {"document_id": {"order": "asc"}}),
                 from_=offset, size=size, track_total_hits=True, aggs=facet_aggregations(), source=_HIT_FIELDS,
             )
@@ -414,7 +440,7 @@ class ElasticsearchBackend:
         scope = [{"term": {"entry_kind": "page"}}, {"terms": {"document_id": [h.document_id for h in hits]}}]
         best_pages = {"name": "best_pages", "size": SNIPPETS_PER_HIT, "_source": ["page"],
                       "highlight": highlight_spec(query)}
-        found = self.client.search(
+        found = self._search(
             index=self.alias, query={"bool": {"filter": scope, "must": [_any(must)]}}, size=len(hits),
             collapse={"field": "document_id", "inner_hits": best_pages}, source=False, track_total_hits=False,
         )
@@ -441,7 +467,7 @@ class ElasticsearchBackend:
             after = None
             while True:
                 with self._reachable():
-                    found = self.client.search(
+                    found = self._search(
                         pit={"id": pit, "keep_alive": PIT_KEEP_ALIVE}, query=es_query, sort=sort, size=batch,
                         search_after=after, track_total_hits=False, source=_HIT_FIELDS,
                     )

@@ -1,5 +1,9 @@
 """The embedded default engine: tantivy, in-process, no server; its schema derived from index_config.
 
+Time budget: tantivy cannot interrupt a running search, so a search's cost is capped by the query's
+bounds (search_app/query.py: terms, prefixes, phrase length) and its deadline is checked between
+phases (ranking and count, facets, each snippet search); past the budget it stops with SearchTooSlow.
+
 The live index is the directory the symlink `<index_dir>` points to; a rebuild writes a new
 versioned directory beside it and swaps the symlink atomically, so searches never go without an index.
 """
@@ -21,7 +25,7 @@ import tantivy
 from index_config.analysis import ANALYZERS, EXACT, STEMMED, restore_spanish_endings
 from index_config.entries import IndexableDocument
 from index_config.fields import FACETS, FIELDS, exact_name
-from search_app.backends.base import Hit, SearchEngineUnavailable, SearchResult, Snippet
+from search_app.backends.base import Deadline, Hit, SearchEngineUnavailable, SearchResult, Snippet
 from search_app.query import SearchQuery, Term
 
 WRITER_HEAP_BYTES = 256_000_000
@@ -75,8 +79,9 @@ def _number_date(value: int | None) -> str | None:
 class EmbeddedBackend:
     name = "embedded"
 
-    def __init__(self, index_dir: Path) -> None:
+    def __init__(self, index_dir: Path, *, search_timeout_s: float | None = None) -> None:
         self.link = Path(index_dir)
+        self.search_timeout_s = search_timeout_s
         self.schema = build_schema()
         self.analyzers = {name: build_analyzer(name) for name in ANALYZERS}
         self._lock = threading.Lock()
@@ -257,7 +262,7 @@ class EmbeddedBackend:
         parts = []
         for name, values in query.filters.items():
             if name in _INT_FIELDS:
-                numbers = [int(v) for v in values if str(v).isdigit()]
+                numbers = [int(v) for v in values if str(v).isascii() and str(v).isdigit()]
                 terms = [self._int_equals(name, n) for n in numbers]
                 if not terms:
                     query.warnings.append(f"El filtro {name} necesita un número: se ignoró.")
@@ -289,25 +294,28 @@ class EmbeddedBackend:
         return searcher.search(tquery, limit, count=True, offset=offset, order_by_field="date", order=order)
 
     def search(self, query: SearchQuery) -> SearchResult:
+        deadline = Deadline(self.search_timeout_s)
         searcher = self._current().searcher()
         tquery = self._document_query(query)
         offset = (query.page - 1) * query.per_page
         result = self._ordered_search(searcher, tquery, query, query.per_page, offset)
+        deadline.check()
         hits = [self._hit(searcher.doc(address), score) for score, address in result.hits]
-        snippets = self._snippets(searcher, query, [hit.document_id for hit in hits])
+        facets = self._facets(searcher, tquery)
+        deadline.check()
+        snippets = self._snippets(searcher, query, [hit.document_id for hit in hits], deadline)
         for hit in hits:
             hit.snippets = snippets.get(hit.document_id, [])
-        return SearchResult(
-            total=result.count, hits=hits, facets=self._facets(searcher, tquery), query=query,
-            warnings=list(query.warnings),
-        )
+        return SearchResult(total=result.count, hits=hits, facets=facets, query=query, warnings=list(query.warnings))
 
     def iterate(self, query: SearchQuery, batch: int = 1000) -> Iterator[Hit]:
         searcher = self._current().searcher()  # one searcher: a stable snapshot for the whole export
         tquery = self._document_query(query)
         offset = 0
         while True:
+            deadline = Deadline(self.search_timeout_s)  # per batch: an export may take long, each search may not
             result = self._ordered_search(searcher, tquery, query, batch, offset)
+            deadline.check()
             for score, address in result.hits:
                 yield self._hit(searcher.doc(address), score)
             offset += len(result.hits)
@@ -329,7 +337,9 @@ class EmbeddedBackend:
             score=float(score) if isinstance(score, float) else 0.0,
         )
 
-    def _snippets(self, searcher, query: SearchQuery, document_ids: list[int]) -> dict[int, list[Snippet]]:
+    def _snippets(
+        self, searcher, query: SearchQuery, document_ids: list[int], deadline: Deadline
+    ) -> dict[int, list[Snippet]]:
         """Best pages (up to SNIPPETS_PER_HIT) of each hit, highlighted, from one search over all hits."""
         must, _ = self._text_query(query, ("page_text",), identifiers=False)
         if not must or not document_ids:
@@ -350,7 +360,9 @@ class EmbeddedBackend:
             if len(found) < SNIPPETS_PER_HIT:
                 found.append(stored)
         for document_id in [i for i, found in pages.items() if not found]:  # crowded out by other hits
+            deadline.check()
             pages[document_id] = [searcher.doc(a) for _, a in best_pages([document_id], SNIPPETS_PER_HIT)]
+        deadline.check()
         generator = tantivy.SnippetGenerator.create(searcher, self._highlight_query(query), self.schema,
                                                     "page_text")
         generator.set_max_num_chars(SNIPPET_CHARS)

@@ -5,24 +5,50 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
+import xml.etree.ElementTree as ET
 from datetime import UTC, datetime
-from xml.sax.saxutils import escape
+from itertools import chain, islice
 
 from flask import Blueprint, Response, abort, jsonify, request, stream_with_context, url_for
 
 from search_app import resources
 from search_app.backends.base import Hit, SearchResult
+from search_app.links import public_id, public_link
+from search_app.views.documents import public_reason
 
 bp = Blueprint("api", __name__)
 EXPORT_FIELDS = ("document_id", "title", "date", "session_type", "session_number", "commission",
                  "commission_name", "document_type", "url")
+ATOM = "http://www.w3.org/2005/Atom"
+# Characters XML 1.0 cannot carry at all (control characters typed into a query, say).
+_NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+# A spreadsheet runs a cell that starts with one of these as a formula.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _xml(text: str) -> str:
+    return _NOT_XML.sub("\ufffd", text)
+
+
+def _public(path: str) -> str:
+    return public_link(path, resources.settings().public_url)
 
 
 def _hit_json(hit: Hit) -> dict:
     data = hit.to_dict()
-    data["url"] = request.host_url.rstrip("/") + hit.url
-    data["page_url"] = url_for("documents.show", document_id=hit.document_id, _external=True)
+    data["url"] = _public(hit.url)
+    data["page_url"] = _public(url_for("documents.show", document_id=hit.document_id))
     return data
+
+
+def csv_cell(value) -> object:
+    """A value as a CSV cell no spreadsheet will run: text starting like a formula gets a leading quote."""
+    if value is None:
+        return ""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
 
 
 def result_json(result: SearchResult) -> dict:
@@ -45,7 +71,7 @@ def search():
     return jsonify(result_json(service.search(service.query_from_args(request.args))))
 
 
-@bp.get("/api/v1/documents/<int:document_id>")
+@bp.get("/api/v1/documents/<id:document_id>")
 def document(document_id: int):
     catalogue = resources.catalogue()
     row = catalogue.document(document_id)
@@ -53,7 +79,7 @@ def document(document_id: int):
         abort(404, description=f"no document with id {document_id}")
     return jsonify({
         "document_id": row["id"], "title": row["title"], "kind": row["kind"], "status": row["status"],
-        "status_reason": row["status_reason"], "session_type": row["session_type"],
+        "status_reason": public_reason(row["status_reason"]), "session_type": row["session_type"],
         "session_number": row["session_number"], "date": row["session_date"], "commission": row["commission_slug"],
         "sha256": row["current_sha256"], "source_urls": catalogue.document_urls(document_id),
         "metadata": json.loads(row["metadata_json"] or "{}"),
@@ -69,7 +95,9 @@ def _export_rows():
     query = service.query_from_args(request.args)
     if query.sort == "relevance" and "sort" not in request.args:
         query.sort = "date_desc"
-    return service.iterate(query)
+    rows = service.iterate(query)
+    first = list(islice(rows, 1))  # a refused or too slow search is a 400 here, before the download starts
+    return chain(first, rows)
 
 
 @bp.get("/api/v1/export.csv")
@@ -82,7 +110,7 @@ def export_csv():
         writer.writerow(EXPORT_FIELDS)
         for hit in rows:
             data = _hit_json(hit)
-            writer.writerow([data[f] if data[f] is not None else "" for f in EXPORT_FIELDS])
+            writer.writerow([csv_cell(data[f]) for f in EXPORT_FIELDS])
             yield buffer.getvalue()
             buffer.seek(0)
             buffer.truncate()
@@ -112,20 +140,25 @@ def feed():
     query = service.query_from_args(request.args)
     query.sort, query.page, query.per_page = "date_desc", 1, 30
     result = service.search(query)
-    now = datetime.now(UTC).replace(microsecond=0).isoformat()
+    public_url = resources.settings().public_url
+    self_path = url_for("api.feed", **service.link_args(request.args))
+    now = datetime.now(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
     title = f"Concejo Abierto: {query.raw}" if query.raw else "Concejo Abierto: documentos recientes"
-    entries = []
+
+    feed = ET.Element("feed", xmlns=ATOM)
+    ET.SubElement(feed, "title").text = _xml(title)
+    ET.SubElement(feed, "id").text = public_id(self_path, public_url)
+    ET.SubElement(feed, "updated").text = now
+    ET.SubElement(feed, "link", rel="self", href=_xml(public_link(self_path, public_url)))
     for hit in result.hits:
-        link = url_for("documents.show", document_id=hit.document_id, _external=True)
+        path = url_for("documents.show", document_id=hit.document_id)
+        entry = ET.SubElement(feed, "entry")
+        ET.SubElement(entry, "title").text = _xml(hit.title)
+        ET.SubElement(entry, "id").text = public_id(path, public_url)
+        ET.SubElement(entry, "link", href=public_link(path, public_url))
+        ET.SubElement(entry, "updated").text = f"{hit.date}T00:00:00Z" if hit.date else now
         summary = " … ".join(f"(p. {s.page}) {s.html}" for s in hit.snippets)
-        entries.append(
-            f"<entry><title>{escape(hit.title)}</title><id>{escape(link)}</id>"
-            f'<link href="{escape(link)}"/><updated>{escape(hit.date or now[:10])}T00:00:00Z</updated>'
-            f'<summary type="html">{escape(summary)}</summary></entry>'
-        )
-    body = (
-        '<?xml version="1.0" encoding="utf-8"?><feed xmlns="http://www.w3.org/2005/Atom">'
-        f"<title>{escape(title)}</title><id>{escape(request.url)}</id><updated>{now}</updated>"
-        f'<link rel="self" href="{escape(request.url)}"/>{"".join(entries)}</feed>'
-    )
-    return Response(body, mimetype="application/atom+xml; charset=utf-8")
+        ET.SubElement(entry, "summary", type="html").text = _xml(summary)
+    body = ET.tostring(feed, encoding="unicode", xml_declaration=False)
+    return Response('<?xml version="1.0" encoding="utf-8"?>\n' + body,
+                    mimetype="application/atom+xml; charset=utf-8")

@@ -21,7 +21,7 @@ def sessions():
     return render_template("sessions.html", by_year=by_year, year=year)
 
 
-@bp.get("/sesiones/<int:session_id>")
+@bp.get("/sesiones/<id:session_id>")
 def session(session_id: int):
     catalogue = resources.catalogue()
     row = found_or_404(catalogue.session(session_id))

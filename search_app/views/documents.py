@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 from flask import Blueprint, abort, render_template, send_file
 
@@ -16,6 +17,26 @@ FIELD_NAMES = {
     "document_type": "tipo de documento", "session_type": "tipo de sesión", "session_number": "número de sesión",
     "number": "número", "date": "fecha", "council": "concejo", "commission": "comisión",
 }
+
+
+REASON_CHARS = 300
+# An absolute server path (not the path of a URL: those follow a host name).
+_SERVER_PATH = re.compile(r"(?<![\w:/.])(?:/[\w.@+-]+){2,}/?|\b[A-Za-z]:\\[^\s'\"]+")
+_UNPRINTABLE = re.compile(r"[^\S ]+|[\x00-\x1f\x7f-\x9f\ufffd]")
+
+
+def public_reason(reason: str | None) -> str | None:
+    """A recorded failure reason as the public may see it: no server paths, no raw bytes, one short line.
+
+    The full reason stays in the operator's log and `concejo status`.
+    """
+    if not reason:
+        return reason
+    text = _SERVER_PATH.sub("[archivo del servidor]", reason)
+    text = _UNPRINTABLE.sub(" ", text)
+    text = re.sub(r"\\x[0-9a-fA-F]{2}", "", text)  # bytes shown as b'\x89PNG...'
+    text = " ".join(text.split())
+    return text if len(text) <= REASON_CHARS else text[:REASON_CHARS - 1] + "…"
 
 
 def _value(field: str, value: str) -> str:
@@ -32,7 +53,7 @@ def listing_disagreements(metadata: dict) -> list[str]:
     ]
 
 
-@bp.get("/documentos/<int:document_id>")
+@bp.get("/documentos/<id:document_id>")
 def show(document_id: int):
     catalogue = resources.catalogue()
     row = found_or_404(catalogue.document(document_id))
@@ -44,7 +65,7 @@ def show(document_id: int):
     )
 
 
-@bp.get("/documentos/<int:document_id>.pdf")
+@bp.get("/documentos/<id:document_id>.pdf")
 def pdf(document_id: int):
     """The archived file; the id selects a catalogue row, the row's sha256 selects the file."""
     row = found_or_404(resources.catalogue().document(document_id))

@@ -46,6 +46,7 @@ def index():
     result = service.search(query) if searched else None
     commissions = resources.catalogue().commissions()
     return render_template(
-        "search.html", result=result, query=query, args=request.args, searched=searched,
+        "search.html", result=result, query=query, args=request.args, link_args=service.link_args(request.args),
+        searched=searched,
         session_types=SESSION_TYPES, commissions=commissions,
     )
