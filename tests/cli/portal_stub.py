@@ -5,6 +5,7 @@ from __future__ import annotations
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Self
 
 HOME = b"<html><body><h1>Concejo</h1><p>Sin enlaces.</p></body></html>"
 
@@ -39,7 +40,7 @@ class PortalStub:
         self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
 
-    def __enter__(self) -> PortalStub:
+    def __enter__(self) -> Self:
         self.thread.start()
         return self
 
