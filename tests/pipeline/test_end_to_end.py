@@ -238,3 +238,14 @@ def test_exports_are_complete(client):
     csv_lines = client.get("/api/v1/export.csv", query_string={"q": "concejo"}).get_data(as_text=True).splitlines()
     assert len(csv_lines) == total + 1
     assert len(export_ids(client, q="concejo")) == total
+
+
+def test_public_failure_reasons_name_no_server_path_and_no_file_bytes(pipeline, client):
+    rows = pipeline.catalogue.db.execute("SELECT id, status_reason FROM documents WHERE status_reason IS NOT NULL")
+    reasons = {row["id"]: row["status_reason"] for row in rows}
+    assert len(reasons) >= 2  # the replica publishes a corrupt file and an error page among its documents
+    for document_id, reason in reasons.items():
+        shown = client.get(f"/api/v1/documents/{document_id}").get_json()["status_reason"]
+        assert shown == reason
+        assert str(pipeline.settings.data_dir.resolve()) not in reason and str(pipeline.settings.data_dir) not in reason
+        assert "b'" not in reason and "\\x" not in reason
