@@ -2,7 +2,8 @@
 
 It is reached through `open_catalogue(url)`; only `sqlite:///path` is implemented, and the SQL stays
 plain (no SQLite-only features beyond upserts that PostgreSQL shares) so a PostgreSQL URL can replace it.
-The catalogue never deletes a document or a version: fetched history only grows, and a failed
+The catalogue never deletes a version, nor a document anything refers to (a never-fetched document
+found to be an alias of another is merged into it, URLs and all): fetched history only grows, and a failed
 re-extraction never takes away the text a document already has.
 """
 
@@ -48,7 +49,8 @@ CREATE TABLE IF NOT EXISTS documents (
 );
 CREATE TABLE IF NOT EXISTS document_urls (
     url TEXT PRIMARY KEY, document_id INTEGER NOT NULL REFERENCES documents(id),
-    first_seen TEXT NOT NULL, last_seen TEXT NOT NULL
+    first_seen TEXT NOT NULL, last_seen TEXT NOT NULL,
+    sha256 TEXT, etag TEXT, last_modified TEXT
 );
 CREATE TABLE IF NOT EXISTS files (
     sha256 TEXT PRIMARY KEY, size INTEGER NOT NULL, media_type TEXT, first_stored TEXT NOT NULL
@@ -86,6 +88,10 @@ ADDED_COLUMNS = (
     ("documents", "extractor_version", "TEXT"),
     ("documents", "pages_extractor_version", "TEXT"),
     ("runs", "outcome", "TEXT"),  # completed | interrupted (killed, or stopped by a signal)
+    # What this URL last gave (file and validators), for conditional requests that never trust a cached body.
+    ("document_urls", "sha256", "TEXT"),
+    ("document_urls", "etag", "TEXT"),
+    ("document_urls", "last_modified", "TEXT"),
 )
 
 
@@ -266,9 +272,11 @@ class Catalogue:
                 "ORDER BY id LIMIT 1",
                 (sha256, doc_id, doc["council_id"]),
             ).fetchone()
-            if twin and doc["current_sha256"] is None:
-                # Same bytes already archived as another document: this URL is an alias of it.
-                db.execute("UPDATE document_urls SET document_id = ? WHERE url = ?", (twin[0], url))
+            if twin and doc["current_sha256"] is None and not self._has_history(db, doc_id):
+                # Same bytes already archived as another document: this URL is an alias of it, and so is
+                # every other URL the never-fetched document was listed under (e.g. its link before it
+                # changed), so no row is left pointing at it when it goes.
+                db.execute("UPDATE document_urls SET document_id = ? WHERE document_id = ?", (twin[0], doc_id))
                 db.execute("DELETE FROM documents WHERE id = ? AND current_sha256 IS NULL", (doc_id,))
                 doc_id = twin[0]
                 doc = db.execute("SELECT * FROM documents WHERE id = ?", (doc_id,)).fetchone()
@@ -293,7 +301,42 @@ class Catalogue:
                     "last_seen = ? WHERE id = ?",
                     (sha256, ts, doc_id),
                 )
+            db.execute(
+                "UPDATE document_urls SET sha256 = ?, etag = ?, last_modified = ?, last_seen = ? WHERE url = ?",
+                (sha256, etag, last_modified, ts, url),
+            )
             return StoredFetch(doc_id, sha256, new_document=doc["current_sha256"] is None, new_version=new_version)
+
+    @staticmethod
+    def _has_history(db: sqlite3.Connection, document_id: int) -> bool:
+        """Whether anything besides its URLs refers to a document (a version or pages): then it is kept."""
+        return db.execute(
+            "SELECT EXISTS (SELECT 1 FROM versions WHERE document_id = ?) "
+            "OR EXISTS (SELECT 1 FROM pages WHERE document_id = ?)",
+            (document_id, document_id),
+        ).fetchone()[0] == 1
+
+    def url_validators(self, url: str) -> sqlite3.Row | None:
+        """What `url` last gave: sha256, etag, last_modified (None if it never gave a file)."""
+        return self.db.execute(
+            "SELECT sha256, etag, last_modified FROM document_urls WHERE url = ? AND sha256 IS NOT NULL", (url,)
+        ).fetchone()
+
+    def record_unchanged(self, url: str, sha256: str, *, etag: str | None = None,
+                         last_modified: str | None = None) -> None:
+        """The portal says `url` still holds `sha256` (HTTP 304, the archived copy checked intact)."""
+        ts = now_iso()
+        with self.transaction() as db:
+            db.execute(
+                "UPDATE document_urls SET last_seen = ?, etag = COALESCE(?, etag), "
+                "last_modified = COALESCE(?, last_modified) WHERE url = ?",
+                (ts, etag, last_modified, url),
+            )
+            db.execute(
+                "UPDATE versions SET last_fetched = ? WHERE sha256 = ? "
+                "AND document_id = (SELECT document_id FROM document_urls WHERE url = ?)",
+                (ts, sha256, url),
+            )
 
     def record_fetch_failure(
         self, url: str, reason: str, *, http_status: int | None = None, document_key: str | None = None,
@@ -310,6 +353,22 @@ class Catalogue:
                 "AND id = (SELECT document_id FROM document_urls WHERE url = ?)",
                 (reason, url),
             )
+
+    def documents_with_files(self, sha256s: list[str]) -> list[sqlite3.Row]:
+        """Documents whose current file is one of `sha256s`, each with the URLs it is listed under."""
+        if not sha256s:
+            return []
+        marks = ", ".join("?" * len(sha256s))
+        return self.db.execute(
+            "SELECT d.id, d.key, d.current_sha256, "
+            "(SELECT group_concat(u.url, ' ') FROM document_urls u WHERE u.document_id = d.id) AS urls "
+            f"FROM documents d WHERE d.current_sha256 IN ({marks}) ORDER BY d.id",
+            sha256s,
+        ).fetchall()
+
+    def file_hashes(self) -> list[str]:
+        """Every file the catalogue says is archived."""
+        return [row[0] for row in self.db.execute("SELECT sha256 FROM files ORDER BY sha256")]
 
     # -- extraction ------------------------------------------------------------------------------
 
@@ -484,6 +543,8 @@ class Catalogue:
             "files": one("SELECT COUNT(*) FROM files"),
             "versions": one("SELECT COUNT(*) FROM versions"),
             "fetch_failed": one("SELECT COUNT(*) FROM documents WHERE status = 'fetch_failed'"),
+            # Listed on the portal but with no download outcome at all: a crawl should leave none.
+            "listed_not_fetched": one("SELECT COUNT(*) FROM documents WHERE status = 'listed'"),
             "extracted": one("SELECT COUNT(*) FROM documents WHERE status = 'extracted'"),
             "extraction_failed": one("SELECT COUNT(*) FROM documents WHERE status = 'failed'"),
             "reextraction_failed": one(

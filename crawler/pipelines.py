@@ -1,21 +1,47 @@
 """Pipelines: list what the spider found in the catalogue, then download files into the archive.
 
-Downloads go through Scrapy's FilesPipeline (and so through the HTTP cache, which revalidates with
-ETag / Last-Modified); the storage backend is the archive's content-addressed FileStore.
+Downloads go through Scrapy's FilesPipeline (checked by crawler.guard) but never through the HTTP cache:
+a cached body cannot be verified (a kill can truncate it). File requests carry `dont_cache` and are made
+conditional from what the catalogue recorded for their URL (ETag / Last-Modified), and only while the
+archived copy still hashes right, so a 304 means "unchanged" against a verified copy. A body is archived
+only if it is a PDF (its `%PDF-` header, not its Content-Type). Every document listed in a crawl ends it
+fetched, unchanged or failed with a plain reason; the storage backend is the archive's FileStore.
 """
 
 from __future__ import annotations
 
 import hashlib
+import logging
+import sqlite3
+from dataclasses import dataclass, field
 from io import BytesIO
 from pathlib import Path
 from typing import Any, ClassVar
 
 from itemadapter import ItemAdapter
-from scrapy.pipelines.files import FilesPipeline
+from scrapy import Request, signals
+from scrapy.http.request import NO_CALLBACK
+from scrapy.pipelines.files import FileException, FilesPipeline
+from twisted.internet.defer import CancelledError
+from twisted.internet.error import ConnectionRefusedError, DNSLookupError, TimeoutError
 
-from archive import Catalogue, FileStore, open_catalogue
+from archive import Catalogue, CatalogueError, FileStore, open_catalogue
+from crawler.guard import RequestRefused, is_fetchable_link
 from crawler.items import CommissionItem, SessionItem
+
+logger = logging.getLogger(__name__)
+
+PDF_HEAD_BYTES = 1024  # the PDF spec allows junk before %PDF; readers accept it within the first 1 KiB
+NOT_HTTP = "the link is not http or https, so it is not fetched"
+NOT_REACHED = "listed on the portal but not downloaded in this crawl (the crawl stopped before reaching it)"
+
+
+@dataclass
+class _CrawlState:
+    """Listed URLs of this crawl (url -> document key) and those that got an outcome."""
+
+    listed: dict[str, str | None] = field(default_factory=dict)
+    settled: set[str] = field(default_factory=set)
 
 
 def _catalogue_for(crawler) -> Catalogue:
@@ -25,21 +51,44 @@ def _catalogue_for(crawler) -> Catalogue:
     return crawler._concejo_catalogue
 
 
+def _state_for(crawler) -> _CrawlState:
+    if not hasattr(crawler, "_concejo_state"):
+        crawler._concejo_state = _CrawlState()
+    return crawler._concejo_state
+
+
+def not_pdf_reason(body: bytes) -> str | None:
+    """Why `body` is not a PDF, in plain words (never its bytes); None if it starts like one."""
+    head = body[:PDF_HEAD_BYTES]
+    if b"%PDF-" in head:
+        return None
+    lowered = head.lstrip().lower()
+    if lowered.startswith((b"<!doctype html", b"<html")) or b"<html" in lowered or b"<body" in lowered:
+        return "the portal sent an HTML page instead of a PDF (often an error or login page)"
+    return "the portal sent a file that is not a PDF (no %PDF- header at its start)"
+
+
+class NotAPdf(FileException):
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
 class CataloguePipeline:
     """Records councils, commissions, sessions and listed documents (before any download)."""
 
-    def __init__(self, catalogue: Catalogue) -> None:
+    def __init__(self, catalogue: Catalogue, state: _CrawlState, portal_url: str) -> None:
         self.catalogue = catalogue
+        self.state = state
+        self.portal_url = portal_url
 
     @classmethod
     def from_crawler(cls, crawler):
-        return cls(_catalogue_for(crawler))
+        return cls(_catalogue_for(crawler), _state_for(crawler), crawler.settings["CONCEJO_SOURCE_URL"])
 
-    def process_item(self, item, spider):
+    def process_item(self, item):
         adapter = ItemAdapter(item)
-        council_id = self.catalogue.ensure_council(
-            adapter["council_slug"], adapter["council_name"], spider.start_urls[0]
-        )
+        council_id = self.catalogue.ensure_council(adapter["council_slug"], adapter["council_name"], self.portal_url)
         if isinstance(item, CommissionItem):
             self.catalogue.upsert_commission(
                 council_id, adapter["slug"], adapter["name"], adapter.get("members") or [],
@@ -61,6 +110,7 @@ class CataloguePipeline:
                     council_id, doc["key"], session_id=session_id, kind=doc["kind"], title=doc["title"],
                     url=doc["url"],
                 )
+                self.state.listed[doc["url"]] = doc["key"]
         return item
 
 
@@ -68,7 +118,7 @@ class ArchiveFilesStore:
     """FilesPipeline storage backend writing into the archive's FileStore (FILES_STORE = archive://DIR).
 
     `path` from the pipeline is ignored for storage: files live under their sha256. stat_file reports
-    nothing so every listed file is requested; the HTTP cache turns that into a conditional request.
+    nothing so every listed file is requested (conditionally when an intact copy is archived).
     """
 
     def __init__(self, uri: str) -> None:
@@ -84,17 +134,42 @@ class ArchiveFilesStore:
 
 
 class ArchiveFilesPipeline(FilesPipeline):
-    """Downloads each listed document and records the fetch (or the failure, with its reason)."""
+    """Downloads each listed document and records the fetch, the 304, or the failure with its reason."""
 
     STORE_SCHEMES: ClassVar[dict] = {**FilesPipeline.STORE_SCHEMES, "archive": ArchiveFilesStore}
 
     def __init__(self, store_uri, *, crawler):
         super().__init__(store_uri, crawler=crawler)
         self.catalogue = _catalogue_for(crawler)
+        self.state = _state_for(crawler)
+        self.max_download_mb = crawler.settings.getint("DOWNLOAD_MAXSIZE") / (1024 * 1024)
+        self.request_timeout_s = crawler.settings.getfloat("DOWNLOAD_TIMEOUT")
         self.validators: dict[str, dict[str, Any]] = {}
+        self.failure_reasons: dict[str, str] = {}
+        # Bytes received per listed URL (redirects counted under the URL they started from): a download
+        # cut off by DOWNLOAD_MAXSIZE fails with a bare CancelledError, and this tells why.
+        self.received: dict[str, int] = {}
+        crawler.signals.connect(self._bytes_received, signal=signals.bytes_received)
 
     def file_path(self, request, response=None, info=None, *, item=None) -> str:
         return hashlib.sha1(request.url.encode()).hexdigest()
+
+    def get_media_requests(self, item, info) -> list[Request]:
+        urls = ItemAdapter(item).get(self.files_urls_field) or []
+        return [self._file_request(url) for url in urls if is_fetchable_link(url)]
+
+    def _file_request(self, url: str) -> Request:
+        """Kept out of the HTTP cache; conditional only on validators of an archived copy checked intact."""
+        meta: dict[str, Any] = {"dont_cache": True}
+        headers = {}
+        known = self.catalogue.url_validators(url)
+        if known and (known["etag"] or known["last_modified"]) and self.store.store.is_intact(known["sha256"]):
+            meta["concejo_archived_sha256"] = known["sha256"]
+            if known["etag"]:
+                headers["If-None-Match"] = known["etag"]
+            if known["last_modified"]:
+                headers["If-Modified-Since"] = known["last_modified"]
+        return Request(url, headers=headers, meta=meta, callback=NO_CALLBACK)
 
     def media_downloaded(self, response, request, info, *, item=None):
         self.validators[request.url] = {
@@ -103,28 +178,88 @@ class ArchiveFilesPipeline(FilesPipeline):
             "media_type": (response.headers.get("Content-Type") or b"").decode("latin-1") or None,
             "http_status": response.status,
         }
+        archived = request.meta.get("concejo_archived_sha256")
+        if response.status == 304 and archived:
+            return {"url": request.url, "path": self.file_path(request, info=info, item=item), "checksum": None,
+                    "status": "uptodate", "sha256": archived}
+        if response.status == 200 and response.body and (reason := not_pdf_reason(response.body)):
+            raise NotAPdf(reason)
         return super().media_downloaded(response, request, info, item=item)
+
+    def _bytes_received(self, data: bytes, request, spider=None) -> None:
+        url = (request.meta.get("redirect_urls") or [request.url])[0]
+        self.received[url] = self.received.get(url, 0) + len(data)
+
+    def media_failed(self, failure, request, info):
+        self.failure_reasons[request.url] = self._plain_reason(failure.value, request.url)
+        return super().media_failed(failure, request, info)
 
     def item_completed(self, results, item, info):
         adapter = ItemAdapter(item)
         docs = {d["url"]: d for d in adapter.get("documents") or []}
-        for url, (ok, value) in zip(adapter.get("file_urls") or [], results, strict=False):
-            doc = docs.get(url, {})
-            if ok:
-                sha256, size = self.store.stored[value["path"]]
-                meta = self.validators.pop(url, {})
-                fetch = self.catalogue.record_fetch(url, sha256, size, **meta)
-                info.spider.crawler.stats.inc_value(
-                    "concejo/files_new" if fetch.new_version else "concejo/files_unchanged"
-                )
-            else:
-                status = self.validators.pop(url, {}).get("http_status")
-                reason = f"HTTP {status} from the portal" if status and status != 200 else _failure_reason(value)
-                self.catalogue.record_fetch_failure(url, reason, document_key=doc.get("key"))
-                info.spider.crawler.stats.inc_value("concejo/files_failed")
+        urls = adapter.get("file_urls") or []
+        for url in urls:
+            if not is_fetchable_link(url):
+                self._record_failure(url, NOT_HTTP, docs.get(url, {}).get("key"))
+        fetchable = [url for url in urls if is_fetchable_link(url)]
+        for url, (ok, value) in zip(fetchable, results, strict=False):
+            key = docs.get(url, {}).get("key")
+            try:
+                self._record(url, ok, value, key)
+            except (sqlite3.Error, CatalogueError) as exc:
+                # One document the catalogue cannot take must not lose the rest of the session.
+                logger.error("could not record the download of %s: %s", url, exc)
+                self._record_failure(url, f"the download could not be recorded in the catalogue: {exc}", key)
         return super().item_completed(results, item, info)
 
+    def _record(self, url: str, ok: bool, value, key: str | None) -> None:
+        stats = self.crawler.stats
+        meta = self.validators.get(url, {})
+        if ok and value.get("status") == "uptodate":
+            self.catalogue.record_unchanged(url, value["sha256"], etag=meta.get("etag"),
+                                            last_modified=meta.get("last_modified"))
+            stats.inc_value("concejo/files_unchanged")
+        elif ok:
+            sha256, size = self.store.stored[value["path"]]
+            fetch = self.catalogue.record_fetch(url, sha256, size, **meta)
+            stats.inc_value("concejo/files_new" if fetch.new_version else "concejo/files_unchanged")
+        else:
+            status = meta.get("http_status")
+            reason = (f"HTTP {status} from the portal" if status and status not in (200, 304)
+                      else self.failure_reasons.get(url) or self._plain_reason(value))
+            self.catalogue.record_fetch_failure(url, reason, http_status=status, document_key=key)
+            stats.inc_value("concejo/files_failed")
+        self.state.settled.add(url)
 
-def _failure_reason(failure) -> str:
-    exc = getattr(failure, "value", failure)
-    return f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
+    def _record_failure(self, url: str, reason: str, key: str | None) -> None:
+        try:
+            self.catalogue.record_fetch_failure(url, reason, document_key=key)
+        except (sqlite3.Error, CatalogueError) as exc:
+            logger.error("could not record the failed download of %s (%s): %s", url, reason, exc)
+        self.crawler.stats.inc_value("concejo/files_failed")
+        self.state.settled.add(url)
+
+    def close_spider(self, spider=None) -> None:
+        """Listed documents the crawl never got to (stopped by its time bound, say) are failed, with why."""
+        for url, key in self.state.listed.items():
+            if url not in self.state.settled:
+                self._record_failure(url, NOT_REACHED, key)
+
+    def _plain_reason(self, failure, url: str | None = None) -> str:
+        exc = getattr(failure, "value", failure)
+        if isinstance(exc, RequestRefused | NotAPdf):
+            return exc.reason
+        too_big = "max size" in str(exc) or self.received.get(url or "", 0) > self.max_download_mb * 1024 * 1024
+        if isinstance(exc, CancelledError) and too_big:
+            return (f"the file is larger than the {self.max_download_mb:g} MB download limit "
+                    "(CONCEJO_CRAWL_MAX_DOWNLOAD_MB)")
+        if isinstance(exc, CancelledError):
+            return "the download was cancelled before it finished"
+        if isinstance(exc, TimeoutError):
+            return (f"the server did not answer within {self.request_timeout_s:g} s "
+                    "(CONCEJO_CRAWL_REQUEST_TIMEOUT_S)")
+        if isinstance(exc, DNSLookupError):
+            return "the server's name could not be resolved"
+        if isinstance(exc, ConnectionRefusedError):
+            return "the server refused the connection"
+        return f"{type(exc).__name__}: {exc}"[:300] if str(exc) else type(exc).__name__

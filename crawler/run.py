@@ -29,6 +29,8 @@ class CrawlReport:
     files_unchanged: int = 0
     files_failed: int = 0
     layout_errors: int = 0
+    refused_requests: int = 0  # requests (pages, files, redirects) the source's configuration does not allow
+    links_skipped: int = 0  # links in session lines that are not http(s): javascript:, mailto:, tel:, #...
     problems: list[str] = field(default_factory=list)
     finish_reason: str = ""
 
@@ -39,9 +41,7 @@ def run_crawl(*, settings: Settings, log_level: str = "WARNING", council_slug: s
     scrapy_settings = ScrapySettings()
     scrapy_settings.setmodule(default_settings, priority="project")
     scrapy_settings.setdict(
-        crawl_settings(catalogue_url=settings.catalogue_url, files_dir=str(settings.files_dir),
-                       http_cache_dir=str(settings.http_cache_dir), delay_s=settings.crawl_delay_s,
-                       timeout_s=settings.crawl_timeout_s, log_level=log_level),
+        crawl_settings(settings, log_level=log_level),
         priority="cmdline",
     )
     process = CrawlerProcess(scrapy_settings, install_root_handler=True)
@@ -56,6 +56,8 @@ def run_crawl(*, settings: Settings, log_level: str = "WARNING", council_slug: s
         files_unchanged=stats.get("concejo/files_unchanged", 0),
         files_failed=stats.get("concejo/files_failed", 0),
         layout_errors=stats.get("concejo/layout_errors", 0),
+        refused_requests=stats.get("concejo/refused_requests", 0),
+        links_skipped=stats.get("concejo/links_skipped", 0),
         finish_reason=stats.get("finish_reason", ""),
     )
     if report.layout_errors:
@@ -63,9 +65,17 @@ def run_crawl(*, settings: Settings, log_level: str = "WARNING", council_slug: s
             f"the portal's pages did not look as expected ({stats.get('concejo/last_layout_error')}); "
             "the spider crawler/spiders/concejo_abierto.py needs updating for the new layout"
         )
-    if not report.pages:
+    refusals = stats.get("concejo/refusals") or []
+    if report.refused_requests:
         report.problems.append(
-            f"no page of the portal at {start_url} could be fetched ({report.finish_reason}): is it up and is "
-            "CONCEJO_PORTAL_URL right?"
+            f"{report.refused_requests} requests were refused as outside the source (first: {refusals[0]})"
         )
+    if report.links_skipped:
+        report.problems.append(
+            f"{report.links_skipped} links in session lines are not http(s) (javascript:, mailto:, tel:, #...) "
+            "and were skipped"
+        )
+    if not report.pages:
+        why = refusals[0] if refusals else f"{report.finish_reason}: is it up and is CONCEJO_PORTAL_URL right?"
+        report.problems.append(f"no page of the portal at {start_url} could be fetched ({why})")
     return report

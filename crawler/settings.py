@@ -1,4 +1,5 @@
-"""Scrapy settings: polite (robots.txt, throttling, bounded), incremental (HTTP cache revalidation).
+"""Scrapy settings: polite (robots.txt, throttling, bounded), incremental (HTTP cache revalidation), and
+kept to the source (crawler.guard: its hosts, http(s), public addresses, bounded size and time).
 
 `crawl_settings` builds the settings of one crawl from the project's Settings; scrapy.cfg points here
 so `scrapy` commands also work from the project root.
@@ -6,7 +7,10 @@ so `scrapy` commands also work from the project root.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from concejo.config import Settings
 
 BOT_NAME = "concejo_abierto"
 SPIDER_MODULES = ["crawler.spiders"]
@@ -28,6 +32,9 @@ DEFAULT_REQUEST_HEADERS = {
 HTTPCACHE_ENABLED = True
 HTTPCACHE_POLICY = "scrapy.extensions.httpcache.RFC2616Policy"
 HTTPCACHE_STORAGE = "scrapy.extensions.httpcache.FilesystemCacheStorage"
+# Before every other middleware, so a refused request (or redirect) never reaches robots.txt or the cache.
+DOWNLOADER_MIDDLEWARES = {"crawler.guard.SourceGuardMiddleware": 40}
+DNS_RESOLVER = "crawler.guard.GuardedResolver"
 ITEM_PIPELINES = {
     "crawler.pipelines.CataloguePipeline": 100,
     "crawler.pipelines.ArchiveFilesPipeline": 200,
@@ -41,15 +48,22 @@ TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
 FEED_EXPORT_ENCODING = "utf-8"
 
 
-def crawl_settings(*, catalogue_url: str, files_dir: str, http_cache_dir: str, delay_s: float,
-                   timeout_s: float, log_level: str = "INFO") -> dict[str, Any]:
+def crawl_settings(settings: Settings, *, log_level: str = "INFO") -> dict[str, Any]:
     """Settings of one crawl, layered over this module's defaults."""
+    max_bytes = settings.crawl_max_download_mb * 1024 * 1024
     return {
-        "CONCEJO_CATALOGUE_URL": catalogue_url,
-        "FILES_STORE": f"archive://{files_dir}",
-        "HTTPCACHE_DIR": http_cache_dir,
-        "DOWNLOAD_DELAY": delay_s,
-        "AUTOTHROTTLE_ENABLED": delay_s > 0,
-        "CLOSESPIDER_TIMEOUT": timeout_s,
+        "CONCEJO_CATALOGUE_URL": settings.catalogue_url,
+        "CONCEJO_SOURCE_URL": settings.portal_url,
+        "CONCEJO_ALLOWED_HOSTS": list(settings.crawl_allowed_hosts),
+        "CONCEJO_ALLOW_PRIVATE_ADDRESSES": settings.crawl_allow_private_addresses,
+        "FILES_STORE": f"archive://{settings.files_dir}",
+        "HTTPCACHE_DIR": str(settings.http_cache_dir),
+        "DOWNLOAD_DELAY": settings.crawl_delay_s,
+        "AUTOTHROTTLE_ENABLED": settings.crawl_delay_s > 0,
+        "CLOSESPIDER_TIMEOUT": settings.crawl_timeout_s,
+        "DOWNLOAD_TIMEOUT": settings.crawl_request_timeout_s,
+        "DNS_TIMEOUT": settings.crawl_request_timeout_s,
+        "DOWNLOAD_MAXSIZE": max_bytes,
+        "DOWNLOAD_WARNSIZE": max_bytes // 2,
         "LOG_LEVEL": log_level,
     }

@@ -13,6 +13,7 @@ from collections.abc import Iterator
 import scrapy
 from scrapy.http import Response
 
+from crawler.guard import is_fetchable_link
 from crawler.items import CommissionItem, SessionItem
 
 SESSION_LINE = re.compile(
@@ -113,14 +114,18 @@ class ConcejoAbiertoSpider(scrapy.Spider):
         key = f"{commission_slug or 'pleno'}-{date}-{session_type}"
         documents = []
         for link in line.css("a"):
-            href = link.attrib.get("href")
+            href = (link.attrib.get("href") or "").strip()
             if not href:
+                continue
+            url = response.urljoin(href)
+            if href.startswith("#") or not is_fetchable_link(url):
+                self._skip_link(response, href)
                 continue
             label = " ".join(" ".join(link.css("::text").getall()).split())
             kind = DOCUMENT_KINDS.get(fold(label), slugify(label) or "documento")
             documents.append({
                 "key": f"{key}/{kind}", "kind": kind, "title": f"{label.capitalize()} — {text.split('—')[0].strip()}",
-                "url": response.urljoin(href),
+                "url": url,
             })
         return SessionItem(
             **self.council,
@@ -139,7 +144,15 @@ class ConcejoAbiertoSpider(scrapy.Spider):
         if not hrefs:
             self._layout_changed(response, f"no {what} ({selector})")
         for href in hrefs:
+            if href.strip().startswith("#") or not is_fetchable_link(response.urljoin(href)):
+                self._skip_link(response, href)
+                continue
             yield response.follow(href, callback)
+
+    def _skip_link(self, response: Response, href: str) -> None:
+        """A javascript:, mailto:, tel: or #anchor link leads nowhere to crawl: counted and logged, never requested."""
+        self.logger.warning("link that is not http(s) skipped on %s: %r", response.url, href[:80])
+        self.crawler.stats.inc_value("concejo/links_skipped")
 
     def _layout_changed(self, response: Response, what: str) -> None:
         self.logger.error("portal layout changed? %s at %s", what, response.url)

@@ -17,7 +17,8 @@ def test_changed_year_listing_is_reported_and_the_rest_archived(portal, pipeline
     resources["/sesiones/"] = Resource(changed_html.encode(), "text/html; charset=utf-8")
     changed = dataclasses.replace(portal, resources=resources)
     with ReplicaServer(changed, host="127.0.0.1", port=0) as server:
-        settings = load_settings(environ={}, data_dir=tmp_path, portal_url=server.url)
+        settings = load_settings(environ={}, data_dir=tmp_path, portal_url=server.url,
+                                 crawl_allow_private_addresses=True)  # the replica serves on 127.0.0.1
         catalogue = open_catalogue(settings.catalogue_url)
         report = steps.crawl(settings, catalogue)
     assert any("year links" in problem and "/sesiones/" in problem for problem in report.problems)

@@ -1,0 +1,148 @@
+"""Hostile portals for the crawler: real HTTP servers on 127.0.0.x that record every request they
+receive; and the crawl run as the pipeline runs it (a child process)."""
+
+from __future__ import annotations
+
+import hashlib
+import threading
+import time
+from dataclasses import dataclass, field
+from email.utils import formatdate
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from io import BytesIO
+from pathlib import Path
+from typing import Self
+
+from reportlab.pdfgen import canvas
+
+from archive import Catalogue, open_catalogue
+from concejo import steps
+from concejo.config import Settings, load_settings
+
+SECRET = b"INTERNAL-SECRET-7f3a"
+DAY = "2024-03-05"
+
+
+def make_pdf(text: str) -> bytes:
+    """A one-page PDF with `text`, byte-identical for the same text."""
+    buf = BytesIO()
+    pdf = canvas.Canvas(buf, invariant=1)
+    pdf.drawString(72, 720, text)
+    pdf.showPage()
+    pdf.save()
+    return buf.getvalue()
+
+
+@dataclass
+class Answer:
+    status: int = 200
+    body: bytes = b""
+    headers: dict[str, str] = field(default_factory=dict)
+    delay_s: float = 0.0
+    content_length: bool = True
+
+
+class HostileServer:
+    """Answers `routes[path]` (404 otherwise) and records (path, headers) of every request. A route with an
+    ETag answers 304 to a matching If-None-Match, as real portals do."""
+
+    def __init__(self, host: str = "127.0.0.1") -> None:
+        self.routes: dict[str, Answer] = {}
+        self.requests: list[tuple[str, dict[str, str]]] = []
+        server = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_GET(self) -> None:
+                server.requests.append((self.path, dict(self.headers)))
+                answer = server.routes.get(self.path, Answer(404, b"no"))
+                if answer.delay_s:
+                    time.sleep(answer.delay_s)
+                etag = answer.headers.get("ETag")
+                if etag and self.headers.get("If-None-Match") == etag:
+                    answer = Answer(304, b"", answer.headers)
+                self.send_response(answer.status)
+                for name, value in answer.headers.items():
+                    self.send_header(name, value)
+                if answer.content_length and answer.status != 304:
+                    self.send_header("Content-Length", str(len(answer.body)))
+                self.end_headers()
+                if answer.status != 304:
+                    try:
+                        self.wfile.write(answer.body)
+                    except (BrokenPipeError, ConnectionResetError):
+                        pass
+
+            def log_message(self, *args) -> None:
+                pass
+
+        self.httpd = ThreadingHTTPServer((host, 0), Handler)
+        self.httpd.daemon_threads = True
+        self.host = host
+        self.thread = threading.Thread(target=self.httpd.serve_forever, kwargs={"poll_interval": 0.1}, daemon=True)
+
+    @property
+    def port(self) -> int:
+        return self.httpd.server_address[1]
+
+    def url(self, name: str | None = None) -> str:
+        """The server's URL, optionally under another name of the same address (e.g. localhost)."""
+        return f"http://{name or self.host}:{self.port}"
+
+    def paths(self) -> list[str]:
+        return [path for path, _ in self.requests]
+
+    def pdf(self, path: str, body: bytes) -> str:
+        self.routes[path] = Answer(200, body, {"Content-Type": "application/pdf",
+                                               "ETag": f'"{hashlib.sha1(body).hexdigest()}"',
+                                               "Last-Modified": formatdate(1700000000, usegmt=True)})
+        return path
+
+    def html(self, path: str, text: str) -> None:
+        self.routes[path] = Answer(200, text.encode(), {"Content-Type": "text/html; charset=utf-8"})
+
+    def redirect(self, path: str, location: str) -> None:
+        self.routes[path] = Answer(302, b"", {"Location": location})
+
+    def portal(self, sessions: dict[str, list[tuple[str, str]]], *, months: tuple[str, ...] = (),
+               years: tuple[str, ...] = ()) -> None:
+        """A "Concejo Abierto" portal: home -> years -> months -> session lines {date: [(label, href)]}.
+        `months` and `years` add links (to anywhere) next to the real ones."""
+        self.html("/", '<html><body><a href="/sesiones/">Sesiones</a></body></html>')
+        year_links = "".join(f'<a class="anio" href="{y}">y</a>' for y in ("/sesiones/2024/", *years))
+        self.html("/sesiones/", f"<html><body>{year_links}</body></html>")
+        month_links = "".join(f'<a class="mes" href="{m}">m</a>' for m in ("/sesiones/2024/03/", *months))
+        self.html("/sesiones/2024/", f"<html><body>{month_links}</body></html>")
+        lines = "".join(
+            f'<li class="sesion">Sesión ordinaria {date} — '
+            + " · ".join(f'<a href="{href}">{label}</a>' for label, href in links) + "</li>"
+            for date, links in sessions.items()
+        )
+        self.html("/sesiones/2024/03/", f"<html><body><ul>{lines}</ul></body></html>")
+
+    def __enter__(self) -> Self:
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.httpd.shutdown()
+        self.thread.join(5)
+        self.httpd.server_close()
+
+
+def crawl_settings(data_dir: Path, portal_url: str, **overrides) -> Settings:
+    """The tests serve on 127.0.0.1, so they allow private addresses explicitly (the allowance is per source)."""
+    values = {"crawl_allow_private_addresses": True, "crawl_request_timeout_s": 10.0, "extract_workers": 1,
+              "ocr": False, **overrides}
+    return load_settings(environ={}, data_dir=data_dir, portal_url=portal_url, **values)
+
+
+def crawl(settings: Settings) -> tuple[steps.StepReport, Catalogue]:
+    catalogue = open_catalogue(settings.catalogue_url)
+    return steps.crawl(settings, catalogue), catalogue
+
+
+def document(catalogue: Catalogue, url: str):
+    """The catalogue's document listed at `url`."""
+    row = catalogue.db.execute("SELECT document_id FROM document_urls WHERE url = ?", (url,)).fetchone()
+    assert row is not None, f"{url} was never listed"
+    return catalogue.document(row[0])
