@@ -18,7 +18,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from archive import Catalogue, CatalogueError, open_catalogue
+from archive import Catalogue, CatalogueError, FileStore, open_catalogue
 from concejo import steps
 from concejo.config import ConfigError, Settings, load_settings, settings_environ
 from concejo.processes import raise_on_sigterm
@@ -158,7 +158,8 @@ def print_status(catalogue: Catalogue) -> None:
     table = Table(title="Archivo", show_header=False)
     labels = {
         "sessions": "sesiones", "commissions": "comisiones", "documents": "documentos",
-        "files": "archivos guardados", "fetch_failed": "no descargados", "extracted": "documentos extraídos",
+        "files": "archivos guardados", "fetch_failed": "no descargados",
+        "listed_not_fetched": "listados sin descargar", "extracted": "documentos extraídos",
         "extraction_failed": "extracción fallida", "pages": "páginas", "indexed": "documentos indexados",
     }
     # Shown only when there are some: both clear after a successful extraction with the current extractor.
@@ -219,6 +220,48 @@ def cmd_status(settings: Settings, args) -> int:
     return 0
 
 
+def cmd_verify(settings: Settings, args) -> int:
+    """Re-hash every archived file, quarantine the damaged ones, and fetch again the documents they were."""
+    from archive.verify import still_lost, verify_archive
+
+    catalogue = _catalogue(settings)
+    store = FileStore(settings.files_dir)
+    with exclusive_run(settings, catalogue):
+        check = verify_archive(store, catalogue)
+        console.print(f"Archivos comprobados: {check.checked}")
+        for sha256, where in check.quarantined.items():
+            console.print(f"  [yellow]![/yellow] {sha256} dañado (su contenido no coincide con su hash): "
+                          f"apartado en {where}")
+        for sha256 in check.missing:
+            console.print(f"  [yellow]![/yellow] {sha256} falta en el archivo")
+        if not check.lost:
+            console.print("[green]✓[/green] Todos los archivos coinciden con su hash.")
+            return 0
+        for doc in check.documents:
+            console.print(f"  documento {doc['key']} se había quedado sin su archivo actual")
+        if not check.documents:
+            console.print("Ninguno era el archivo actual de un documento: no hay nada que descargar.")
+            return 0
+        if args.no_refetch:
+            console.print("No se descargó nada (--no-refetch): ejecute `concejo verify` o `concejo crawl` "
+                          "para recuperar esos documentos.")
+            return 1
+        console.print(f"Descargando de nuevo desde {settings.portal_url} (rastreo completo) …")
+        try:
+            print_report(steps.crawl(settings, catalogue))
+        except steps.StepFailed as exc:
+            console.print(f"[red]No se pudo volver a descargar:[/red] {exc}\nLos archivos dañados quedan en "
+                          "cuarentena; ejecute `concejo verify` de nuevo cuando el portal responda.")
+            return 1
+        lost = still_lost(store, check)
+        restored = len(check.documents) - len(lost)
+        console.print(f"[green]✓[/green] {restored} de {len(check.documents)} documentos recuperados.")
+        for doc in lost:
+            console.print(f"  [yellow]![/yellow] {doc['key']} sigue sin su archivo: el portal ya no lo publica "
+                          f"igual en {', '.join(doc['urls']) or 'ningún enlace conocido'}")
+        return 1 if lost else 0
+
+
 def cmd_inspect(settings: Settings, args) -> int:
     from extract.inspect import inspect_file
 
@@ -242,6 +285,7 @@ COMMANDS: dict[str, tuple[Callable, str]] = {
     "index": (cmd_index, "indexa los documentos extraídos"),
     "serve": (cmd_serve, "sirve el buscador"),
     "status": (cmd_status, "resume el archivo y sus fallos"),
+    "verify": (cmd_verify, "comprueba el hash de cada archivo, aparta los dañados y los descarga de nuevo"),
     "inspect": (cmd_inspect, "muestra en JSON lo que la extracción obtiene de un PDF"),
     "schedule": (cmd_schedule, "ejecuta rastreo → extracción → índice periódicamente"),
 }
@@ -271,6 +315,8 @@ def build_parser() -> argparse.ArgumentParser:
             p.add_argument("--rebuild", action="store_true", help="reconstruye el índice sin dejar de servir")
         if name == "status":
             p.add_argument("--json", action="store_true")
+        if name == "verify":
+            p.add_argument("--no-refetch", action="store_true", help="solo comprueba y aparta, sin descargar")
         if name == "inspect":
             p.add_argument("path")
         if name == "schedule":
