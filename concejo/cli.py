@@ -130,7 +130,8 @@ def cmd_run(settings: Settings, args) -> int:
     server.start()
     try:
         console.print(f"Réplica del portal servida en {server.url}")
-        settings = replace(settings, portal_url=server.url)
+        # The replica is this machine's own portal on 127.0.0.1: this source, and only it, allows loopback.
+        settings = replace(settings, portal_url=server.url, crawl_allow_private_addresses=True)
         catalogue = _catalogue(settings)
         with exclusive_run(settings, catalogue):  # never two runs (or a scheduled one) at once
             with console.status(f"Rastreando {server.url} …"):
