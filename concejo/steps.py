@@ -80,6 +80,7 @@ def crawl(settings: Settings, catalogue: Catalogue, *, in_subprocess: bool = Tru
             "documents": after["documents"],
             "new_files": after["files"] - before["files"],
             "fetch_failed": after["fetch_failed"],
+            "listed_not_fetched": after["listed_not_fetched"],
         })
         for row in catalogue.failures():
             if row["status"] == "fetch_failed":
