@@ -83,7 +83,7 @@ class EngineFactory:
         if engine == "embedded":
             from search_app.backends.embedded import EmbeddedBackend
 
-            return EmbeddedBackend(self.root / f"index-{self.opened}")
+            return EmbeddedBackend(self.root / f"index-{self.opened}", **options)
         from search_app.backends.elasticsearch import ElasticsearchBackend
 
         url = self.request.getfixturevalue("elasticsearch_url")

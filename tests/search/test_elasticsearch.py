@@ -73,10 +73,10 @@ def test_degraded_analysis_keeps_only_what_a_minimal_node_has():
 
 def test_open_backend_selects_elasticsearch_when_a_url_is_set(tmp_path):
     settings = SimpleNamespace(elasticsearch_url="http://127.0.0.1:9", elasticsearch_index_prefix="concejo-x",
-                               index_dir=tmp_path / "index")
+                               index_dir=tmp_path / "index", search_timeout_s=2.0)
     backend = open_backend(settings)
     assert isinstance(backend, ElasticsearchBackend)
-    assert (backend.url, backend.alias) == ("http://127.0.0.1:9", "concejo-x")
+    assert (backend.url, backend.alias, backend.search_timeout_s) == ("http://127.0.0.1:9", "concejo-x", 2.0)
     backend.close()
 
 
