@@ -7,6 +7,7 @@ from werkzeug.exceptions import HTTPException
 
 from search_app.backends import SearchEngineUnavailable, SearchTooSlow
 from search_app.query import QueryTooComplex
+from search_app.service import SearchBusy
 
 MESSAGES = {
     404: "No encontramos esa página o ese documento.",
@@ -40,6 +41,12 @@ def register(app: Flask) -> None:
         if _wants_json():
             return api_error(400, code, str(exc))
         return render_template("error.html", status=400, message=str(exc), detail=None), 400
+
+    @app.errorhandler(SearchBusy)
+    def search_busy(exc: SearchBusy):
+        if _wants_json():
+            return api_error(429, "search_busy", str(exc))
+        return render_template("error.html", status=429, message=str(exc), detail=None), 429
 
     @app.errorhandler(Exception)
     def unexpected(exc: Exception):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+
 from flask import Flask, current_app, g
 
 from archive import Catalogue, FileStore, open_catalogue
@@ -35,7 +37,10 @@ def backend() -> SearchBackend:
 
 
 def search_service() -> SearchService:
-    return SearchService(backend())
+    extensions = current_app.extensions
+    if "concejo_costly_gate" not in extensions:
+        extensions["concejo_costly_gate"] = threading.BoundedSemaphore(1)
+    return SearchService(backend(), extensions["concejo_costly_gate"])
 
 
 def _close_catalogue(exc: BaseException | None) -> None:

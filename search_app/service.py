@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 
 from search_app.backends.base import Hit, SearchBackend, SearchResult
@@ -13,9 +14,23 @@ QUERY_PARAMETERS = ("q", "from", "desde", "to", "hasta", "session_type", "tipo",
                     "document_type", "documento", "sort", "orden", "page", "pagina", "per_page")
 
 
+class SearchBusy(RuntimeError):
+    """A costly search arrived while another was running; the message (Spanish) is for the user."""
+
+
+def is_costly(query: SearchQuery) -> bool:
+    """Searches that cost an engine several ordinary ones: many prefixes, phrases or alternatives."""
+    terms = query.terms()
+    return (sum(t.kind == "prefix" for t in terms) >= 2 or sum(t.kind == "phrase" for t in terms) >= 3
+            or sum(len(t.text.split()) for t in terms) >= 16)
+
+
 class SearchService:
-    def __init__(self, backend: SearchBackend) -> None:
+    def __init__(self, backend: SearchBackend, costly_gate: threading.Semaphore | None = None) -> None:
         self.backend = backend
+        # Costly searches run one at a time per process; one arriving while another runs is refused at
+        # once (a waiting request would hold a server thread that ordinary searches need).
+        self.costly_gate = costly_gate
 
     @staticmethod
     def query_from_args(args) -> SearchQuery:
@@ -35,6 +50,17 @@ class SearchService:
         return {name: args.get(name) for name in QUERY_PARAMETERS if args.get(name)}
 
     def search(self, query: SearchQuery) -> SearchResult:
+        if self.costly_gate is None or not is_costly(query):
+            return self._search(query)
+        if not self.costly_gate.acquire(blocking=False):
+            raise SearchBusy("El buscador está atendiendo otra búsqueda compleja: vuelva a intentarlo en unos "
+                             "segundos o use menos prefijos, frases o alternativas con OR.")
+        try:
+            return self._search(query)
+        finally:
+            self.costly_gate.release()
+
+    def _search(self, query: SearchQuery) -> SearchResult:
         result = self.backend.search(query)
         if result.total == 0 and self.backend.count() == 0:
             result.warnings.append(

@@ -70,3 +70,20 @@ def test_the_default_budget_leaves_ordinary_searches_alone(archive):
     client = archive.client()
     assert archive.settings.search_timeout_s == 5.0
     assert client.get("/api/v1/search", query_string={"q": "presupuesto"}).get_json()["total"] > 0
+
+
+def test_a_costly_search_while_another_runs_is_refused_at_once_ordinary_ones_are_not(archive):
+    app = archive.app()
+    client = app.test_client()
+    assert client.get("/api/v1/search", query_string={"q": "agua"}).status_code == 200  # creates the gate
+    gate = app.extensions["concejo_costly_gate"]
+    assert gate.acquire(blocking=False)  # another costly search is running
+    try:
+        busy = client.get("/api/v1/search", query_string={"q": "presu* parti* barri*"})
+        assert busy.status_code == 429
+        assert busy.get_json()["error"]["code"] == "search_busy"
+        assert client.get("/", query_string={"q": '"uso de suelo" "agua potable" "plan de uso"'}).status_code == 429
+        assert client.get("/api/v1/search", query_string={"q": "presu* agua"}).status_code == 200
+    finally:
+        gate.release()
+    assert client.get("/api/v1/search", query_string={"q": "presu* parti* barri*"}).status_code == 200
