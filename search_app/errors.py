@@ -13,6 +13,7 @@ MESSAGES = {
     404: "No encontramos esa página o ese documento.",
     400: "La solicitud no es válida.",
     500: "Algo salió mal de nuestro lado. Vuelva a intentarlo en un momento.",
+    503: "Este servicio no está disponible en este momento. Vuelva a intentarlo más tarde.",
 }
 
 
@@ -62,5 +63,7 @@ def register(app: Flask) -> None:
         status = exc.code or 500
         if _wants_json():
             return api_error(status, exc.name.lower().replace(" ", "_"), exc.description or exc.name)
-        return render_template("error.html", status=status, message=MESSAGES.get(status, exc.name),
-                               detail=None), status
+        # A description the app wrote (in Spanish) says more than the generic message; Werkzeug's own do not.
+        own = exc.description and exc.description != type(exc).description
+        message = exc.description if own else MESSAGES.get(status, exc.name)
+        return render_template("error.html", status=status, message=message, detail=None), status

@@ -5,8 +5,9 @@ from __future__ import annotations
 import json
 import re
 
-from flask import Blueprint, abort, render_template, send_file
+from flask import Blueprint, abort, current_app, render_template, send_file
 
+from archive import CorruptFile
 from search_app import resources
 from search_app.views import found_or_404
 from search_app.views.search import format_date, label
@@ -72,8 +73,12 @@ def pdf(document_id: int):
     if not row["current_sha256"]:
         abort(404)
     try:
-        path = resources.file_store().open_path(row["current_sha256"])
+        path = resources.file_store().open_verified(row["current_sha256"])
     except FileNotFoundError:
         abort(404)
+    except CorruptFile as exc:  # never served as the archived file: the operator's log says what to run
+        current_app.logger.error("document %s: %s", document_id, exc)
+        abort(503, description="El archivo de este documento está dañado y se está recuperando; "
+                               "vuelva a intentarlo más tarde.")
     return send_file(path, mimetype="application/pdf", download_name=f"documento-{document_id}.pdf",
                      conditional=True, etag=row["current_sha256"], max_age=3600)

@@ -10,6 +10,7 @@ import pytest
 from archive import CorruptFile, FileStore, sha256_of
 from concejo import cli, steps
 from concejo.config import settings_environ
+from search_app import create_app
 from tests.crawler.hostile import DAY, crawl, crawl_settings, document, make_pdf
 
 
@@ -57,6 +58,9 @@ def test_a_damaged_archive_file_is_never_served_and_a_recrawl_replaces_it(portal
     damaged = damage(store, sha256)
     with pytest.raises(CorruptFile, match="concejo verify"):
         store.open_verified(sha256)
+    document_id = document(catalogue, portal.url() + "/acta.pdf")["id"]
+    served = create_app({"TESTING": True}, settings=settings).test_client().get(f"/documentos/{document_id}.pdf")
+    assert served.status_code == 503 and served.data != damaged and "dañado" in served.get_data(as_text=True)
 
     crawl(settings)
 
