@@ -65,6 +65,9 @@ class SearchQuery:
     page: int = 1
     per_page: int = 10
     warnings: list[str] = field(default_factory=list)
+    # "all": every clause must match. "most": at least one clause must match and more matches rank higher
+    # (exclusions and filters unchanged); the service falls back to it when no document has every word.
+    match: str = "all"
 
     @property
     def has_text(self) -> bool:

@@ -67,6 +67,9 @@ class SearchResult:
     facets: dict[str, list[tuple[str, int]]]
     query: SearchQuery
     warnings: list[str] = field(default_factory=list)
+    mode: str = "all"  # the match mode that answered: "all", or "most" when no document had every word
+    missing: list[str] = field(default_factory=list)  # in "most" mode, the typed words the best answer lacks
+    suggestion: str | None = None  # the query with an unknown word replaced by a close word of the index
 
     @property
     def pages(self) -> int:
