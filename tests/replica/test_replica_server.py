@@ -13,7 +13,7 @@ import pytest
 from replica import Portal, build_portal
 from replica.server import ReplicaServer
 
-REAL_CORPUS = Path("/work/shared/corpus/real")
+REAL_CORPUS = Path(__file__).resolve().parents[2].parent / "shared" / "corpus" / "real"
 
 
 def _get(url: str, headers: dict[str, str] | None = None, method: str = "GET") -> tuple[int, dict, bytes]:

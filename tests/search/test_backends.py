@@ -286,11 +286,27 @@ def test_snippets_escape_markup_around_other_matches(backend):
     assert "<script" not in pages[2].lower()
 
 
-@pytest.mark.parametrize("q", ['"unbalanced', "AND OR -", "((", "))) OR", "-", '"', "*", "tipo:", "OR OR agua",
-                               "a:b:c", "-agua", '""', "año:", "\\", "agua*", "CDMQ-", "ééé*"])
-def test_malformed_queries_never_raise(backend, q):
-    result = search(backend, q)
-    assert result.total >= 0
+def ids(result: SearchResult) -> set[int]:
+    return {h.document_id for h in result.hits}
+
+
+# Malformed queries answer exactly as the well-formed query a reader would take them for.
+@pytest.mark.parametrize(("malformed", "meant"), [
+    ("OR - agua", "agua"), ("(( agua", "agua"), ("agua ))) OR", "agua"), ("- agua", "agua"),
+    ('" agua', "agua"), ("* agua", "agua"), ("OR OR agua", "agua"), ('"" agua', "agua"), ("\\ agua", "agua"),
+    ("CDMQ-022-2024-", "CDMQ-022-2024"), ("uso:de:suelo", '"uso de suelo"'), ("agua -", "agua"),
+])
+def test_malformed_queries_answer_as_the_query_they_resemble(backend, malformed, meant):
+    result, expected = search(backend, malformed, per_page=50), search(backend, meant, per_page=50)
+    assert expected.total > 0
+    assert (result.total, ids(result)) == (expected.total, ids(expected))
+
+
+@pytest.mark.parametrize("q", ["((", "-", '"', "*", '""', "\\", "))) OR"])
+def test_a_query_with_nothing_to_search_lists_everything_and_says_so(backend, q):
+    result = search(backend, q, per_page=50)
+    assert ids(result) == ALL_IDS
+    assert result.warnings
 
 
 def test_unbalanced_quotes_search_the_words_and_say_so(backend):
