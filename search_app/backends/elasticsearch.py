@@ -50,6 +50,7 @@ log = logging.getLogger(__name__)
 SNIPPETS_PER_HIT = 3
 SNIPPET_CHARS = 220
 TITLE_BOOST = 2.0
+MOST_MATCH_WEIGHT = 10_000.0  # match="most": a matched clause outweighs any sum of relevance scores
 DOCUMENTS_PER_BATCH = 250  # documents whose entries go to the node together when updating
 BULK_CHUNK_ENTRIES = 1000
 BULK_CHUNK_BYTES = 20 * 1024 * 1024
@@ -142,6 +143,11 @@ def filter_clauses(query: SearchQuery) -> list[dict]:
 def document_query(query: SearchQuery) -> dict:
     """The query over document entries that ranks, counts and facets."""
     must, must_not = text_query(query, ("text", "title"))
+    if query.match == "most" and len(must) > 1:
+        # At least one clause; each matched clause adds MOST_MATCH_WEIGHT, so more matches rank first.
+        must = [{"bool": {"should": [
+            {"bool": {"should": [{"constant_score": {"filter": q, "boost": MOST_MATCH_WEIGHT}}, q]}} for q in must],
+            "minimum_should_match": 1}}]
     return {"bool": {"filter": [{"term": {"entry_kind": "document"}}, *filter_clauses(query)],
                      "must": must, "must_not": must_not}}
 

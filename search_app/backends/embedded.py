@@ -32,6 +32,7 @@ WRITER_HEAP_BYTES = 256_000_000
 WRITER_THREADS = max(1, min(4, os.cpu_count() or 1))
 SNIPPETS_PER_HIT = 3
 SNIPPET_CHARS = 220
+MOST_MATCH_WEIGHT = 10_000.0  # match="most": a matched clause outweighs any sum of relevance scores
 _FILTERS = {
     "lowercase": tantivy.Filter.lowercase,
     "asciifolding": tantivy.Filter.ascii_fold,
@@ -280,6 +281,11 @@ class EmbeddedBackend:
 
     def _document_query(self, query: SearchQuery) -> tantivy.Query:
         must, must_not = self._text_query(query, ("text", "title"))
+        if query.match == "most" and len(must) > 1:
+            # At least one clause; each matched clause adds MOST_MATCH_WEIGHT, so more matches rank first.
+            must = [tantivy.Query.boolean_query([(tantivy.Occur.Should, tantivy.Query.boolean_query(
+                [(tantivy.Occur.Should, tantivy.Query.const_score_query(q, MOST_MATCH_WEIGHT)),
+                 (tantivy.Occur.Should, q)])) for q in must])]
         parts = [(tantivy.Occur.Must, q) for q in [self._kind("document"), *must]]
         parts += [(tantivy.Occur.MustNot, q) for q in must_not]
         parts += self._filter_query(query)
