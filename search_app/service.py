@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import re
 import threading
 from collections.abc import Iterator
+from dataclasses import replace
 
-from search_app.backends.base import Hit, SearchBackend, SearchResult
-from search_app.query import SearchQuery, build_query
+from search_app import suggestions
+from search_app.backends.base import Deadline, Hit, SearchBackend, SearchResult, SearchTooSlow
+from search_app.query import SearchQuery, Term, build_query
 
 # The request parameters a search understands; links to other pages of a search carry these and nothing
 # else (url_for must never receive endpoint=, _external= or _method= from a visitor).
@@ -61,13 +64,91 @@ class SearchService:
             self.costly_gate.release()
 
     def _search(self, query: SearchQuery) -> SearchResult:
+        deadline = Deadline(getattr(self.backend, "search_timeout_s", None))
         result = self.backend.search(query)
         if result.total == 0 and self.backend.count() == 0:
             result.warnings.append(
                 "El índice de búsqueda está vacío: todavía no se ha indexado ningún documento "
                 "(ejecute `concejo run` o `concejo index`)."
             )
+        elif result.total == 0 and query.has_text and query.match == "all":
+            result = self._forgive(query, result, deadline)
         return result
 
+    # -- forgiving queries: most of the words, and "¿Quiso decir …?" ------------------------------------------
+
+    def _forgive(self, query: SearchQuery, result: SearchResult, deadline: Deadline) -> SearchResult:
+        """No document has every word: answer those with most of them, name what they lack, suggest spellings."""
+        missing = query.clauses
+        if len(query.clauses) >= 2:
+            deadline.check()
+            result = self.backend.search(_most(query))
+            result.mode = "most"
+            if result.total:
+                missing = self._missing_from_best(query, result, deadline)
+                result.missing = [_clause_text(c) for c in missing]
+                if missing:
+                    named = ", ".join(f"«{w}»" for w in result.missing)
+                    result.warnings.append(f"Ningún documento contiene todas las palabras; faltan: {named}")
+                else:  # each word is in the best answer, but not where the search needs it (a phrase, say)
+                    result.warnings.append(
+                        "Ningún documento contiene todas las palabras: se muestran los que contienen más.")
+            else:
+                result.missing = [_clause_text(c) for c in missing]
+                narrowed = query.filters or query.date_from or query.date_to or query.excluded
+                result.warnings.append("Ningún documento contiene ninguna de las palabras buscadas"
+                                       + (" con los filtros elegidos." if narrowed else "."))
+        result.warnings = list(dict.fromkeys(result.warnings))  # a backend may restate a query's warning
+        try:
+            result.suggestion = self._suggestion(query, missing, deadline)
+        except SearchTooSlow:  # the results stand; only the suggestion is dropped
+            result.suggestion = None
+        return result
+
+    def _missing_from_best(self, query: SearchQuery, result: SearchResult, deadline: Deadline) -> list[list[Term]]:
+        """The clauses the best answer (first by relevance) lacks, each checked with a count in that document."""
+        if query.page == 1 and query.sort == "relevance" and result.hits:
+            best = result.hits[0].document_id
+        else:
+            best = suggestions.best_documents(self.backend, _most(query), 1)[0]
+        missing = []
+        for clause in query.clauses:
+            deadline.check()
+            if suggestions.count(self.backend, suggestions.clause_query(query, clause, [best])) == 0:
+                missing.append(clause)
+        return missing
+
+    def _suggestion(self, query: SearchQuery, clauses: list[list[Term]], deadline: Deadline) -> str | None:
+        """The query with each word no document has replaced by a close word of the index; None if none."""
+        corrected, changed = query.raw, False
+        words = [t for clause in clauses for t in clause if t.kind == "word"]
+        for term in words[:MAX_SUGGESTED_WORDS]:
+            if not suggestions.suggestible(term.text):
+                continue
+            deadline.check()
+            if suggestions.count(self.backend, suggestions.word_query(term)):
+                continue  # a known word: the other words or the filters are what is missing
+            better = suggestions.suggest_word(self.backend, term.text, deadline)
+            if better:
+                corrected, replaced = re.subn(rf"(?<!\w){re.escape(term.text)}(?!\w)", better, corrected, count=1,
+                                              flags=re.IGNORECASE)
+                changed = changed or bool(replaced)
+        return corrected if changed else None
+
     def iterate(self, query: SearchQuery) -> Iterator[Hit]:
+        """Every answer, in the same mode the search answers in (exports match what the page shows)."""
+        if (query.match == "all" and len(query.clauses) >= 2
+                and suggestions.count(self.backend, query) == 0):
+            return self.backend.iterate(_most(query))
         return self.backend.iterate(query)
+
+
+MAX_SUGGESTED_WORDS = 3  # unknown words looked up for "¿Quiso decir …?" in one search
+
+
+def _most(query: SearchQuery) -> SearchQuery:
+    return replace(query, match="most", warnings=list(query.warnings))
+
+
+def _clause_text(clause: list[Term]) -> str:
+    return " OR ".join(term.text for term in clause)

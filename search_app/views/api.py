@@ -62,6 +62,9 @@ def result_json(result: SearchResult) -> dict:
         "hits": [_hit_json(h) for h in result.hits],
         "facets": {name: [{"value": v, "count": c} for v, c in values] for name, values in result.facets.items()},
         "warnings": result.warnings,
+        "mode": result.mode,  # "all", or "most" when no document had every word
+        "missing": result.missing,  # in "most" mode, the typed words the best answer lacks
+        "suggestion": result.suggestion,  # the corrected query when a word is unknown to the index, else null
     }
 
 

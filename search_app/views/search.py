@@ -45,8 +45,13 @@ def index():
     searched = bool(query.raw.strip() or query.filters or query.date_from or query.date_to)
     result = service.search(query) if searched else None
     commissions = resources.catalogue().commissions()
+    link_args = service.link_args(request.args)
+    suggestion_args = None
+    if result is not None and result.suggestion:  # the corrected search, from its first page
+        suggestion_args = {k: v for k, v in link_args.items() if k not in {"page", "pagina"}}
+        suggestion_args["q"] = result.suggestion
     return render_template(
-        "search.html", result=result, query=query, args=request.args, link_args=service.link_args(request.args),
-        searched=searched,
+        "search.html", result=result, query=query, args=request.args, link_args=link_args,
+        suggestion_args=suggestion_args, searched=searched,
         session_types=SESSION_TYPES, commissions=commissions,
     )
