@@ -1,43 +1,85 @@
-"""The Spanish analysis, declared once for both engines.
+"""The Spanish analysis, declared once for both engines: what is indexed, and what a query word becomes.
 
 Why it is built this way:
-- Council text is Spanish with accents that citizens often omit when typing ("sesion", "resolucion"),
-  so every term is ASCII-folded: `sesion` finds `sesión`.
-- Citizens type singulars and find plurals ("ordenanza" -> "ordenanzas"), so terms are stemmed with
-  the Snowball Spanish stemmer. The stemmer is applied *before* folding, because its suffix rules are
-  written with accents ("-ación", "-ución"): folding first would leave "participacion" unstemmed while
-  "participaciones" stems to "particip". Text typed without the accent of a "-ción/-sión" ending is
-  given it back (`restore_spanish_endings`) before analysis, on documents and queries alike, so the
-  stemmer sees the form it knows.
-- Spanish stop words are dropped from the stemmed field; the exact field keeps every word (lowercased
-  and folded, not stemmed) for quoted phrases, prefixes and identifiers.
-The same chain is declared for Elasticsearch (standard tokenizer, lowercase, spanish stop,
-spanish stemmer, asciifolding); a node without the analysis-common module gets a degraded profile.
+- One field per text, folded and not stemmed. Every word is indexed as Elasticsearch's `standard`
+  tokenizer cuts it, lowercased and ASCII-folded (`EXACT`: "Secretaría" -> secretaria). Citizens type
+  without accents, so the index holds no accents at all: `sesion` and `sesión` are one term. Nothing is
+  dropped (no stop words), so quoted phrases, prefixes and identifiers use the same field.
+- Stemming happens at query time, in Python, the same for both engines (index_config/spanish.py): a
+  query word stands for its stem class, the few folded forms with the same light stem ("ordenanza" ->
+  ordenanza, ordenanzas; "luz" -> luz, luces; "año" -> ano, anos). The light stemmer only undoes plural
+  and gender endings, so "participativo" never meets "participación". Each form is a term query; the
+  form typed weighs EXACT_FORM_BOOST times its variants, so exact forms rank first.
+- Terms close together rank higher: a query of several words adds an optional sloppy phrase of the words
+  as typed (PROXIMITY_SLOP positions apart at most), weighing PROXIMITY_BOOST.
+- Both engines score the same way: the same terms in the same field, BM25, summed `should` clauses.
+  Stemming at index time would need the same stemmer inside both engines (tantivy has no light Spanish
+  stemmer, and Snowball before folding, as before, missed every accented ending but -ción); stemming at
+  query time needs only terms, which every engine has.
+- Cost: a word expands to at most spanish.MAX_FORMS_PER_WORD forms, most of them absent from the index
+  (a dictionary lookup each); the query bounds (search_app/query.py) count the words typed.
+The index analysis is declared for Elasticsearch as standard tokenizer, lowercase, asciifolding; the
+embedded engine runs spanish.TOKEN_PATTERN (the same word boundaries), lowercase, ascii_fold. A node
+with neither analysis-common nor our plugin gets a degraded profile: lowercase only, no folding.
+ANALYSIS_VERSION is recorded in every index: an index built with another analysis is refused with a
+message to rebuild it.
 """
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
-STEMMED = "es_stemmed"
+from index_config import spanish
+
 EXACT = "es_exact"
+ANALYSIS_VERSION = 2  # 1: Snowball-stemmed fields plus `_exact` sub-fields; 2: one folded field, query-time stems
 
-_ENDINGS = re.compile(r"(?<=[a-zñ])([cs])ion\b")
-
-
-def restore_spanish_endings(text: str) -> str:
-    """'participacion' -> 'participación', 'sesion' -> 'sesión' (lowercase words only)."""
-    return _ENDINGS.sub(r"\1ión", text)
+EXACT_FORM_BOOST = 2.0
+PROXIMITY_SLOP = 3
+PROXIMITY_BOOST = 1.0
+MAX_PROXIMITY_TERMS = 12  # as many words as a quoted phrase may have (search_app/query.py)
+TITLE_BOOST = 2.0
 
 
 @dataclass(frozen=True)
 class Analyzer:
     name: str
-    filters: tuple[str, ...]  # applied in order after a word tokenizer
+    filters: tuple[str, ...]  # applied in order after the standard (UAX #29) word tokenizer
 
 
-ANALYZERS = {
-    STEMMED: Analyzer(STEMMED, ("lowercase", "spanish_stop", "spanish_stemmer", "asciifolding")),
-    EXACT: Analyzer(EXACT, ("lowercase", "asciifolding")),
-}
+ANALYZERS = {EXACT: Analyzer(EXACT, ("lowercase", "asciifolding"))}
+
+
+def normalize(text: str) -> str:
+    """What every text goes through before an engine sees it, indexed or queried (NFC)."""
+    return spanish.normalize(text)
+
+
+def query_terms(text: str) -> list[str]:
+    """The indexed terms of a phrase, prefix or identifier, as typed (folded, not stemmed)."""
+    return spanish.terms(text)
+
+
+def word_forms(word: str) -> list[tuple[str, float]]:
+    """The terms a query word stands for, with their boosts: the form typed first and heaviest."""
+    forms = spanish.stem_class(word)
+    return [(form, EXACT_FORM_BOOST if i == 0 else 1.0) for i, form in enumerate(forms)]
+
+
+def proximity_terms(words: list[str]) -> list[str]:
+    """The words typed, as the index terms of a sloppy phrase (at most MAX_PROXIMITY_TERMS of them)."""
+    return [term for word in words for term in spanish.terms(word)][:MAX_PROXIMITY_TERMS]
+
+
+def highlight_terms(terms) -> list[str]:
+    """The index terms to mark in snippets for query terms (each with `.text` and `.kind`): every form."""
+    marked: list[str] = []
+    for term in terms:
+        tokens = spanish.terms(term.text)
+        if term.kind == "word" and len(tokens) == 1:
+            marked += spanish.stem_class(tokens[0])
+        elif term.kind == "prefix":
+            marked += tokens[:-1]  # the prefix itself is marked where the engine can expand it
+        else:
+            marked += tokens
+    return list(dict.fromkeys(marked))

@@ -1,37 +1,33 @@
 """Elasticsearch settings and mappings, derived from the one field list and the one Spanish analysis.
 
 Nothing here is declared twice: every field comes from `index_config.fields.FIELDS` and every analyzer
-from `index_config.analysis.ANALYZERS`, in the same filter order, so both engines index the same way.
-
-Text fields are indexed twice: stemmed under their own name (ranking, plain words) and, through
-`copy_to`, unstemmed under `<name>_exact` (quoted phrases, prefixes, identifiers), the same field names
-the embedded engine uses. Fields the field list does not store are left out of `_source`.
+from `index_config.analysis.ANALYZERS`, in the same filter order, so both engines index the same way:
+each text field once, folded and not stemmed (stems are expanded at query time, see analysis.py).
+Fields the field list does not store are left out of `_source`.
 
 Two analysis profiles:
-- "full": the declared chain (standard tokenizer, lowercase, Spanish stop words, Spanish stemmer, ASCII
-  folding). Needs the `analysis-common` module that every real distribution ships.
-- "degraded": for minimal nodes without `analysis-common` (the integ-test-zip used by the tests), which
-  know only `lowercase` and the `stop` filter with the `_spanish_` list. No folding and no stemming:
-  `publica` does not find `pública` and `ordenanza` does not find `ordenanzas`. The profile used is
-  recorded in the index `_meta` so nobody mistakes a degraded index for the real thing.
+- "full": the declared chain (standard tokenizer, lowercase, ASCII folding). `asciifolding` lives in the
+  `analysis-common` module that every real distribution ships; the test node gets it from our plugin.
+- "degraded": for minimal nodes with neither (a bare integ-test-zip), which know only `lowercase`: no
+  folding, so `publica` does not find `pública` there. The profile used is recorded in the index `_meta`
+  so nobody mistakes a degraded index for the real thing.
+`_meta` also records `analysis_version` (analysis.ANALYSIS_VERSION): an index built with another
+analysis is refused, with a message to rebuild it.
 This module only declares; it never talks to a cluster.
 """
 
 from __future__ import annotations
 
-from index_config.analysis import ANALYZERS, EXACT
-from index_config.fields import FIELDS, exact_name
+from index_config.analysis import ANALYSIS_VERSION, ANALYZERS
+from index_config.fields import FIELDS
 
 FULL = "full"
 DEGRADED = "degraded"
 
 # Filters that need a definition (name -> Elasticsearch filter); the others are built-in names.
-_FILTER_DEFINITIONS = {
-    "spanish_stop": {"type": "stop", "stopwords": "_spanish_"},
-    "spanish_stemmer": {"type": "stemmer", "language": "spanish"},
-}
-# Filters that live in the analysis-common module, missing on minimal nodes.
-_NEEDS_ANALYSIS_COMMON = frozenset({"asciifolding", "spanish_stemmer"})
+_FILTER_DEFINITIONS: dict[str, dict] = {}
+# Filters that live in the analysis-common module (or our plugin), missing on minimal nodes.
+_NEEDS_ANALYSIS_COMMON = frozenset({"asciifolding"})
 
 _DATE_FORMAT = "strict_date_optional_time||yyyy-MM-dd"
 # search() pages up to 1000 x 100 results (query.py clamps page and per_page), beyond the default 10,000.
@@ -60,10 +56,7 @@ def dropped_filters(profile: str) -> list[str]:
 
 def _field_mapping(field) -> dict:
     if field.kind == "text":
-        mapping = {"type": "text", "analyzer": field.analyzer}
-        if field.exact_subfield:
-            mapping["copy_to"] = exact_name(field.name)
-        return mapping
+        return {"type": "text", "analyzer": field.analyzer}
     if field.kind == "keyword":
         return {"type": "keyword"}
     if field.kind == "date":
@@ -73,15 +66,12 @@ def _field_mapping(field) -> dict:
 
 def mappings(profile: str = FULL) -> dict:
     """Strict mappings for every field in FIELDS, with the profile recorded in `_meta`."""
-    properties = {}
-    for field in FIELDS:
-        properties[field.name] = _field_mapping(field)
-        if field.kind == "text" and field.exact_subfield:
-            properties[exact_name(field.name)] = {"type": "text", "analyzer": EXACT}
+    properties = {field.name: _field_mapping(field) for field in FIELDS}
     return {
         "dynamic": "strict",
         "_source": {"excludes": [f.name for f in FIELDS if not f.stored]},
-        "_meta": {"analysis_profile": profile, "dropped_filters": dropped_filters(profile)},
+        "_meta": {"analysis_profile": profile, "dropped_filters": dropped_filters(profile),
+                  "analysis_version": ANALYSIS_VERSION},
         "properties": properties,
     }
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from index_config.analysis import restore_spanish_endings
+from index_config.analysis import normalize
 
 
 @dataclass(frozen=True)
@@ -28,7 +28,7 @@ class IndexableDocument:
         """Field dicts following index_config.fields.FIELDS (values analysed by the engine)."""
         common = {
             "document_id": self.document_id,
-            "title": restore_spanish_endings(self.title or ""),
+            "title": normalize(self.title or ""),
             "date": self.date,
             "year": int(self.date[:4]) if self.date else None,
             "session_type": self.session_type or "",
@@ -40,7 +40,7 @@ class IndexableDocument:
             "identifiers": [i.lower() for i in self.identifiers],
             "url": self.url,
         }
-        pages = [restore_spanish_endings(p) for p in self.pages]
+        pages = [normalize(p) for p in self.pages]
         yield {**common, "entry_id": f"d{self.document_id}", "entry_kind": "document", "page": 0,
                "text": "\n".join(pages)}
         for number, text in enumerate(pages, start=1):

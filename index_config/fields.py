@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-from index_config.analysis import STEMMED
+from index_config.analysis import EXACT
 
 FieldKind = Literal["text", "keyword", "integer", "date"]
 
@@ -22,7 +22,6 @@ class Field:
     stored: bool = True
     facet: bool = False
     sortable: bool = False
-    exact_subfield: bool = False  # text fields: also indexed under `<name>_exact` with the EXACT analyzer
 
 
 FIELDS: tuple[Field, ...] = (
@@ -30,9 +29,9 @@ FIELDS: tuple[Field, ...] = (
     Field("entry_kind", "keyword"),                     # "document" | "page"
     Field("document_id", "integer", sortable=True),
     Field("page", "integer"),                           # 0 on document entries
-    Field("title", "text", STEMMED, exact_subfield=True),
-    Field("text", "text", STEMMED, stored=False, exact_subfield=True),  # document entries: all pages
-    Field("page_text", "text", STEMMED, exact_subfield=True),           # page entries: that page
+    Field("title", "text", EXACT),
+    Field("text", "text", EXACT, stored=False),        # document entries: all pages
+    Field("page_text", "text", EXACT),                  # page entries: that page
     Field("date", "date", sortable=True),
     Field("year", "integer", facet=True),
     Field("session_type", "keyword", facet=True),
@@ -48,7 +47,3 @@ FIELDS: tuple[Field, ...] = (
 FIELDS_BY_NAME = {f.name: f for f in FIELDS}
 FACETS = tuple(f.name for f in FIELDS if f.facet)
 TEXT_FIELDS = tuple(f.name for f in FIELDS if f.kind == "text")
-
-
-def exact_name(field_name: str) -> str:
-    return f"{field_name}_exact"

@@ -1,44 +1,76 @@
-"""The Spanish analysis as Python functions: the same terms Elasticsearch makes with the declared chain.
+"""The Spanish analysis as Python functions: the terms both engines index, and a query word's forms.
 
-Elasticsearch analyses with `standard` tokenizer -> lowercase -> asciifolding -> stop (STOPWORDS) ->
-stemmer (light_spanish). The embedded engine has no light Spanish stemmer, so it indexes the terms this
-module makes; queries go through the same functions on both engines' behalf. Folding comes before
-stemming so that a word and its unaccented spelling get one term ("secretaría"/"secretaria"), and the
-light stemmer, written for folded text, joins singular and plural ("participación"/"participaciones",
-"luz"/"luces") without the aggressive suffix stripping that confuses "participativo" and "participación".
+Both engines index one term per word: the word as Elasticsearch's `standard` tokenizer cuts it (Unicode's
+UAX #29 word boundaries), lowercased and ASCII-folded (Lucene's ASCIIFoldingFilter; tantivy's
+`ascii_fold` is a port of it). `TOKEN_PATTERN` is that tokenizer written as a regular expression for
+tantivy's regex tokenizer (Rust syntax, no look-around), and `terms()` runs the very analyzer the
+embedded engine indexes with, so a query's terms are the index's terms on both engines.
+
+Nothing is stemmed in the index. A query word stands for its *stem class*: every folded form with the
+same `stem()` ("secretaria" -> secretaria, secretarias, secretario, secretarios...). `stem()` is Lucene's
+SpanishLightStemmer (plural and gender endings only, on folded text) with one extension for short
+words, and `stem_class()` enumerates the inverse of `stem()` from the stem alone: a handful of forms.
 """
 
 from __future__ import annotations
 
-import re
 import unicodedata
 from functools import lru_cache
 
-# Function words only, folded: none is a content word a citizen would search for alone. Verb forms such
-# as "estado", "sea" or "fue" are kept: "Estado" is a content word in council text.
-STOPWORDS = frozenset("""
-a al algo algunas algunos ante antes como con contra cual cuando de del desde donde durante e el ella
-ellas ellos en entre esa esas ese eso esos esta estas este esto estos la las le les lo los me mi mis mucho
-muchos muy nos nosotras nosotros o os otra otras otro otros para pero poco por porque que quien quienes
-se sin sobre su sus tambien te ti tu tus u un una unas uno unos vosotras vosotros y ya yo
-""".split())
+import tantivy
 
-# Word boundaries of Unicode's UAX #29, as Elasticsearch's standard tokenizer applies them to Spanish
-# text: letters and digits run together; ' . : join letters; ' . , ; join digits; _ joins anything.
-_TOKEN = re.compile(
-    r"[^\W_]+(?:(?:(?<=[^\W\d_])[.:'’](?=[^\W\d_])|(?<=\d)[.,;'’](?=\d)|_+)[^\W_]*)*|_+[^\W_]+"
+# UAX #29 word boundaries as Elasticsearch's standard tokenizer applies them to Latin text: letters (with
+# their combining marks) and decimal digits run together, `_` joins anything; . : ' ’ · join two letters
+# ("a.m.", "d'Artagnan", "l·l"); . , ; ' ’ join two digits ("4.153,50"); everything else separates
+# ("IC-O-CUS-2024-009" -> ic o cus 2024 009, "No.030" -> no 030, "x²" -> x). Without look-around, a
+# joiner is consumed together with the letter or digit on each side of it.
+_CHAR = r"[\p{L}\p{M}\p{Nl}\p{Nd}_]"
+_LETTER = r"[\p{L}\p{M}\p{Nl}]"
+_DIGIT = r"\p{Nd}"
+TOKEN_PATTERN = (
+    rf"(?:{_CHAR}*(?:{_LETTER}(?:[.:'’·]{_LETTER})+|{_DIGIT}(?:[.,;'’]{_DIGIT})+))+{_CHAR}*"
+    rf"|{_CHAR}*[\p{{L}}\p{{M}}\p{{Nl}}\p{{Nd}}]{_CHAR}*"
 )
-MAX_TOKEN_CHARS = 255  # the standard tokenizer splits longer runs
+# Every form a query word may stand for (see stem_class): the bound on how far one typed word expands.
+MAX_FORMS_PER_WORD = 9
+# Consonants a Spanish singular ends in, whose plural adds -es (red/redes, ley/leyes, mes/meses).
+_WORD_FINAL_CONSONANTS = frozenset("djlnrsxyz")
+
+
+def analyzer(*, folded: bool = True) -> tantivy.TextAnalyzer:
+    """The index analysis: the standard-tokenizer pattern, lowercase, ASCII folding (folded=False: no filter)."""
+    builder = tantivy.TextAnalyzerBuilder(tantivy.Tokenizer.regex(TOKEN_PATTERN))
+    if folded:
+        builder = builder.filter(tantivy.Filter.lowercase()).filter(tantivy.Filter.ascii_fold())
+    return builder.build()
+
+
+_TERMS = analyzer()
+_TOKENS = analyzer(folded=False)
+_FOLD = tantivy.TextAnalyzerBuilder(tantivy.Tokenizer.raw()).filter(
+    tantivy.Filter.lowercase()).filter(tantivy.Filter.ascii_fold()).build()
+
+
+def normalize(text: str) -> str:
+    """NFC, applied to every text before indexing and to every query: 'Sesio\u0301n' -> 'Sesión'."""
+    return unicodedata.normalize("NFC", text)
 
 
 def tokenize(text: str) -> list[str]:
-    return [t[:MAX_TOKEN_CHARS] for t in _TOKEN.findall(text)]
+    """The words of a text as the index cuts them, unchanged: 'Acta No.030' -> ['Acta', 'No', '030']."""
+    return _TOKENS.analyze(normalize(text))
 
 
-def fold(text: str) -> str:
-    """Lowercase without diacritics: 'Participación' -> 'participacion', 'Ñandú' -> 'nandu'."""
-    decomposed = unicodedata.normalize("NFKD", text.lower())
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
+def terms(text: str) -> list[str]:
+    """The indexed terms of a text, in order: tokenized, lowercased, folded."""
+    return _TERMS.analyze(normalize(text))
+
+
+@lru_cache(maxsize=100_000)
+def fold(word: str) -> str:
+    """Lowercase and ASCII-folded as the index folds: 'Participación' -> 'participacion', 'Ñandú' -> 'nandu'."""
+    folded = _FOLD.analyze(normalize(word))
+    return folded[0] if folded else ""
 
 
 def light_stem(word: str) -> str:
@@ -59,22 +91,52 @@ def light_stem(word: str) -> str:
     return word
 
 
-@lru_cache(maxsize=200_000)
-def stemmed_term(token: str) -> str | None:
-    """The stemmed-field term of one token (None for a stop word)."""
-    folded = fold(token)
-    return None if folded in STOPWORDS else light_stem(folded)
+def stem(word: str) -> str:
+    """The light stem of a folded word: Lucene's, with the number of four- and five-letter words fixed.
+
+    Lucene stems words of five letters or more only, so it gives "actas" -> "act" but leaves "acta", and
+    "años"/"año", "días"/"día", "sedes"/"sede" never meet. Here a five-letter plural becomes its singular
+    ("actas" -> "acta", "redes" -> "red", "jefes" -> "jefe"), a four-letter plural of a three-letter word
+    loses its -s ("dias" -> "dia"), and a four-letter word ending in -e after a consonant that ends
+    Spanish words loses the -e, as its plural does ("sede", "sedes" -> "sed"; "base", "bases" -> "bas").
+    Words with digits or joiners ("2024", "a.m", "d'artagnan") are their own stem.
+    """
+    if not word.isalpha():
+        return word
+    n = len(word)
+    if n == 4:
+        if word[-1] == "e" and word[-2] in _WORD_FINAL_CONSONANTS:
+            return word[:-1]
+        if word[-1] == "s" and word[-2] in "aeo":
+            return word[:-1]
+        return word
+    if n == 5 and word[-1] == "s" and not word.endswith(("eses", "ces")):
+        if word[-2] in "ao":
+            return word[:-1]
+        if word[-2] == "e":
+            return word[:-2] if word[-3] in _WORD_FINAL_CONSONANTS else word[:-1]
+    return light_stem(word)
 
 
-@lru_cache(maxsize=200_000)
-def exact_term(token: str) -> str:
-    """The exact-field term of one token: folded, not stemmed, no word dropped."""
-    return fold(token)
+def _candidates(stem_: str) -> list[str]:
+    """Every word whose stem() may be `stem_`: the stem itself and each ending stem() removes."""
+    forms = [stem_, stem_ + "a", stem_ + "e", stem_ + "o", stem_ + "s", stem_ + "as", stem_ + "es", stem_ + "os"]
+    if stem_.endswith("z"):
+        forms.append(stem_[:-1] + "ces")
+    return forms
 
 
-def stemmed_terms(text: str) -> list[str]:
-    return [term for term in map(stemmed_term, tokenize(text)) if term is not None]
+@lru_cache(maxsize=100_000)
+def stem_class(word: str) -> tuple[str, ...]:
+    """The folded forms a query word stands for, the word itself first: every f with stem(f) == stem(word).
 
-
-def exact_terms(text: str) -> list[str]:
-    return [exact_term(token) for token in tokenize(text)]
+    Complete by construction: stem() only ever removes one of the endings `_candidates` adds back (or turns
+    -ces into -z), so any word with the same stem is among the candidates; those whose stem differs are
+    dropped. At most MAX_FORMS_PER_WORD forms, most of them absent from any index.
+    """
+    folded = fold(word)
+    if not folded:
+        return ()
+    stem_ = stem(folded)
+    forms = [folded] + [f for f in _candidates(stem_) if f != folded and stem(f) == stem_]
+    return tuple(forms)

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from index_config.fields import FIELDS_BY_NAME
+from index_config.spanish import tokenize
 
 # Bounds on what one search may ask of an engine: every one is cheap to check and caps an engine's work.
 MAX_QUERY_CHARS = 500
@@ -78,6 +79,10 @@ class SearchQuery:
 
     def terms(self) -> list[Term]:
         return [*self.highlight_terms(), *self.excluded]
+
+    def plain_words(self) -> list[str]:
+        """The words typed on their own (no OR, phrase, prefix or identifier), in order: for proximity."""
+        return [clause[0].text for clause in self.clauses if len(clause) == 1 and clause[0].kind == "word"]
 
 
 def fold(text: str) -> str:
@@ -187,8 +192,12 @@ def _term(token: str) -> Term | None:
     cleaned = _strip_operators(token)
     if not re.search(r"\w", cleaned):
         return None
-    # Leftover punctuation inside a word (a:b, x|y) splits it into a phrase of its words.
-    words = [w for w in re.split(r"[^\w]+", cleaned) if w]
+    # Leftover punctuation inside a word splits it into a phrase of its words where the index splits it
+    # (x|y, IC-O-CUS; but "4.153,50", "a.m." and "d'Artagnan" are one word there and here). A colon left
+    # in a query is taken for a field separator (uso:de:suelo), though the index joins letters across it.
+    words = tokenize(cleaned.replace(":", " "))
+    if not words:
+        return None
     if len(words) > 1:
         return Term(" ".join(words), "phrase")
     return Term(words[0], "word")

@@ -8,6 +8,9 @@ Indices are versioned (`<prefix>-v<N>`) behind the alias `<prefix>`: a rebuild f
 swaps the alias in one atomic call, so searches never go without an index. Settings and mappings come
 from index_config.elasticsearch; a node without the analysis-common module gets the degraded analysis,
 recorded in the index `_meta` and shown by `analysis_profile`.
+Query terms are not analysed by the node: index_config.analysis computes them (each word's folded stem
+class, phrases and prefixes folded), exactly as for the embedded engine, and they are sent as `term`,
+`prefix` and `match_phrase` queries, so both engines search the same terms and score them alike (BM25).
 It must never answer with empty results when the node cannot be reached: that is SearchEngineUnavailable.
 Every search carries the time budget as the node's `timeout`; a node answering `timed_out: true` has
 partial results, which are never shown as if complete: that is SearchTooSlow.
@@ -31,7 +34,18 @@ from elasticsearch import (
     helpers,
 )
 
-from index_config.analysis import restore_spanish_endings
+from index_config import spanish
+from index_config.analysis import (
+    ANALYSIS_VERSION,
+    EXACT_FORM_BOOST,
+    PROXIMITY_BOOST,
+    PROXIMITY_SLOP,
+    TITLE_BOOST,
+    highlight_terms,
+    proximity_terms,
+    query_terms,
+    word_forms,
+)
 from index_config.elasticsearch import (
     DEFAULT_MAX_RESULT_WINDOW,
     DEGRADED,
@@ -41,7 +55,7 @@ from index_config.elasticsearch import (
     mappings,
 )
 from index_config.entries import IndexableDocument
-from index_config.fields import FACETS, FIELDS, exact_name
+from index_config.fields import FACETS, FIELDS
 from search_app.backends.base import Hit, SearchEngineUnavailable, SearchResult, SearchTooSlow, Snippet
 from search_app.query import SearchQuery, Term
 
@@ -49,7 +63,6 @@ log = logging.getLogger(__name__)
 
 SNIPPETS_PER_HIT = 3
 SNIPPET_CHARS = 220
-TITLE_BOOST = 2.0
 MOST_MATCH_WEIGHT = 10_000.0  # match="most": a matched clause outweighs any sum of relevance scores
 DOCUMENTS_PER_BATCH = 250  # documents whose entries go to the node together when updating
 BULK_CHUNK_ENTRIES = 1000
@@ -67,11 +80,9 @@ _MISSING_ANALYSIS = re.compile(r"failed to find (global )?(filter|analyzer|token
 # -- query compilation (pure functions of the SearchQuery) -----------------------------------------------
 
 
-def _query_text(text: str) -> str:
-    # Documents were indexed with their "-ción/-sión" accents restored; queries get the same treatment.
-    # The embedded engine does it for stemmed words only, which is enough where accents are folded; doing
-    # it for phrases and prefixes too keeps `"sesion ordinaria"` working on a degraded (unfolded) index.
-    return restore_spanish_endings(text.lower())
+def _unfolded(text: str) -> list[str]:
+    """A degraded index (no folding) holds words lowercased with their accents: the terms typed, so."""
+    return [token.lower() for token in spanish.tokenize(text)]
 
 
 def _any(queries: list[dict]) -> dict | None:
@@ -82,38 +93,66 @@ def _any(queries: list[dict]) -> dict | None:
     return {"bool": {"should": queries, "minimum_should_match": 1}}
 
 
-def _term_on_field(term: Term, field_name: str, boost: float) -> list[dict]:
-    text = _query_text(term.text)
-    exact = exact_name(field_name)
-    if term.kind == "word":
-        # The stemmed field drops stop words: the exact field keeps them, so a stop word typed on its own
-        # still has to be there (as in the embedded engine); for other words it only rewards the exact form.
-        return [{"match_phrase": {field_name: {"query": text, "boost": boost}}},
-                {"match_phrase": {exact: {"query": text, "boost": boost}}}]
-    if term.kind == "prefix":  # every word but the last exactly, the last as a prefix (of the folded form)
-        return [{"match_bool_prefix": {exact: {"query": text, "operator": "and", "boost": boost}}}]
-    return [{"match_phrase": {exact: {"query": text, "boost": boost}}}]  # phrase, identifier
+def _term(field_name: str, value: str, boost: float = 1.0) -> dict:
+    return {"term": {field_name: {"value": value, "boost": boost}}}
 
 
-def term_query(term: Term, fields: tuple[str, ...], identifiers: bool = True) -> dict | None:
+def _term_on_field(term: Term, field_name: str, boost: float, degraded: bool = False) -> dict | None:
+    """The query terms computed here (index_config.analysis), as the embedded engine computes them."""
+    tokens = query_terms(term.text)
+    if not tokens:
+        return None
+    if term.kind == "word" and len(tokens) == 1:  # the stem class, the form typed weighing most
+        forms = [_term(field_name, form, boost * weight) for form, weight in word_forms(tokens[0])]
+        typed = _unfolded(term.text)
+        if degraded and typed and typed[0] != tokens[0]:  # the accented form typed, as a degraded index has it
+            forms.append(_term(field_name, typed[0], boost * EXACT_FORM_BOOST))
+        return _any(forms)
+    if degraded:
+        tokens = _unfolded(term.text)
+    if term.kind == "prefix":  # every word but the last exactly, the last as a prefix of folded terms
+        *head, last = tokens
+        prefix = {"prefix": {field_name: {"value": last, "boost": boost}}}
+        if not head:
+            return prefix
+        return {"bool": {"must": [*(_term(field_name, t, boost) for t in head), prefix]}}
+    if len(tokens) == 1:  # phrase of one word, identifier of one token: exact form
+        return _term(field_name, tokens[0], boost)
+    return {"match_phrase": {field_name: {"query": " ".join(tokens), "boost": boost}}}
+
+
+def term_query(term: Term, fields: tuple[str, ...], identifiers: bool = True, degraded: bool = False) -> dict | None:
     """One query term over the given text fields (title boosted), plus the identifiers keyword field."""
     alternatives = []
     for field_name in fields:
-        alternatives += _term_on_field(term, field_name, TITLE_BOOST if field_name == "title" else 1.0)
+        query = _term_on_field(term, field_name, TITLE_BOOST if field_name == "title" else 1.0, degraded)
+        if query is not None:
+            alternatives.append(query)
     if term.kind == "identifier" and identifiers:
         alternatives.append({"term": {"identifiers": term.text.lower()}})
     return _any(alternatives)
 
 
-def text_query(query: SearchQuery, fields: tuple[str, ...], identifiers: bool = True) -> tuple[list, list]:
+def text_query(query: SearchQuery, fields: tuple[str, ...], identifiers: bool = True,
+               degraded: bool = False) -> tuple[list, list]:
     """(queries that must match, queries that must not) for the words of the query."""
     must = []
     for clause in query.clauses:
-        alternative = _any([q for q in (term_query(t, fields, identifiers) for t in clause) if q])
+        alternative = _any([q for q in (term_query(t, fields, identifiers, degraded) for t in clause) if q])
         if alternative:
             must.append(alternative)
-    must_not = [q for q in (term_query(t, fields) for t in query.excluded) if q]
+    must_not = [q for q in (term_query(t, fields, degraded=degraded) for t in query.excluded) if q]
     return must, must_not
+
+
+def proximity_query(query: SearchQuery, fields: tuple[str, ...]) -> dict | None:
+    """Optional: the words typed as a sloppy phrase, so terms close together rank above terms far apart."""
+    words = proximity_terms(query.plain_words())
+    if len(words) < 2:
+        return None
+    return _any([{"match_phrase": {f: {"query": " ".join(words), "slop": PROXIMITY_SLOP,
+                                       "boost": PROXIMITY_BOOST * (TITLE_BOOST if f == "title" else 1.0)}}}
+                 for f in fields])
 
 
 def filter_clauses(query: SearchQuery) -> list[dict]:
@@ -140,16 +179,17 @@ def filter_clauses(query: SearchQuery) -> list[dict]:
     return clauses
 
 
-def document_query(query: SearchQuery) -> dict:
+def document_query(query: SearchQuery, degraded: bool = False) -> dict:
     """The query over document entries that ranks, counts and facets."""
-    must, must_not = text_query(query, ("text", "title"))
+    must, must_not = text_query(query, ("text", "title"), degraded=degraded)
     if query.match == "most" and len(must) > 1:
         # At least one clause; each matched clause adds MOST_MATCH_WEIGHT, so more matches rank first.
         must = [{"bool": {"should": [
             {"bool": {"should": [{"constant_score": {"filter": q, "boost": MOST_MATCH_WEIGHT}}, q]}} for q in must],
             "minimum_should_match": 1}}]
+    proximity = proximity_query(query, ("text", "title")) if must else None
     return {"bool": {"filter": [{"term": {"entry_kind": "document"}}, *filter_clauses(query)],
-                     "must": must, "must_not": must_not}}
+                     "must": must, "must_not": must_not, "should": [proximity] if proximity else []}}
 
 
 def sort_clause(query: SearchQuery, tiebreaker: dict) -> list:
@@ -161,10 +201,10 @@ def sort_clause(query: SearchQuery, tiebreaker: dict) -> list:
 
 def highlight_spec(query: SearchQuery) -> dict:
     """Every query term marked on the page text: `<mark>` around matches, the text itself HTML-escaped."""
-    marks = []
+    marks = [{"term": {"page_text": t}} for t in highlight_terms(query.highlight_terms())]
     for term in query.highlight_terms():
-        kind = "match_bool_prefix" if term.kind == "prefix" else "match"
-        marks.append({kind: {"page_text": _query_text(term.text)}})
+        if term.kind == "prefix" and (tokens := query_terms(term.text)):
+            marks.append({"prefix": {"page_text": tokens[-1]}})
     field = {"fragment_size": SNIPPET_CHARS, "number_of_fragments": 1, "no_match_size": SNIPPET_CHARS}
     if marks:
         field["highlight_query"] = {"bool": {"should": marks}}
@@ -228,6 +268,7 @@ class ElasticsearchBackend:
         self.max_result_window = max_result_window
         self.client = client or Elasticsearch(url, request_timeout=request_timeout, max_retries=1)
         self._alias_ready = False
+        self._degraded = False  # the live index lacks folding: queries add the accented forms typed
 
     # -- reaching the node ---------------------------------------------------------------------------
 
@@ -278,7 +319,7 @@ class ElasticsearchBackend:
                 if profile == FULL and _MISSING_ANALYSIS.search(str(exc)):
                     log.warning(
                         "Elasticsearch at %s lacks the analysis-common module (%s): index %s uses the degraded "
-                        "analysis without %s; use a full distribution for Spanish stemming and accent folding",
+                        "analysis without %s; use a full distribution for accent folding",
                         self.url, exc, name, ", ".join(dropped_filters(DEGRADED)))
                     continue
                 raise
@@ -298,16 +339,25 @@ class ElasticsearchBackend:
                 except BadRequestError as exc:  # another process created it first
                     if "already_exists" not in str(exc):
                         raise
+            self._degraded = self._live_profile() == DEGRADED
         self._alias_ready = True
+
+    def _live_profile(self) -> str:
+        """The live index's analysis profile; SearchEngineUnavailable if another analysis version built it."""
+        metas = [m["mappings"].get("_meta", {}) for m in self.client.indices.get_mapping(index=self.alias).values()]
+        built = sorted({str(m.get("analysis_version", 1)) for m in metas})
+        if built != [str(ANALYSIS_VERSION)]:
+            raise SearchEngineUnavailable(
+                f"the Elasticsearch index {self.alias} at {self.url} was built with an older Spanish analysis "
+                f"(version {', '.join(built)}, now {ANALYSIS_VERSION}); rebuild it with `concejo index --rebuild`")
+        return DEGRADED if any(m.get("analysis_profile") == DEGRADED for m in metas) else FULL
 
     @property
     def analysis_profile(self) -> str:
-        """"full" or "degraded" (no ASCII folding, no Spanish stemming), as recorded in the live index."""
+        """"full" or "degraded" (no ASCII folding), as recorded in the live index."""
         self._ensure_alias()
         with self._reachable():
-            found = self.client.indices.get_mapping(index=self.alias)
-        profiles = {m["mappings"].get("_meta", {}).get("analysis_profile", FULL) for m in found.values()}
-        return DEGRADED if DEGRADED in profiles else FULL
+            return self._live_profile()
 
     # -- writing -------------------------------------------------------------------------------------
 
@@ -386,6 +436,7 @@ class ElasticsearchBackend:
             for old in versions:
                 self.client.indices.delete(index=old, ignore_unavailable=True)
         self._alias_ready = True
+        self._degraded = profile == DEGRADED
         return count
 
     def count(self) -> int:
@@ -414,7 +465,7 @@ class ElasticsearchBackend:
 
     def search(self, query: SearchQuery) -> SearchResult:
         self._ensure_alias()
-        es_query = document_query(query)
+        es_query = document_query(query, self._degraded)
         offset = (query.page - 1) * query.per_page
         size = query.per_page
         if offset + size > self.max_result_window:
@@ -440,7 +491,7 @@ class ElasticsearchBackend:
         One request for all hits: matching pages of these documents, collapsed per document, whose inner
         hits are the document's best pages (the per-document search the embedded engine does).
         """
-        must, _ = text_query(query, ("page_text",), identifiers=False)
+        must, _ = text_query(query, ("page_text",), identifiers=False, degraded=self._degraded)
         if not must or not hits:
             return
         scope = [{"term": {"entry_kind": "page"}}, {"terms": {"document_id": [h.document_id for h in hits]}}]
@@ -464,7 +515,7 @@ class ElasticsearchBackend:
     def iterate(self, query: SearchQuery, batch: int = ITERATE_BATCH) -> Iterator[Hit]:
         """Every matching document in the query's order: a point in time read with search_after, uncapped."""
         self._ensure_alias()
-        es_query = document_query(query)
+        es_query = document_query(query, self._degraded)
         sort = sort_clause(query, {"_shard_doc": {"order": "asc"}})
         batch = min(batch, self.max_result_window)  # the window caps every request's size, PIT or not
         with self._reachable():

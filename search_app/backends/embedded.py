@@ -22,9 +22,20 @@ from pathlib import Path
 
 import tantivy
 
-from index_config.analysis import ANALYZERS, EXACT, STEMMED, restore_spanish_endings
+from index_config import spanish
+from index_config.analysis import (
+    ANALYSIS_VERSION,
+    EXACT,
+    PROXIMITY_BOOST,
+    PROXIMITY_SLOP,
+    TITLE_BOOST,
+    highlight_terms,
+    proximity_terms,
+    query_terms,
+    word_forms,
+)
 from index_config.entries import IndexableDocument
-from index_config.fields import FACETS, FIELDS, exact_name
+from index_config.fields import FACETS, FIELDS
 from search_app.backends.base import Deadline, Hit, SearchEngineUnavailable, SearchResult, Snippet
 from search_app.query import SearchQuery, Term
 
@@ -33,20 +44,10 @@ WRITER_THREADS = max(1, min(4, os.cpu_count() or 1))
 SNIPPETS_PER_HIT = 3
 SNIPPET_CHARS = 220
 MOST_MATCH_WEIGHT = 10_000.0  # match="most": a matched clause outweighs any sum of relevance scores
-_FILTERS = {
-    "lowercase": tantivy.Filter.lowercase,
-    "asciifolding": tantivy.Filter.ascii_fold,
-    "spanish_stop": lambda: tantivy.Filter.stopword("spanish"),
-    "spanish_stemmer": lambda: tantivy.Filter.stemmer("spanish"),
-}
 _INT_FIELDS = {f.name for f in FIELDS if f.kind in {"integer", "date"}}
-
-
-def build_analyzer(name: str) -> tantivy.TextAnalyzer:
-    builder = tantivy.TextAnalyzerBuilder(tantivy.Tokenizer.simple())
-    for step in ANALYZERS[name].filters:
-        builder = builder.filter(_FILTERS[step]())
-    return builder.build()
+# Written into every index directory this code creates; an index without it, or with another version,
+# was built with another analysis and is refused (see index_config/analysis.py).
+ANALYSIS_MARKER = "concejo-analysis-version"
 
 
 def build_schema() -> tantivy.Schema:
@@ -54,8 +55,6 @@ def build_schema() -> tantivy.Schema:
     for f in FIELDS:
         if f.kind == "text":
             builder.add_text_field(f.name, stored=f.stored, tokenizer_name=f.analyzer)
-            if f.exact_subfield:
-                builder.add_text_field(exact_name(f.name), stored=False, tokenizer_name=EXACT)
         elif f.kind == "keyword":
             builder.add_text_field(f.name, stored=f.stored, fast=True, tokenizer_name="raw")
         else:  # integer, and dates as yyyymmdd integers (sortable, range-filterable)
@@ -84,7 +83,7 @@ class EmbeddedBackend:
         self.link = Path(index_dir)
         self.search_timeout_s = search_timeout_s
         self.schema = build_schema()
-        self.analyzers = {name: build_analyzer(name) for name in ANALYZERS}
+        self.analyzers = {EXACT: spanish.analyzer()}  # the standard tokenizer's boundaries, lowercase, ascii_fold
         self._lock = threading.Lock()
         self._index: tantivy.Index | None = None
         self._opened_target: str | None = None
@@ -94,6 +93,15 @@ class EmbeddedBackend:
 
     def _open_dir(self, path: Path) -> tantivy.Index:
         path.mkdir(parents=True, exist_ok=True)
+        marker = path / ANALYSIS_MARKER
+        if (path / "meta.json").exists():
+            version = marker.read_text().strip() if marker.exists() else "1"
+            if version != str(ANALYSIS_VERSION):
+                raise SearchEngineUnavailable(
+                    f"the embedded index at {path} was built with an older Spanish analysis (version {version}, "
+                    f"now {ANALYSIS_VERSION}); rebuild it with `concejo index --rebuild`")
+        else:
+            marker.write_text(f"{ANALYSIS_VERSION}\n")
         try:
             index = tantivy.Index(self.schema, path=str(path), reuse=True)
         except (OSError, ValueError) as exc:
@@ -142,8 +150,6 @@ class EmbeddedBackend:
             else:
                 for item in value if isinstance(value, list) else [value]:
                     doc.add_text(f.name, str(item))
-                    if f.exact_subfield:
-                        doc.add_text(exact_name(f.name), str(item))
         return doc
 
     def _write(self, index: tantivy.Index, documents: Iterable[IndexableDocument]) -> int:
@@ -191,51 +197,50 @@ class EmbeddedBackend:
 
     # -- query compilation -----------------------------------------------------------------------
 
-    def _tokens(self, text: str, analyzer: str) -> list[str]:
-        if analyzer == STEMMED:
-            text = restore_spanish_endings(text.lower())
-        return self.analyzers[analyzer].analyze(text)
-
     def _term_query(self, term: Term, fields: tuple[str, ...], identifiers: bool = True) -> tantivy.Query | None:
-        """One query term over the given text fields (stemmed), using their exact sub-fields as needed."""
+        """One query term over the given text fields (title boosted), plus the identifiers keyword field."""
         alternatives: list[tantivy.Query] = []
         for field_name in fields:
-            boost = 2.0 if field_name == "title" else 1.0
             query = self._term_on_field(term, field_name)
             if query is not None:
-                alternatives.append(tantivy.Query.boost_query(query, boost) if boost != 1.0 else query)
+                alternatives.append(tantivy.Query.boost_query(query, TITLE_BOOST) if field_name == "title" else query)
         if term.kind == "identifier" and identifiers:
             alternatives.append(tantivy.Query.term_query(self.schema, "identifiers", term.text.lower()))
         if not alternatives:
             return None
         return tantivy.Query.boolean_query([(tantivy.Occur.Should, q) for q in alternatives])
 
+    def _forms_query(self, field_name: str, word: str) -> tantivy.Query:
+        """A word as its stem class: each form a term, the form typed weighing most (analysis.word_forms)."""
+        forms = [(tantivy.Query.term_query(self.schema, field_name, form), boost) for form, boost in word_forms(word)]
+        return tantivy.Query.boolean_query([
+            (tantivy.Occur.Should, tantivy.Query.boost_query(q, boost) if boost != 1.0 else q) for q, boost in forms])
+
     def _term_on_field(self, term: Term, field_name: str) -> tantivy.Query | None:
-        exact = exact_name(field_name)
-        if term.kind == "word":
-            tokens = self._tokens(term.text, STEMMED)
-            if len(tokens) == 1:
-                return tantivy.Query.term_query(self.schema, field_name, tokens[0])
-            if len(tokens) > 1:
-                return tantivy.Query.phrase_query(self.schema, field_name, tokens)
-            tokens = self._tokens(term.text, EXACT)  # a stop word on its own: search it as typed
-            return tantivy.Query.term_query(self.schema, exact, tokens[0]) if tokens else None
-        if term.kind == "prefix":
-            tokens = self._tokens(term.text, EXACT)
-            if not tokens:
-                return None
-            *head, last = tokens
-            prefix = tantivy.Query.regex_query(self.schema, exact, re.escape(last) + ".*")
-            if not head:
-                return prefix
-            words = [tantivy.Query.term_query(self.schema, exact, t) for t in head]
-            return tantivy.Query.boolean_query([(tantivy.Occur.Must, q) for q in [*words, prefix]])
-        tokens = self._tokens(term.text, EXACT)  # phrase, identifier
+        tokens = query_terms(term.text)
         if not tokens:
             return None
-        if len(tokens) == 1:
-            return tantivy.Query.term_query(self.schema, exact, tokens[0])
-        return tantivy.Query.phrase_query(self.schema, exact, tokens)
+        if term.kind == "word" and len(tokens) == 1:
+            return self._forms_query(field_name, tokens[0])
+        if term.kind == "prefix":  # every word but the last exactly, the last as a prefix of folded terms
+            *head, last = tokens
+            prefix = tantivy.Query.regex_query(self.schema, field_name, re.escape(last) + ".*")
+            if not head:
+                return prefix
+            words = [tantivy.Query.term_query(self.schema, field_name, t) for t in head]
+            return tantivy.Query.boolean_query([(tantivy.Occur.Must, q) for q in [*words, prefix]])
+        if len(tokens) == 1:  # phrase of one word, identifier of one token: exact form
+            return tantivy.Query.term_query(self.schema, field_name, tokens[0])
+        return tantivy.Query.phrase_query(self.schema, field_name, tokens)
+
+    def _proximity_query(self, query: SearchQuery, fields: tuple[str, ...]) -> tantivy.Query | None:
+        """Optional: the words typed as a sloppy phrase, so terms close together rank above terms far apart."""
+        words = proximity_terms(query.plain_words())
+        if len(words) < 2:
+            return None
+        phrases = [tantivy.Query.boost_query(tantivy.Query.phrase_query(self.schema, f, words, PROXIMITY_SLOP),
+                                             PROXIMITY_BOOST * (TITLE_BOOST if f == "title" else 1.0)) for f in fields]
+        return tantivy.Query.boolean_query([(tantivy.Occur.Should, q) for q in phrases])
 
     def _int_equals(self, field_name: str, value: int) -> tantivy.Query:
         # term_query on an unsigned field builds a signed term that never matches: use a range.
@@ -289,6 +294,9 @@ class EmbeddedBackend:
         parts = [(tantivy.Occur.Must, q) for q in [self._kind("document"), *must]]
         parts += [(tantivy.Occur.MustNot, q) for q in must_not]
         parts += self._filter_query(query)
+        proximity = self._proximity_query(query, ("text", "title"))
+        if proximity is not None and must:
+            parts.append((tantivy.Occur.Should, proximity))
         return tantivy.Query.boolean_query(parts)
 
     # -- searching -------------------------------------------------------------------------------
@@ -385,10 +393,7 @@ class EmbeddedBackend:
         return Snippet(page=int(stored.get_first("page")), html=html)
 
     def _highlight_query(self, query: SearchQuery) -> tantivy.Query:
-        terms = []
-        for term in query.highlight_terms():
-            for token in self._tokens(term.text, STEMMED):
-                terms.append(tantivy.Query.term_query(self.schema, "page_text", token))
+        terms = [tantivy.Query.term_query(self.schema, "page_text", t) for t in highlight_terms(query.highlight_terms())]
         return tantivy.Query.boolean_query([(tantivy.Occur.Should, t) for t in terms])
 
     def _facets(self, searcher, tquery) -> dict[str, list[tuple[str, int]]]:
