@@ -9,7 +9,7 @@ from dataclasses import replace
 
 from search_app import suggestions
 from search_app.backends.base import Deadline, Hit, SearchBackend, SearchResult, SearchTooSlow
-from search_app.query import SearchQuery, Term, build_query
+from search_app.query import SearchQuery, Term, build_query, fold
 
 # The request parameters a search understands; links to other pages of a search carry these and nothing
 # else (url_for must never receive endpoint=, _external= or _method= from a visitor).
@@ -122,6 +122,7 @@ class SearchService:
         """The query with each word no document has replaced by a close word of the index; None if none."""
         corrected, changed = query.raw, False
         words = [t for clause in clauses for t in clause if t.kind == "word"]
+        typed = {fold(t.text) for t in query.terms()}
         for term in words[:MAX_SUGGESTED_WORDS]:
             if not suggestions.suggestible(term.text):
                 continue
@@ -129,7 +130,7 @@ class SearchService:
             if suggestions.count(self.backend, suggestions.word_query(term)):
                 continue  # a known word: the other words or the filters are what is missing
             better = suggestions.suggest_word(self.backend, term.text, deadline)
-            if better:
+            if better and better not in typed:  # never a word the query already has
                 corrected, replaced = re.subn(rf"(?<!\w){re.escape(term.text)}(?!\w)", better, corrected, count=1,
                                               flags=re.IGNORECASE)
                 changed = changed or bool(replaced)

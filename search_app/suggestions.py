@@ -6,7 +6,8 @@ close word of the index's own vocabulary ("¿Quiso decir …?"). Each function d
 the per-engine parts reuse the engine's own query compilation, so a word counts as found exactly when a
 search for it would find it.
 
-Suggestion, on both engines: among the index's words within edit distance 1 of the typed word (else 2),
+Suggestion, on both engines: among the index's words that start with the same letter and are within edit
+distance 1 of the typed word (else 2, for words of more than five letters, as Lucene's AUTO fuzziness),
 the one in the most documents (ties: alphabetical), folded as the exact field indexes it.
 - Elasticsearch: the term suggester (built into the server) on the exact field, re-ranked here by edit
   distance then document frequency.
@@ -23,16 +24,23 @@ from __future__ import annotations
 from dataclasses import replace
 
 from index_config.analysis import EXACT
-from index_config.fields import exact_name
+from index_config.fields import FIELDS_BY_NAME
 from search_app.backends.base import Deadline, SearchBackend
 from search_app.query import SearchQuery, Term, fold
 
 MIN_SUGGEST_CHARS = 4  # shorter words have too many neighbours to guess from
 MAX_SUGGEST_CHARS = 40
-MAX_DISTANCE = 2
+MAX_DISTANCE = 2  # for words of more than SHORT_WORD_CHARS letters; shorter ones allow 1
+SHORT_WORD_CHARS = 5
 ROUNDS = 4  # embedded: fuzzy searches per distance, each excluding the pages of words already found
 PAGES_PER_ROUND = 10
 TERM_SUGGESTIONS = 10  # Elasticsearch: options asked of the term suggester, re-ranked here
+
+
+def folded_field(name: str) -> str:
+    """The field holding a text's words folded and not stemmed: the text field itself when it is analysed
+    so, else its `_exact` sub-field (analysis version 1)."""
+    return name if FIELDS_BY_NAME[name].analyzer == EXACT else f"{name}_exact"
 
 
 def edit_distance(a: str, b: str) -> int:
@@ -48,6 +56,10 @@ def edit_distance(a: str, b: str) -> int:
             current.append(cost)
         previous2, previous = previous, current
     return previous[-1]
+
+
+def max_distance(word: str) -> int:
+    return 1 if len(word) <= SHORT_WORD_CHARS else MAX_DISTANCE
 
 
 def suggestible(word: str) -> bool:
@@ -95,8 +107,9 @@ def suggest_word(backend: SearchBackend, word: str, deadline: Deadline) -> str |
 
 def _best_candidate(candidates: dict[str, int], typed: str) -> str | None:
     """candidates: word -> documents holding it. Closest first, then most frequent, then alphabetical."""
-    ranked = sorted((edit_distance(typed, w), -freq, w) for w, freq in candidates.items() if freq > 0 and w != typed)
-    ranked = [r for r in ranked if r[0] <= MAX_DISTANCE]
+    ranked = sorted((edit_distance(typed, w), -freq, w) for w, freq in candidates.items()
+                    if freq > 0 and w != typed and w[:1] == typed[:1])
+    ranked = [r for r in ranked if r[0] <= max_distance(typed)]
     return ranked[0][2] if ranked else None
 
 
@@ -122,10 +135,10 @@ def _embedded_suggest(backend, typed: str, deadline: Deadline) -> str | None:
         return None
     typed = tokens[0]
     searcher = backend._current().searcher()
-    field = exact_name("page_text")
+    field = folded_field("page_text")
     must, must_not = tantivy.Occur.Must, tantivy.Occur.MustNot
-    for distance in range(1, MAX_DISTANCE + 1):
-        found: set[str] = set()
+    for distance in range(1, max_distance(typed) + 1):
+        found: set[str] = set()  # every close word seen, to exclude its pages; candidates share the first letter
         for _ in range(ROUNDS):
             deadline.check()
             parts = [(must, backend._kind("page")),
@@ -140,30 +153,38 @@ def _embedded_suggest(backend, typed: str, deadline: Deadline) -> str | None:
             if not new - found:
                 break
             found |= new
-        if found:
-            return _best_candidate({w: searcher.doc_freq(exact_name("text"), w) for w in found}, typed)
+        candidates = {w for w in found if w[:1] == typed[:1]}
+        if candidates:
+            return _best_candidate({w: searcher.doc_freq(folded_field("text"), w) for w in candidates}, typed)
     return None
 
 
 # -- Elasticsearch ---------------------------------------------------------------------------------------
 
 
-def _elasticsearch_count(backend, query: SearchQuery) -> int:
+def _elasticsearch_query(backend, query: SearchQuery) -> dict:
+    """The engine's own document query; on an index without folding, the way the engine searches one."""
     from search_app.backends.elasticsearch import document_query
 
+    degraded = getattr(backend, "_degraded", None)  # the engine's flag for an unfolded index, where it has one
+    return document_query(query) if degraded is None else document_query(query, degraded)
+
+
+def _elasticsearch_count(backend, query: SearchQuery) -> int:
     backend._ensure_alias()
     with backend._reachable():
-        found = backend._search(index=backend.alias, query=document_query(query), size=0, track_total_hits=True)
+        found = backend._search(index=backend.alias, query=_elasticsearch_query(backend, query), size=0,
+                                track_total_hits=True)
     return int(found["hits"]["total"]["value"])
 
 
 def _elasticsearch_best(backend, query: SearchQuery, limit: int) -> list[int]:
-    from search_app.backends.elasticsearch import document_query, sort_clause
+    from search_app.backends.elasticsearch import sort_clause
 
     backend._ensure_alias()
     with backend._reachable():
         found = backend._search(
-            index=backend.alias, query=document_query(query), size=limit, track_total_hits=False,
+            index=backend.alias, query=_elasticsearch_query(backend, query), size=limit, track_total_hits=False,
             sort=sort_clause(query, {"document_id": {"order": "asc"}}), source=["document_id"])
     return [int(raw["_source"]["document_id"]) for raw in found["hits"]["hits"]]
 
@@ -171,7 +192,7 @@ def _elasticsearch_best(backend, query: SearchQuery, limit: int) -> list[int]:
 def _elasticsearch_suggest(backend, typed: str) -> str | None:
     backend._ensure_alias()
     spec = {"typo": {"text": typed, "term": {
-        "field": exact_name("text"), "suggest_mode": "missing", "max_edits": MAX_DISTANCE,
+        "field": folded_field("text"), "suggest_mode": "missing", "max_edits": max_distance(typed), "prefix_length": 1,
         "size": TERM_SUGGESTIONS, "min_word_length": MIN_SUGGEST_CHARS, "sort": "score"}}}
     with backend._reachable():
         found = backend._search(index=backend.alias, size=0, suggest=spec, track_total_hits=False)

@@ -132,6 +132,12 @@ def test_no_suggestion_for_known_words_or_words_with_no_close_word(backend):
     assert search(backend, "xilofono").suggestion is None
 
 
+def test_a_short_word_is_corrected_by_one_edit_keeping_its_first_letter(backend):
+    # "una" (2 edits from "grua") and "ruta"-like neighbours with another first letter are no correction.
+    assert search(backend, "camioneta grúa").suggestion is None
+    assert search(backend, "camioneta taza").suggestion == "camioneta tasa"
+
+
 def test_exports_answer_in_the_same_mode_as_the_search(backend):
     query = build_query("camioneta km compra directa ambulancia")
     assert {h.document_id for h in SearchService(backend).iterate(query)} == {201, 202, 203}
