@@ -16,6 +16,9 @@ Why it is built this way:
   Stemming at index time would need the same stemmer inside both engines (tantivy has no light Spanish
   stemmer, and Snowball before folding, as before, missed every accented ending but -ción); stemming at
   query time needs only terms, which every engine has.
+- Both engines compute BM25 from the same statistics: every entry carries every text field (NO_TEXT
+  where it has none, because Elasticsearch counts only entries with the field and tantivy counts all), and
+  constant-score prefix clauses are scaled by BM25_K1_PLUS_1 in tantivy, whose term scores keep that factor.
 - Cost: a word expands to at most spanish.MAX_FORMS_PER_WORD forms, most of them absent from the index
   (a dictionary lookup each); the query bounds (search_app/query.py) count the words typed.
 The index analysis is declared for Elasticsearch as standard tokenizer, lowercase, asciifolding; the
@@ -39,6 +42,13 @@ PROXIMITY_SLOP = 3
 PROXIMITY_BOOST = 1.0
 MAX_PROXIMITY_TERMS = 12  # as many words as a quoted phrase may have (search_app/query.py)
 TITLE_BOOST = 2.0
+# tantivy's BM25 keeps the (k1 + 1) factor Lucene 8 dropped: its term scores are 2.2 times Elasticsearch's.
+# Constant-score clauses (prefixes) are scaled by it in the embedded engine, so both rank alike.
+BM25_K1_PLUS_1 = 2.2
+# The text of an entry without one (page entries' `text`, document entries' `page_text`, an empty text):
+# BM25 takes its document count and average length from the entries that have the field in Elasticsearch,
+# from all entries in tantivy; with every field present in every entry, both count the same.
+NO_TEXT = "__sin_texto__"
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from index_config.analysis import normalize
+from index_config.analysis import NO_TEXT, normalize
 
 
 @dataclass(frozen=True)
@@ -41,8 +41,11 @@ class IndexableDocument:
             "url": self.url,
         }
         pages = [normalize(p) for p in self.pages]
+        # Every entry has every text field (NO_TEXT where it has none), so both engines count the same
+        # documents and tokens per field for BM25 (see index_config/analysis.py).
+        text = "\n".join(pages)
         yield {**common, "entry_id": f"d{self.document_id}", "entry_kind": "document", "page": 0,
-               "text": "\n".join(pages)}
+               "text": text if text.strip() else NO_TEXT, "page_text": NO_TEXT}
         for number, text in enumerate(pages, start=1):
             yield {**common, "entry_id": f"p{self.document_id}-{number}", "entry_kind": "page",
-                   "page": number, "page_text": text}
+                   "page": number, "text": NO_TEXT, "page_text": text}

@@ -32,7 +32,7 @@ TOKEN_PATTERN = (
     rf"|{_CHAR}*[\p{{L}}\p{{M}}\p{{Nl}}\p{{Nd}}]{_CHAR}*"
 )
 # Every form a query word may stand for (see stem_class): the bound on how far one typed word expands.
-MAX_FORMS_PER_WORD = 9
+MAX_FORMS_PER_WORD = 12
 # Consonants a Spanish singular ends in, whose plural adds -es (red/redes, ley/leyes, mes/meses).
 _WORD_FINAL_CONSONANTS = frozenset("djlnrsxyz")
 
@@ -91,7 +91,7 @@ def light_stem(word: str) -> str:
     return word
 
 
-def stem(word: str) -> str:
+def stem(word: str, *, again: bool = True) -> str:
     """The light stem of a folded word: Lucene's, with the number of four- and five-letter words fixed.
 
     Lucene stems words of five letters or more only, so it gives "actas" -> "act" but leaves "acta", and
@@ -99,11 +99,14 @@ def stem(word: str) -> str:
     ("actas" -> "acta", "redes" -> "red", "jefes" -> "jefe"), a four-letter plural of a three-letter word
     loses its -s ("dias" -> "dia"), and a four-letter word ending in -e after a consonant that ends
     Spanish words loses the -e, as its plural does ("sede", "sedes" -> "sed"; "base", "bases" -> "bas").
+    A plural in -eses is stemmed as its singular ("intereses" -> "interes" -> "inter", like "interes").
     Words with digits or joiners ("2024", "a.m", "d'artagnan") are their own stem.
     """
     if not word.isalpha():
         return word
     n = len(word)
+    if n >= 5 and word.endswith("eses") and again:  # Lucene: "intereses" -> "interes", then stemmed -> "inter"
+        return stem(word[:-2], again=False)
     if n == 4:
         if word[-1] == "e" and word[-2] in _WORD_FINAL_CONSONANTS:
             return word[:-1]
@@ -123,7 +126,7 @@ def _candidates(stem_: str) -> list[str]:
     forms = [stem_, stem_ + "a", stem_ + "e", stem_ + "o", stem_ + "s", stem_ + "as", stem_ + "es", stem_ + "os"]
     if stem_.endswith("z"):
         forms.append(stem_[:-1] + "ces")
-    return forms
+    return forms + [form + "es" for form in forms if form.endswith("es")]  # -eses: "interes", "intereses"
 
 
 @lru_cache(maxsize=100_000)
@@ -131,8 +134,8 @@ def stem_class(word: str) -> tuple[str, ...]:
     """The folded forms a query word stands for, the word itself first: every f with stem(f) == stem(word).
 
     Complete by construction: stem() only ever removes one of the endings `_candidates` adds back (or turns
-    -ces into -z), so any word with the same stem is among the candidates; those whose stem differs are
-    dropped. At most MAX_FORMS_PER_WORD forms, most of them absent from any index.
+    -ces into -z, or removes -es before stemming again), so any word with the same stem is among the
+    candidates; those whose stem differs are dropped. At most MAX_FORMS_PER_WORD forms, most of them absent from any index.
     """
     folded = fold(word)
     if not folded:

@@ -25,6 +25,7 @@ import tantivy
 from index_config import spanish
 from index_config.analysis import (
     ANALYSIS_VERSION,
+    BM25_K1_PLUS_1,
     EXACT,
     PROXIMITY_BOOST,
     PROXIMITY_SLOP,
@@ -224,7 +225,8 @@ class EmbeddedBackend:
             return self._forms_query(field_name, tokens[0])
         if term.kind == "prefix":  # every word but the last exactly, the last as a prefix of folded terms
             *head, last = tokens
-            prefix = tantivy.Query.regex_query(self.schema, field_name, re.escape(last) + ".*")
+            prefix = tantivy.Query.boost_query(  # constant score, scaled as tantivy's term scores are
+                tantivy.Query.regex_query(self.schema, field_name, re.escape(last) + ".*"), BM25_K1_PLUS_1)
             if not head:
                 return prefix
             words = [tantivy.Query.term_query(self.schema, field_name, t) for t in head]
