@@ -108,3 +108,46 @@ def fresh_backend(request: pytest.FixtureRequest, engines: EngineFactory) -> Ite
     backend = engines.open(request.param)
     yield backend
     engines.discard(backend)
+
+
+# -- the shared real corpus, indexed once per engine (tests/search/real_corpus.py) ----------------------
+
+
+class CorpusIndexes:
+    """One read-only backend per engine holding the real corpus and the replica's documents, opened on demand."""
+
+    def __init__(self, engines: EngineFactory, corpus) -> None:
+        self.engines = engines
+        self.corpus = corpus
+        self.opened: dict[str, SearchBackend] = {}
+
+    def get(self, engine: str) -> SearchBackend:
+        if engine not in self.opened:
+            backend = self.engines.open(engine)
+            backend.index(self.corpus.documents)
+            self.opened[engine] = backend
+        return self.opened[engine]
+
+
+@pytest.fixture(scope="session")
+def search_corpus(request: pytest.FixtureRequest):
+    """The 13 real PDFs extracted with extract/ (cached across sessions) plus the replica's documents."""
+    from .real_corpus import REAL, load_real_corpus
+
+    if not REAL.is_dir():
+        pytest.skip(f"real corpus not found at {REAL}: clone the shared/ folder beside the project")
+    return load_real_corpus(getattr(request.config, "cache", None))
+
+
+@pytest.fixture(scope="session")
+def corpus_indexes(engines: EngineFactory, search_corpus) -> Iterator[CorpusIndexes]:
+    indexes = CorpusIndexes(engines, search_corpus)
+    yield indexes
+    for backend in indexes.opened.values():
+        engines.discard(backend)
+
+
+@pytest.fixture(params=ENGINES)
+def corpus_backend(request: pytest.FixtureRequest, corpus_indexes: CorpusIndexes) -> SearchBackend:
+    """The real corpus (and replica documents) in each engine; tests only read it."""
+    return corpus_indexes.get(request.param)
