@@ -22,7 +22,8 @@ Why it is built this way:
 - Cost: a word expands to at most spanish.MAX_FORMS_PER_WORD forms, most of them absent from the index
   (a dictionary lookup each); the query bounds (search_app/query.py) count the words typed.
 The index analysis is declared for Elasticsearch as standard tokenizer, lowercase, asciifolding; the
-embedded engine runs spanish.TOKEN_PATTERN (the same word boundaries), lowercase, ascii_fold. A node
+embedded engine runs tantivy's simple tokenizer, lowercase, ascii_fold, which splits the few words the
+standard tokenizer joins across . , ; : ' ("4.153,50", "a.m."): queries ask for both spellings. A node
 with neither analysis-common nor our plugin gets a degraded profile: lowercase only, no folding.
 ANALYSIS_VERSION is recorded in every index: an index built with another analysis is refused with a
 message to rebuild it.
@@ -70,6 +71,16 @@ def query_terms(text: str) -> list[str]:
     return spanish.terms(text)
 
 
+def spellings(text: str) -> list[list[str]]:
+    """The terms of a query text in each engine's index: one list, or two where a word has joiners.
+
+    Elasticsearch keeps "4.153,50" or "d'Artagnan" whole and the embedded engine splits them (see
+    spanish.index_analyzer); a query asks for both, each engine finding the one it has.
+    """
+    standard, split = spanish.terms(text), spanish.index_terms(text)
+    return [standard] if split == standard or not split else [standard, split]
+
+
 def word_forms(word: str) -> list[tuple[str, float]]:
     """The terms a query word stands for, with their boosts: the form typed first and heaviest."""
     forms = spanish.stem_class(word)
@@ -77,7 +88,13 @@ def word_forms(word: str) -> list[tuple[str, float]]:
 
 
 def proximity_terms(words: list[str]) -> list[str]:
-    """The words typed, as the index terms of a sloppy phrase (at most MAX_PROXIMITY_TERMS of them)."""
+    """The words typed, as the index terms of a sloppy phrase (at most MAX_PROXIMITY_TERMS of them).
+
+    None when a word is spelt differently in the two indexes (spellings): no engine gets a boost the
+    other cannot give.
+    """
+    if any(len(spellings(word)) > 1 for word in words):
+        return []
     return [term for word in words for term in spanish.terms(word)][:MAX_PROXIMITY_TERMS]
 
 
@@ -85,11 +102,11 @@ def highlight_terms(terms) -> list[str]:
     """The index terms to mark in snippets for query terms (each with `.text` and `.kind`): every form."""
     marked: list[str] = []
     for term in terms:
-        tokens = spanish.terms(term.text)
-        if term.kind == "word" and len(tokens) == 1:
-            marked += spanish.stem_class(tokens[0])
-        elif term.kind == "prefix":
-            marked += tokens[:-1]  # the prefix itself is marked where the engine can expand it
-        else:
-            marked += tokens
+        for tokens in spellings(term.text):
+            if term.kind == "word" and len(tokens) == 1:
+                marked += spanish.stem_class(tokens[0])
+            elif term.kind == "prefix":
+                marked += tokens[:-1]  # the prefix itself is marked where the engine can expand it
+            else:
+                marked += tokens
     return list(dict.fromkeys(marked))

@@ -38,14 +38,28 @@ _WORD_FINAL_CONSONANTS = frozenset("djlnrsxyz")
 
 
 def analyzer(*, folded: bool = True) -> tantivy.TextAnalyzer:
-    """The index analysis: the standard-tokenizer pattern, lowercase, ASCII folding (folded=False: no filter)."""
+    """The standard tokenizer's words, lowercased and ASCII-folded (folded=False: as written)."""
     builder = tantivy.TextAnalyzerBuilder(tantivy.Tokenizer.regex(TOKEN_PATTERN))
     if folded:
         builder = builder.filter(tantivy.Filter.lowercase()).filter(tantivy.Filter.ascii_fold())
     return builder.build()
 
 
+def index_analyzer() -> tantivy.TextAnalyzer:
+    """What the embedded engine indexes with: tantivy's `simple` tokenizer, lowercase, ASCII folding.
+
+    TOKEN_PATTERN through tantivy's regex tokenizer indexes at a third of the speed (2,000 pages/s here,
+    where 5,000 are needed), so the index splits words at every character that is not a letter or digit.
+    It differs from the standard tokenizer only where that one joins (0.4% of the real corpus's words:
+    "2.024", "4.153,50", "a.m.", "d'Artagnan", "foo_bar"): those are split here and whole in
+    Elasticsearch, and a query asks for both spellings (see `index_terms`).
+    """
+    return tantivy.TextAnalyzerBuilder(tantivy.Tokenizer.simple()).filter(
+        tantivy.Filter.lowercase()).filter(tantivy.Filter.ascii_fold()).build()
+
+
 _TERMS = analyzer()
+_INDEX_TERMS = index_analyzer()
 _TOKENS = analyzer(folded=False)
 _FOLD = tantivy.TextAnalyzerBuilder(tantivy.Tokenizer.raw()).filter(
     tantivy.Filter.lowercase()).filter(tantivy.Filter.ascii_fold()).build()
@@ -62,8 +76,13 @@ def tokenize(text: str) -> list[str]:
 
 
 def terms(text: str) -> list[str]:
-    """The indexed terms of a text, in order: tokenized, lowercased, folded."""
+    """The terms of a text as Elasticsearch indexes it, in order: standard tokenizer, lowercased, folded."""
     return _TERMS.analyze(normalize(text))
+
+
+def index_terms(text: str) -> list[str]:
+    """The terms of a text as the embedded engine indexes it (index_analyzer)."""
+    return _INDEX_TERMS.analyze(normalize(text))
 
 
 @lru_cache(maxsize=100_000)

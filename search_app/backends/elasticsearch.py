@@ -44,6 +44,7 @@ from index_config.analysis import (
     highlight_terms,
     proximity_terms,
     query_terms,
+    spellings,
     word_forms,
 )
 from index_config.elasticsearch import (
@@ -98,10 +99,11 @@ def _term(field_name: str, value: str, boost: float = 1.0) -> dict:
 
 
 def _term_on_field(term: Term, field_name: str, boost: float, degraded: bool = False) -> dict | None:
-    """The query terms computed here (index_config.analysis), as the embedded engine computes them."""
-    tokens = query_terms(term.text)
-    if not tokens:
-        return None
+    """The query terms computed here (index_config.analysis), in each spelling an index may hold."""
+    return _any([_spelling_on_field(term, field_name, boost, tokens, degraded) for tokens in spellings(term.text)])
+
+
+def _spelling_on_field(term: Term, field_name: str, boost: float, tokens: list[str], degraded: bool) -> dict:
     if term.kind == "word" and len(tokens) == 1:  # the stem class, the form typed weighing most
         forms = [_term(field_name, form, boost * weight) for form, weight in word_forms(tokens[0])]
         typed = _unfolded(term.text)

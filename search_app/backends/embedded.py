@@ -32,7 +32,7 @@ from index_config.analysis import (
     TITLE_BOOST,
     highlight_terms,
     proximity_terms,
-    query_terms,
+    spellings,
     word_forms,
 )
 from index_config.entries import IndexableDocument
@@ -84,7 +84,7 @@ class EmbeddedBackend:
         self.link = Path(index_dir)
         self.search_timeout_s = search_timeout_s
         self.schema = build_schema()
-        self.analyzers = {EXACT: spanish.analyzer()}  # the standard tokenizer's boundaries, lowercase, ascii_fold
+        self.analyzers = {EXACT: spanish.index_analyzer()}  # simple tokenizer, lowercase, ascii_fold
         self._lock = threading.Lock()
         self._index: tantivy.Index | None = None
         self._opened_target: str | None = None
@@ -218,9 +218,13 @@ class EmbeddedBackend:
             (tantivy.Occur.Should, tantivy.Query.boost_query(q, boost) if boost != 1.0 else q) for q, boost in forms])
 
     def _term_on_field(self, term: Term, field_name: str) -> tantivy.Query | None:
-        tokens = query_terms(term.text)
-        if not tokens:
-            return None
+        """The term in each spelling an index may hold (analysis.spellings): this index has the split one."""
+        queries = [self._spelling_on_field(term, field_name, tokens) for tokens in spellings(term.text)]
+        if len(queries) <= 1:
+            return queries[0] if queries else None
+        return tantivy.Query.boolean_query([(tantivy.Occur.Should, q) for q in queries])
+
+    def _spelling_on_field(self, term: Term, field_name: str, tokens: list[str]) -> tantivy.Query:
         if term.kind == "word" and len(tokens) == 1:
             return self._forms_query(field_name, tokens[0])
         if term.kind == "prefix":  # every word but the last exactly, the last as a prefix of folded terms
