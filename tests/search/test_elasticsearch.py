@@ -8,10 +8,10 @@ from types import SimpleNamespace
 
 import pytest
 
-from index_config.analysis import ANALYZERS, EXACT, STEMMED
+from index_config.analysis import ANALYSIS_VERSION, ANALYZERS, EXACT
 from index_config.elasticsearch import DEGRADED, FULL, analysis_settings, index_settings, mappings
 from index_config.entries import IndexableDocument
-from index_config.fields import FIELDS, exact_name
+from index_config.fields import FIELDS
 from search_app.backends import open_backend
 from search_app.backends.base import SearchEngineUnavailable
 from search_app.backends.elasticsearch import ElasticsearchBackend
@@ -43,15 +43,13 @@ def _numbered(count: int) -> list[IndexableDocument]:
 
 def test_mappings_cover_every_declared_field():
     properties = mappings()["properties"]
+    assert set(properties) == {field.name for field in FIELDS}
     for field in FIELDS:
-        assert field.name in properties
-        if field.exact_subfield:
-            assert properties[field.name]["copy_to"] == exact_name(field.name)
-            assert properties[exact_name(field.name)]["analyzer"] == EXACT
+        if field.kind == "text":  # one folded field per text, no stemmed copy (see index_config/analysis.py)
+            assert properties[field.name] == {"type": "text", "analyzer": EXACT}
     assert properties["date"]["type"] == "date"
     assert properties["year"]["type"] == "integer"
     assert properties["session_type"]["type"] == "keyword"
-    assert properties["page_text"]["analyzer"] == STEMMED
     assert mappings()["_source"]["excludes"] == [f.name for f in FIELDS if not f.stored]
 
 
@@ -63,11 +61,9 @@ def test_full_analysis_is_the_declared_chain_in_order():
 
 def test_degraded_analysis_keeps_only_what_a_minimal_node_has():
     settings = analysis_settings(DEGRADED)
-    assert settings["analyzer"][STEMMED]["filter"] == ["lowercase", "spanish_stop"]
     assert settings["analyzer"][EXACT]["filter"] == ["lowercase"]
-    assert set(settings["filter"]) == {"spanish_stop"}
-    assert mappings(DEGRADED)["_meta"] == {"analysis_profile": DEGRADED,
-                                           "dropped_filters": ["asciifolding", "spanish_stemmer"]}
+    assert mappings(DEGRADED)["_meta"] == {"analysis_profile": DEGRADED, "dropped_filters": ["asciifolding"],
+                                           "analysis_version": ANALYSIS_VERSION}
     assert index_settings(DEGRADED, max_result_window=50)["max_result_window"] == 50
 
 
@@ -111,18 +107,17 @@ def es_backend(engines: EngineFactory):
 
 
 @pytest.mark.elasticsearch
-def test_analysis_profile_is_recorded_in_the_index_and_logged(es_backend, caplog):
+def test_the_test_node_runs_the_full_spanish_analysis_and_records_it(es_backend, caplog):
+    """scripts/elasticsearch installs our analysis plugin on the minimal node: no degraded profile in tests."""
     with caplog.at_level(logging.WARNING, logger="search_app.backends.elasticsearch"):
         backend = es_backend()
         backend.index(_numbered(2))
-    profile = backend.analysis_profile
-    assert profile in {FULL, DEGRADED}
+    assert backend.analysis_profile == FULL
     (index_mapping,) = backend.client.indices.get_mapping(index=backend.alias).values()
-    assert index_mapping["mappings"]["_meta"]["analysis_profile"] == profile
-    if profile == DEGRADED:
-        assert "lacks the analysis-common module" in caplog.text
-        assert "sesión" in backend.client.indices.analyze(index=backend.alias, analyzer=EXACT, text="Sesión")[
-            "tokens"][0]["token"]
+    assert index_mapping["mappings"]["_meta"]["analysis_profile"] == FULL
+    assert "lacks the analysis-common module" not in caplog.text
+    tokens = backend.client.indices.analyze(index=backend.alias, analyzer=EXACT, text="Sesión Participación")
+    assert [t["token"] for t in tokens["tokens"]] == ["sesion", "participacion"]
 
 
 @pytest.mark.elasticsearch
