@@ -49,7 +49,9 @@ BM25_K1_PLUS_1 = 2.2
 # The text of an entry without one (page entries' `text`, document entries' `page_text`, an empty text):
 # BM25 takes its document count and average length from the entries that have the field in Elasticsearch,
 # from all entries in tantivy; with every field present in every entry, both count the same.
-NO_TEXT = "__sin_texto__"
+# One token for both tokenizers (tantivy's simple tokenizer would split "__sin_texto__" into two words a
+# citizen might search for), and no Spanish word.
+NO_TEXT = "zzsintextozz"
 
 
 @dataclass(frozen=True)

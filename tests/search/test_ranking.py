@@ -35,6 +35,7 @@ CORPUS = (
     _document(5, f"Programa de participación ciudadana. {FILLER}."),
     _document(6, f"Resolución CDMQ-022-2024 aprobada. {FILLER}.", identifiers=("CDMQ-022-2024",)),
     _document(7, f"Resolución CDMQ-022-2023 aprobada. {FILLER}.", identifiers=("CDMQ-022-2023",)),
+    _document(8, ""),  # a scan without text yet: its entries carry the placeholder of an empty field
 )
 
 
@@ -69,6 +70,11 @@ def test_light_stemming_does_not_confuse_related_words(backend):
 def test_identifiers_stay_exact(backend):
     assert ranked(backend, "CDMQ-022-2024") == [6]
     assert ranked(backend, "cdmq-022-2023") == [7]
+
+
+def test_the_placeholder_of_an_empty_text_is_never_a_searchable_word(backend):
+    assert ranked(backend, "sin texto") == ranked(backend, "texto") == []
+    assert set(ranked(backend, "acta")) == set(range(1, 9))  # found by its title all the same
 
 
 def test_an_index_built_with_the_older_analysis_is_refused(engines: EngineFactory, tmp_path):
