@@ -1,7 +1,8 @@
 """The one query model shared by the UI, the API, exports and feeds, whatever the engine.
 
 Syntax: words (all must match); "exact phrases"; -exclusion; a OR b; prefix*; field filters
-(tipo:extraordinaria, comision:"uso de suelo", documento:acta, año:2024, numero:61); identifiers such
+(tipo:extraordinaria, comision:"uso de suelo", documento:acta, año:2024, numero:61: the names and values
+each field declares in index_config/fields.py); identifiers such
 as CDMQ-022-2024 matched exactly. What cannot be understood is searched as plain words and a warning
 says so. What would cost the engines too much (see the bounds below) is refused with QueryTooComplex,
 whose message, in Spanish, tells the user what to shorten.
@@ -14,7 +15,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from datetime import date
 
-from index_config.fields import FIELDS_BY_NAME
+from index_config.fields import FIELDS_BY_NAME, FILTERS, PARAMETER_FILTERS
 from index_config.spanish import tokenize
 
 # Bounds on what one search may ask of an engine: every one is cheap to check and caps an engine's work.
@@ -26,14 +27,6 @@ MIN_PREFIX_CHARS = 3
 MAX_PHRASE_WORDS = 12
 MAX_FILTER_NUMBER = 999_999_999  # year and session number: nine digits fit every engine's integer field
 
-FIELD_ALIASES = {
-    "tipo": "session_type", "sesion": "session_type", "session_type": "session_type",
-    "comision": "commission", "commission": "commission",
-    "documento": "document_type", "doc": "document_type", "document_type": "document_type",
-    "ano": "year", "anio": "year", "year": "year",
-    "numero": "session_number", "number": "session_number",
-    "id": "identifiers", "identificador": "identifiers",
-}
 IDENTIFIER = re.compile(r"^[A-Za-z]{1,6}(?:-[A-Za-z0-9]{1,8}){1,5}$")
 SORTS = ("relevance", "date_desc", "date_asc")
 # A field filter with a quoted value (comision:"uso de suelo") is one token, before quoted phrases and words.
@@ -92,6 +85,10 @@ def fold(text: str) -> str:
 
 def slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", fold(text)).strip("-")
+
+
+# The query syntax's filter names, folded (año, ano and anio alike), from the field declaration.
+FIELD_ALIASES = {fold(alias): f.name for f in FILTERS for alias in f.filter.aliases}
 
 
 def _strip_operators(token: str) -> str:
@@ -204,12 +201,13 @@ def _term(token: str) -> Term | None:
 
 
 def _add_filter(query: SearchQuery, name: str, value: str) -> None:
-    if FIELDS_BY_NAME[name].kind == "integer" and not _is_number(value):
-        label = {"year": "año", "session_number": "número"}.get(name, name)
+    declared = FIELDS_BY_NAME[name]
+    if declared.kind == "integer" and not _is_number(value):
+        label = declared.filter.aliases[0]
         query.warnings.append(
             f"El filtro {label} necesita un número entero (p. ej. {label}:2024): se ignoró «{value[:40]}».")
         return
-    query.filters.setdefault(name, []).append(_filter_value(name, value))
+    query.filters.setdefault(name, []).append(_filter_value(declared.filter.values, value))
 
 
 def _is_number(value: str) -> bool:
@@ -217,34 +215,37 @@ def _is_number(value: str) -> bool:
     return re.fullmatch(r"[0-9]{1,9}", value) is not None and int(value) <= MAX_FILTER_NUMBER
 
 
-def _filter_value(name: str, value: str) -> str:
-    if name in {"session_type", "document_type"}:
+def _filter_value(form: str, value: str) -> str:
+    """A typed value as the index holds it (index_config.fields.ValueForm)."""
+    if form == "code":
         return slug(value).replace("-", "_")
-    if name == "commission":
+    if form == "slug":
         return slug(value)
-    if name == "identifiers":
+    if form == "folded":
         return fold(value)
     return value
 
 
 def build_query(
-    q: str = "", *, date_from: str | None = None, date_to: str | None = None, session_type: str | None = None,
-    commission: str | None = None, document_type: str | None = None, sort: str | None = None,
-    page: int | str | None = 1, per_page: int | str | None = 10,
+    q: str = "", *, date_from: str | None = None, date_to: str | None = None, sort: str | None = None,
+    page: int | str | None = 1, per_page: int | str | None = 10, **filters: str | None,
 ) -> SearchQuery:
-    """Parse the words and merge the form/API filters; bad values become warnings.
+    """Parse the words and merge the form/API filters (by field name: session_type=...); bad values become
+    warnings.
 
     Raises QueryTooComplex when the search is over a bound (a 400 for the user, with the message).
     """
-    for value in (date_from, date_to, session_type, commission, document_type, sort, page, per_page):
+    unknown = set(filters) - {f.name for f in PARAMETER_FILTERS}
+    if unknown:
+        raise TypeError(f"build_query() has no filter parameter {', '.join(sorted(unknown))}")
+    for value in (date_from, date_to, *filters.values(), sort, page, per_page):
         if isinstance(value, str) and len(value) > MAX_PARAM_CHARS:
             raise QueryTooComplex(
                 f"Un parámetro de la búsqueda es demasiado largo (máximo {MAX_PARAM_CHARS} caracteres).")
     query = parse_query(q)
-    for name, value in (("session_type", session_type), ("commission", commission),
-                        ("document_type", document_type)):
-        if value:
-            _add_filter(query, name, value)
+    for declared in PARAMETER_FILTERS:
+        if filters.get(declared.name):
+            _add_filter(query, declared.name, filters[declared.name])
     check_bounds(query)
     query.date_from = _parse_date(date_from, "desde", query.warnings)
     query.date_to = _parse_date(date_to, "hasta", query.warnings)

@@ -7,14 +7,16 @@ import threading
 from collections.abc import Iterator
 from dataclasses import replace
 
+from index_config.fields import PARAMETER_FILTERS
 from search_app import suggestions
 from search_app.backends.base import Deadline, Hit, SearchBackend, SearchResult, SearchTooSlow
 from search_app.query import SearchQuery, Term, build_query, fold
 
 # The request parameters a search understands; links to other pages of a search carry these and nothing
 # else (url_for must never receive endpoint=, _external= or _method= from a visitor).
-QUERY_PARAMETERS = ("q", "from", "desde", "to", "hasta", "session_type", "tipo", "commission", "comision",
-                    "document_type", "documento", "sort", "orden", "page", "pagina", "per_page")
+QUERY_PARAMETERS = ("q", "from", "desde", "to", "hasta",
+                    *(name for f in PARAMETER_FILTERS for name in f.filter.parameters),
+                    "sort", "orden", "page", "pagina", "per_page")
 
 
 class SearchBusy(RuntimeError):
@@ -37,14 +39,12 @@ class SearchService:
 
     @staticmethod
     def query_from_args(args) -> SearchQuery:
-        """Build a query from request arguments (form or API share the same names)."""
+        """Build a query from request arguments (form or API share the same names; filters as declared)."""
+        filters = {f.name: _first(args, f.filter.parameters) for f in PARAMETER_FILTERS}
         return build_query(
             args.get("q", ""), date_from=args.get("from") or args.get("desde"),
-            date_to=args.get("to") or args.get("hasta"), session_type=args.get("session_type") or args.get("tipo"),
-            commission=args.get("commission") or args.get("comision"),
-            document_type=args.get("document_type") or args.get("documento"),
-            sort=args.get("sort") or args.get("orden"), page=args.get("page") or args.get("pagina"),
-            per_page=args.get("per_page"),
+            date_to=args.get("to") or args.get("hasta"), sort=args.get("sort") or args.get("orden"),
+            page=args.get("page") or args.get("pagina"), per_page=args.get("per_page"), **filters,
         )
 
     @staticmethod
@@ -145,6 +145,11 @@ class SearchService:
 
 
 MAX_SUGGESTED_WORDS = 3  # unknown words looked up for "¿Quiso decir …?" in one search
+
+
+def _first(args, names: tuple[str, ...]) -> str | None:
+    """The first of a parameter's names the request gives a value (session_type before tipo)."""
+    return next((args.get(name) for name in names if args.get(name)), None)
 
 
 def _most(query: SearchQuery) -> SearchQuery:

@@ -56,8 +56,17 @@ from index_config.elasticsearch import (
     mappings,
 )
 from index_config.entries import IndexableDocument
-from index_config.fields import FACETS, FIELDS
-from search_app.backends.base import Hit, SearchEngineUnavailable, SearchResult, SearchTooSlow, Snippet
+from index_config.fields import FIELDS, HIT_FIELDS
+from search_app.backends.base import (
+    Hit,
+    SearchEngineUnavailable,
+    SearchResult,
+    SearchTooSlow,
+    Snippet,
+    facet_aggregations,
+    hit_fields,
+    read_facets,
+)
 from search_app.query import SearchQuery, Term
 
 log = logging.getLogger(__name__)
@@ -71,8 +80,7 @@ BULK_CHUNK_BYTES = 20 * 1024 * 1024
 BULK_THREADS = 2  # one request in flight while the next chunk is serialised
 ITERATE_BATCH = 1000
 PIT_KEEP_ALIVE = "2m"
-_HIT_FIELDS = ["document_id", "title", "date", "session_type", "session_number", "commission",
-               "commission_name", "document_type", "url"]
+_HIT_FIELDS = [f.name for f in HIT_FIELDS]
 _INT_FIELDS = {f.name for f in FIELDS if f.kind == "integer"}
 # How a node without analysis-common refuses the full analysis at index creation.
 _MISSING_ANALYSIS = re.compile(r"failed to find (global )?(filter|analyzer|tokenizer)|Unknown (filter|analyzer) type")
@@ -213,38 +221,10 @@ def highlight_spec(query: SearchQuery) -> dict:
     return {"encoder": "html", "pre_tags": ["<mark>"], "post_tags": ["</mark>"], "fields": {"page_text": field}}
 
 
-def facet_aggregations() -> dict:
-    return {name: {"terms": {"field": name, "size": 100}} for name in FACETS}
-
-
-def _facets(aggregations: dict) -> dict[str, list[tuple[str, int]]]:
-    facets = {}
-    for name in FACETS:
-        values = []
-        for bucket in aggregations.get(name, {}).get("buckets", []):
-            key = bucket["key"]
-            key = str(int(key)) if isinstance(key, (int, float)) else str(key)
-            if key:
-                values.append((key, int(bucket["doc_count"])))
-        facets[name] = values
-    return facets
-
-
 def _hit(raw: dict) -> Hit:
     source = raw.get("_source", {})
     score = raw.get("_score")
-    return Hit(
-        document_id=int(source["document_id"]),
-        title=source.get("title") or "",
-        date=source.get("date") or None,
-        session_type=source.get("session_type") or None,
-        session_number=source.get("session_number"),
-        commission=source.get("commission") or None,
-        commission_name=source.get("commission_name") or None,
-        document_type=source.get("document_type") or None,
-        url=source.get("url") or "",
-        score=float(score) if score is not None else 0.0,
-    )
+    return Hit(hit_fields(lambda declared: source.get(declared.name)), score=float(score) if score is not None else 0.0)
 
 
 def _batched(items: Iterable, size: int) -> Iterator[list]:
@@ -482,9 +462,10 @@ class ElasticsearchBackend:
             )
             hits = [_hit(raw) for raw in found["hits"]["hits"]]
             self._add_snippets(query, hits)
+        facets, facet_names = read_facets(found.get("aggregations", {}))
         return SearchResult(
-            total=int(found["hits"]["total"]["value"]), hits=hits, facets=_facets(found.get("aggregations", {})),
-            query=query, warnings=list(query.warnings),
+            total=int(found["hits"]["total"]["value"]), hits=hits, facets=facets, query=query,
+            warnings=list(query.warnings), facet_names=facet_names,
         )
 
     def _add_snippets(self, query: SearchQuery, hits: list[Hit]) -> None:

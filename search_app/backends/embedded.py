@@ -36,8 +36,17 @@ from index_config.analysis import (
     word_forms,
 )
 from index_config.entries import IndexableDocument
-from index_config.fields import FACETS, FIELDS
-from search_app.backends.base import Deadline, Hit, SearchEngineUnavailable, SearchResult, Snippet
+from index_config.fields import FIELDS
+from search_app.backends.base import (
+    Deadline,
+    Hit,
+    SearchEngineUnavailable,
+    SearchResult,
+    Snippet,
+    facet_aggregations,
+    hit_fields,
+    read_facets,
+)
 from search_app.query import SearchQuery, Term
 
 WRITER_HEAP_BYTES = 256_000_000
@@ -332,12 +341,13 @@ class EmbeddedBackend:
         result = self._ordered_search(searcher, tquery, query, query.per_page, offset)
         deadline.check()
         hits = [self._hit(searcher.doc(address), score) for score, address in result.hits]
-        facets = self._facets(searcher, tquery)
+        facets, facet_names = read_facets(searcher.aggregate(tquery, facet_aggregations()))
         deadline.check()
         snippets = self._snippets(searcher, query, [hit.document_id for hit in hits], deadline)
         for hit in hits:
             hit.snippets = snippets.get(hit.document_id, [])
-        return SearchResult(total=result.count, hits=hits, facets=facets, query=query, warnings=list(query.warnings))
+        return SearchResult(total=result.count, hits=hits, facets=facets, query=query, warnings=list(query.warnings),
+                            facet_names=facet_names)
 
     def iterate(self, query: SearchQuery, batch: int = 1000) -> Iterator[Hit]:
         searcher = self._current().searcher()  # one searcher: a stable snapshot for the whole export
@@ -354,19 +364,11 @@ class EmbeddedBackend:
                 return
 
     def _hit(self, stored: tantivy.Document, score) -> Hit:
-        first = stored.get_first
-        return Hit(
-            document_id=int(first("document_id")),
-            title=first("title") or "",
-            date=_number_date(first("date")),
-            session_type=first("session_type") or None,
-            session_number=first("session_number"),
-            commission=first("commission") or None,
-            commission_name=first("commission_name") or None,
-            document_type=first("document_type") or None,
-            url=first("url") or "",
-            score=float(score) if isinstance(score, float) else 0.0,
-        )
+        def stored_value(declared):
+            value = stored.get_first(declared.name)
+            return _number_date(value) if declared.kind == "date" else value
+
+        return Hit(hit_fields(stored_value), score=float(score) if isinstance(score, float) else 0.0)
 
     def _snippets(
         self, searcher, query: SearchQuery, document_ids: list[int], deadline: Deadline
@@ -411,18 +413,3 @@ class EmbeddedBackend:
     def _highlight_query(self, query: SearchQuery) -> tantivy.Query:
         terms = [tantivy.Query.term_query(self.schema, "page_text", t) for t in highlight_terms(query.highlight_terms())]
         return tantivy.Query.boolean_query([(tantivy.Occur.Should, t) for t in terms])
-
-    def _facets(self, searcher, tquery) -> dict[str, list[tuple[str, int]]]:
-        spec = {name: {"terms": {"field": name, "size": 100}} for name in FACETS}
-        raw = searcher.aggregate(tquery, spec)
-        facets = {}
-        for name in FACETS:
-            buckets = raw.get(name, {}).get("buckets", [])
-            values = []
-            for bucket in buckets:
-                key = bucket["key"]
-                key = str(int(key)) if isinstance(key, float) else str(key)
-                if key:
-                    values.append((key, int(bucket["doc_count"])))
-            facets[name] = values
-        return facets

@@ -12,14 +12,13 @@ from itertools import chain, islice
 
 from flask import Blueprint, Response, abort, jsonify, request, stream_with_context, url_for
 
+from index_config.fields import EXPORT_FIELDS
 from search_app import resources
 from search_app.backends.base import Hit, SearchResult
 from search_app.links import public_id, public_link
 from search_app.views.documents import public_reason
 
 bp = Blueprint("api", __name__)
-EXPORT_FIELDS = ("document_id", "title", "date", "session_type", "session_number", "commission",
-                 "commission_name", "document_type", "url")
 ATOM = "http://www.w3.org/2005/Atom"
 # Characters XML 1.0 cannot carry at all (control characters typed into a query, say).
 _NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")

@@ -6,25 +6,34 @@ from datetime import date
 
 from flask import Blueprint, render_template, request
 
+from index_config.fields import FACET_LABELS, FIELDS_BY_NAME, SESSION_TYPES, VALUE_LABELS
 from search_app import resources
+from search_app.backends.base import SearchResult
 
 bp = Blueprint("search", __name__)
 
-LABELS = {
-    "ordinaria": "Ordinaria", "extraordinaria": "Extraordinaria", "solemne": "Solemne",
-    "conmemorativa": "Conmemorativa", "inaugural": "Inaugural",
-    "acta": "Acta", "orden_del_dia": "Orden del día", "convocatoria": "Convocatoria", "informe": "Informe",
-    "resolucion": "Resolución", "ordenanza": "Ordenanza",
-}
 MONTHS = ("enero", "febrero", "marzo", "abril", "mayo", "junio", "julio", "agosto", "septiembre", "octubre",
           "noviembre", "diciembre")
-SESSION_TYPES = ("ordinaria", "extraordinaria", "solemne", "conmemorativa", "inaugural")
 
 
 def label(value: str | None) -> str:
     if not value:
         return ""
-    return LABELS.get(value, value.replace("_", " ").replace("-", " ").capitalize())
+    return VALUE_LABELS.get(value, value.replace("_", " ").replace("-", " ").capitalize())
+
+
+def facet_groups(result: SearchResult) -> list[tuple[str, list[tuple[str, int]]]]:
+    """Each facet with values, as (Spanish heading, [(value label, count)]): a value's indexed display name
+    where its field declares one ("Educación y cultura"), else its label; numbers as they are."""
+    groups = []
+    for name, values in result.facets.items():
+        if not values:
+            continue
+        names = result.facet_names.get(name, {})
+        numeric = FIELDS_BY_NAME[name].kind == "integer"
+        groups.append((FACET_LABELS[name], [(value if numeric else names.get(value) or label(value), count)
+                                            for value, count in values]))
+    return groups
 
 
 def format_date(value: str | None) -> str:
@@ -53,5 +62,6 @@ def index():
     return render_template(
         "search.html", result=result, query=query, args=request.args, link_args=link_args,
         suggestion_args=suggestion_args, searched=searched,
-        session_types=SESSION_TYPES, commissions=commissions,
+        session_types=tuple(SESSION_TYPES), commissions=commissions,
+        facets=facet_groups(result) if result is not None else [],
     )

@@ -59,7 +59,7 @@ CORPUS = (
         "Transporte en bicicleta.",
         "Transporte escolar.",
         "Transporte nocturno.",
-    ), commission=("movilidad", "Movilidad")),
+    ), commission=("movilidad", "Movilidad y Tránsito")),
     _document(106, "Sesión extraordinaria sobre el agua", "2023-04-04", "extraordinaria", (
         "Declaratoria de emergencia por el agua.",
         "Participación ciudadana en la sesión.",
@@ -233,6 +233,14 @@ def test_facet_counts_follow_the_query(backend):
     assert dict(facets["session_type"]) == {"extraordinaria": 2, "ordinaria": 2}
     assert dict(facets["year"]) == {"2022": 1, "2023": 1, "2024": 1, "2025": 1}
     assert dict(search(backend, "agua tipo:extraordinaria").facets["session_type"]) == {"extraordinaria": 2}
+
+
+def test_facet_values_carry_their_indexed_names_with_accents(backend):
+    """Commission facets are slugs; each carries its name as indexed (commission_name), accents kept."""
+    assert search(backend).facet_names == {"commission": {
+        "uso-de-suelo": "Uso de Suelo", "presupuesto": "Presupuesto y Finanzas", "movilidad": "Movilidad y Tránsito"}}
+    assert search(backend, "agua").facet_names == {"commission": {
+        "uso-de-suelo": "Uso de Suelo", "movilidad": "Movilidad y Tránsito"}}
 
 
 # -- order, pages and export ----------------------------------------------------------------------------
