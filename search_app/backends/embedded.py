@@ -167,7 +167,7 @@ class EmbeddedBackend:
         count = 0
         try:
             for document in documents:
-                writer.delete_documents_by_query(self._entries_of(document.document_id))
+                writer.delete_documents_by_query(self._entries_of([document.document_id]))
                 for entry in document.entries():
                     writer.add_document(self._document(entry))
                 count += 1
@@ -267,10 +267,11 @@ class EmbeddedBackend:
         # term_query on an unsigned field builds a signed term that never matches: use a range.
         return tantivy.Query.range_query(self.schema, field_name, tantivy.FieldType.Unsigned, value, value)
 
-    def _entries_of(self, document_id: int) -> tantivy.Query:
-        """A document's entries ("d<id>", "p<id>-<page>") through the term dictionary: a range over the
-        document_id fast field would scan every entry of the index (8.7 ms at 200,000 entries vs 0.17 ms)."""
-        return tantivy.Query.regex_query(self.schema, "entry_id", f"[dp]{int(document_id)}(-[0-9]+)?")
+    def _entries_of(self, document_ids: list[int]) -> tantivy.Query:
+        """The documents' entries ("d<id>", "p<id>-<page>") through the term dictionary, with one automaton:
+        a range over the document_id fast field would scan every entry (8.7 ms at 200,000 entries vs 0.17 ms)."""
+        ids = "|".join(str(int(i)) for i in document_ids)
+        return tantivy.Query.regex_query(self.schema, "entry_id", f"[dp]({ids})(-[0-9]+)?")
 
     def _kind(self, kind: str) -> tantivy.Query:
         return tantivy.Query.term_query(self.schema, "entry_kind", kind)
@@ -380,7 +381,7 @@ class EmbeddedBackend:
         any_term = tantivy.Query.boolean_query([(tantivy.Occur.Should, q) for q in must])
 
         def best_pages(ids: list[int], limit: int):
-            in_hits = tantivy.Query.boolean_query([(tantivy.Occur.Should, self._entries_of(i)) for i in ids])
+            in_hits = self._entries_of(ids)
             scope = [self._kind("page"), in_hits, any_term]
             return searcher.search(tantivy.Query.boolean_query([(tantivy.Occur.Must, q) for q in scope]),
                                    limit, count=False).hits
