@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from archive import Catalogue, FileStore
 from concejo.config import Settings, child_environ
 from concejo.processes import run_child
-from index_config.entries import IndexableDocument
+from indexer.documents import as_int
 
 Progress = Callable[[int, int], None]  # (done, total)
 
@@ -171,7 +171,7 @@ def _extract_into(report: StepReport, settings: Settings, catalogue: Catalogue, 
             metadata = result.metadata.to_dict()
             catalogue.save_extraction(row["id"], row["current_sha256"], page_dicts, metadata, result.errors,
                                       extractor_version=version)
-            number = _as_int(metadata.get("session_number"))
+            number = as_int(metadata.get("session_number"))
             if row["session_id"] and number is not None:
                 catalogue.set_session_number(row["session_id"], number)
             extracted += 1
@@ -201,52 +201,7 @@ def public_reason(error: Exception) -> str:
     return f"extraction failed ({type(error).__name__})"
 
 
-def _as_int(value) -> int | None:
-    try:
-        return int(value) if value not in (None, "") else None
-    except ValueError:
-        return None
-
-
 # -- index -------------------------------------------------------------------------------------------
-
-def indexable_documents(catalogue: Catalogue, rows) -> Iterator[IndexableDocument]:
-    for row in rows:
-        metadata = json.loads(row["metadata_json"] or "{}")
-        pages = tuple(p["text"] for p in catalogue.pages(row["id"]))
-        yield IndexableDocument(
-            document_id=row["id"],
-            title=citable_title(row, metadata),
-            date=row["session_date"] or metadata.get("date"),
-            session_type=row["session_type"] or metadata.get("session_type"),
-            session_number=row["session_number"] if row["session_number"] is not None
-            else _as_int(metadata.get("session_number")),
-            commission=row["commission_slug"],
-            commission_name=row["commission_name"],
-            document_type=row["kind"] if row["kind"] in KNOWN_KINDS else metadata.get("document_type") or row["kind"],
-            council=row["council_slug"],
-            identifiers=tuple(metadata.get("identifiers") or ()),
-            url=f"/documentos/{row['id']}.pdf",
-            pages=pages,
-        )
-
-
-KIND_LABELS = {"acta": "Acta", "orden_del_dia": "Orden del día", "convocatoria": "Convocatoria",
-               "informe": "Informe", "resolucion": "Resolución", "ordenanza": "Ordenanza"}
-
-
-def citable_title(row, metadata: dict) -> str:
-    """'Acta de la Sesión Ordinaria No. 134 — Comisión de Ambiente' when the text gives the number."""
-    number = row["session_number"] if row["session_number"] is not None else _as_int(metadata.get("session_number"))
-    session_type = row["session_type"] or metadata.get("session_type")
-    if number is None or not session_type or row["kind"] not in KIND_LABELS:
-        return row["title"] or row["key"]
-    title = f"{KIND_LABELS[row['kind']]} de la Sesión {session_type.capitalize()} No. {number}"
-    return f"{title} — {row['commission_name']}" if row["commission_name"] else title
-
-
-KNOWN_KINDS = {"acta", "orden_del_dia", "convocatoria", "informe", "resolucion", "ordenanza"}
-
 
 def index(settings: Settings, catalogue: Catalogue, *, rebuild: bool = False,
           progress: Progress | None = None) -> StepReport:
@@ -258,23 +213,11 @@ def index(settings: Settings, catalogue: Catalogue, *, rebuild: bool = False,
 
 def _index_into(report: StepReport, settings: Settings, catalogue: Catalogue, rebuild: bool,
                 progress: Progress | None) -> None:
+    from indexer import write_index
     from search_app.backends import open_backend
 
     backend = open_backend(settings)
-    rows = catalogue.documents_to_index(everything=rebuild)
-    total = len(rows)
-    counter = {"done": 0, "pages": 0}
-
-    def counted() -> Iterator[IndexableDocument]:
-        for document in indexable_documents(catalogue, rows):
-            yield document
-            counter["done"] += 1
-            counter["pages"] += len(document.pages)
-            if progress:
-                progress(counter["done"], total)
-
-    written = backend.rebuild(counted()) if rebuild else backend.index(counted())
-    catalogue.mark_indexed([row["id"] for row in rows])
-    backend.close()
-    report.counts.update({"documents": written, "pages": counter["pages"]})
-
+    try:
+        report.counts.update(write_index(backend, catalogue, rebuild=rebuild, progress=progress))
+    finally:
+        backend.close()
