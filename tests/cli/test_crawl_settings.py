@@ -32,9 +32,10 @@ def test_settings_from_a_config_file_reach_the_crawl_process(portal, tmp_path, m
     assert report.child_settings == settings_environ(settings)
     assert report.child_settings["CONCEJO_CRAWL_DELAY_S"] == "3.0"
     assert report.child_settings["CONCEJO_CRAWL_TIMEOUT_S"] == "60.0"
-    # The delay is really applied by the child: robots.txt, then the home page at least ~3 s later.
+    # The delay is really applied by the child: robots.txt, then the home page no sooner than half the delay
+    # (Scrapy randomises each wait between 0.5x and 1.5x); without it the two come milliseconds apart.
     (robots,), (home,) = portal.asked_for("/robots.txt"), portal.asked_for("/")
-    assert home - robots >= 2.5
+    assert home - robots >= 1.4
     catalogue.close()
 
 
