@@ -15,6 +15,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from datetime import date
 
+from index_config.analysis import spellings
 from index_config.fields import FIELDS_BY_NAME, FILTERS, PARAMETER_FILTERS
 from index_config.spanish import tokenize
 
@@ -156,8 +157,8 @@ def check_bounds(query: SearchQuery) -> None:
     """Refuse, with a Spanish message, a search that would cost the engines more than any real search needs."""
     terms = query.terms()
     prefixes = [t for t in terms if t.kind == "prefix"]
-    for term in prefixes:
-        if len(re.findall(r"\w+", term.text)[-1]) < MIN_PREFIX_CHARS:
+    for term in prefixes:  # the prefix each engine will expand, as its own index cuts the word
+        if min((len(terms[-1]) if terms else 0) for terms in spellings(term.text)) < MIN_PREFIX_CHARS:
             raise QueryTooComplex(
                 f"«{term.text}*» es demasiado corto: un prefijo necesita al menos {MIN_PREFIX_CHARS} letras "
                 "antes del asterisco.")
@@ -165,10 +166,10 @@ def check_bounds(query: SearchQuery) -> None:
         raise QueryTooComplex(
             f"La búsqueda tiene {len(prefixes)} prefijos con asterisco; el máximo es {MAX_PREFIX_TERMS}.")
     for term in terms:
-        if len(term.text.split()) > MAX_PHRASE_WORDS:
+        if len(tokenize(term.text)) > MAX_PHRASE_WORDS:
             raise QueryTooComplex(
                 f"La frase «{term.text[:60]}…» es demasiado larga: el máximo es {MAX_PHRASE_WORDS} palabras.")
-    count = sum(len(t.text.split()) for t in terms) + sum(len(v) for v in query.filters.values())
+    count = sum(len(tokenize(t.text)) for t in terms) + sum(len(v) for v in query.filters.values())
     if count > MAX_TERMS:
         raise QueryTooComplex(
             f"La búsqueda tiene demasiadas palabras o filtros ({count}; el máximo es {MAX_TERMS}): "
@@ -177,15 +178,15 @@ def check_bounds(query: SearchQuery) -> None:
 
 def _term(token: str) -> Term | None:
     if token.startswith('"') and token.endswith('"') and len(token) >= 2:
-        words = token[1:-1].split()
-        phrase = " ".join(w for w in (_strip_operators(w) for w in words) if w)
-        if not phrase:
+        words = tokenize(token[1:-1])  # the words the index holds: "a|b|c" is three, "²²²" none
+        if not words:
             return None
-        return Term(phrase, "phrase" if " " in phrase else "word")
+        return Term(" ".join(words), "phrase" if len(words) > 1 else "word")
     if IDENTIFIER.match(token) and any(c.isdigit() for c in token):
         return Term(token.upper(), "identifier")
     if token.endswith("*") and re.search(r"\w", _strip_operators(token)):
-        return Term(_strip_operators(token), "prefix")
+        words = tokenize(_strip_operators(token))
+        return Term(" ".join(words), "prefix") if words else None
     cleaned = _strip_operators(token)
     if not re.search(r"\w", cleaned):
         return None
@@ -207,7 +208,11 @@ def _add_filter(query: SearchQuery, name: str, value: str) -> None:
         query.warnings.append(
             f"El filtro {label} necesita un número entero (p. ej. {label}:2024): se ignoró «{value[:40]}».")
         return
-    query.filters.setdefault(name, []).append(_filter_value(declared.filter.values, value))
+    indexed = _filter_value(declared.filter.values, value)
+    if not indexed:  # "comision:!!!" would otherwise select the empty value, i.e. plenary sessions
+        query.warnings.append(f"El filtro {declared.filter.aliases[0]}:«{value[:40]}» no contiene palabras: se ignoró.")
+        return
+    query.filters.setdefault(name, []).append(indexed)
 
 
 def _is_number(value: str) -> bool:

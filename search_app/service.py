@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import threading
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import replace
 
 from index_config.fields import PARAMETER_FILTERS
@@ -53,13 +54,20 @@ class SearchService:
         return {name: args.get(name) for name in QUERY_PARAMETERS if args.get(name)}
 
     def search(self, query: SearchQuery) -> SearchResult:
-        if self.costly_gate is None or not is_costly(query):
+        with self._turn_for(query):
             return self._search(query)
+
+    @contextmanager
+    def _turn_for(self, query: SearchQuery):
+        """Costly searches (and exports) one at a time; one arriving while another runs is refused at once."""
+        if self.costly_gate is None or not is_costly(query):
+            yield
+            return
         if not self.costly_gate.acquire(blocking=False):
             raise SearchBusy("El buscador está atendiendo otra búsqueda compleja: vuelva a intentarlo en unos "
                              "segundos o use menos prefijos, frases o alternativas con OR.")
         try:
-            return self._search(query)
+            yield
         finally:
             self.costly_gate.release()
 
@@ -110,7 +118,10 @@ class SearchService:
         if query.page == 1 and query.sort == "relevance" and result.hits:
             best = result.hits[0].document_id
         else:
-            best = suggestions.best_documents(self.backend, _most(query), 1)[0]
+            found = suggestions.best_documents(self.backend, _most(query), 1)
+            if not found:  # the index changed since the search answered
+                return []
+            best = found[0]
         missing = []
         for clause in query.clauses:
             deadline.check()
@@ -137,11 +148,13 @@ class SearchService:
         return corrected if changed else None
 
     def iterate(self, query: SearchQuery) -> Iterator[Hit]:
-        """Every answer, in the same mode the search answers in (exports match what the page shows)."""
-        if (query.match == "all" and len(query.clauses) >= 2
-                and suggestions.count(self.backend, query) == 0):
-            return self.backend.iterate(_most(query))
-        return self.backend.iterate(query)
+        """Every answer, in the same mode the search answers in (exports match what the page shows); a costly
+        export holds the same turn as a costly search, until its last row."""
+        with self._turn_for(query):
+            if (query.match == "all" and len(query.clauses) >= 2
+                    and suggestions.count(self.backend, query) == 0):
+                query = _most(query)
+            yield from self.backend.iterate(query)
 
 
 MAX_SUGGESTED_WORDS = 3  # unknown words looked up for "¿Quiso decir …?" in one search

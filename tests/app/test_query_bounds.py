@@ -16,6 +16,10 @@ PATHOLOGICAL = {
     "short prefix": "a" * (MIN_PREFIX_CHARS - 1) + "*",
     "long phrase": '"' + " ".join(["uso de suelo"] * 5) + '"',
     "many filters": " ".join(f"numero:{n}" for n in range(MAX_TERMS + 1)),
+    # Bounds count what each engine's index cuts a word into, not what Python's \w sees.
+    "prefix shortened by underscores": "e___*",
+    "prefix shortened by superscripts": "ab²*",
+    "long phrase in one quoted word": '"' + "|".join(f"w{n}" for n in range(MAX_TERMS + 5)) + '"',
 }
 
 
@@ -30,6 +34,22 @@ def test_a_search_over_a_bound_is_a_400_with_a_spanish_message(client, surface, 
         assert "máximo" in error["message"] or "al menos" in error["message"]
     else:
         assert "máximo" in response.get_data(as_text=True) or "al menos" in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("surface", SURFACES)
+@pytest.mark.parametrize("q", ["²²²*", "___*", '"²²²"', '"___"', '-"²²²" agua', 'agua OR "___"', '"¹ ²"'])
+def test_a_term_without_a_word_the_index_holds_is_ignored_with_a_notice(client, surface, q):
+    response = client.get(surface, query_string={"q": q})
+    assert response.status_code == 200, response.get_data(as_text=True)[:300]
+    if surface == "/api/v1/search":
+        assert any("no contiene palabras" in warning for warning in response.get_json()["warnings"])
+
+
+def test_a_filter_value_without_words_is_ignored_not_taken_for_plenary_sessions(client):
+    plain = client.get("/api/v1/search", query_string={"q": "presupuesto"}).get_json()
+    odd = client.get("/api/v1/search", query_string={"q": 'presupuesto comision:"!!!"'}).get_json()
+    assert odd["total"] == plain["total"]
+    assert any("no contiene palabras" in warning for warning in odd["warnings"])
 
 
 def test_a_long_filter_parameter_is_refused(client):
@@ -84,6 +104,9 @@ def test_a_costly_search_while_another_runs_is_refused_at_once_ordinary_ones_are
         assert busy.get_json()["error"]["code"] == "search_busy"
         assert client.get("/", query_string={"q": '"uso de suelo" "agua potable" "plan de uso"'}).status_code == 429
         assert client.get("/api/v1/search", query_string={"q": "presu* agua"}).status_code == 200
+        export = client.get("/api/v1/export.csv", query_string={"q": "presu* parti* barri*"})
+        assert export.status_code == 429  # exports take the same turn as searches
     finally:
         gate.release()
     assert client.get("/api/v1/search", query_string={"q": "presu* parti* barri*"}).status_code == 200
+    assert client.get("/api/v1/export.csv", query_string={"q": "presu* parti* barri*"}).status_code == 200
