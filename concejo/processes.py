@@ -33,7 +33,7 @@ def run_child(command: Sequence[str], *, env: dict[str, str], timeout_s: float) 
     parent_pid = os.getpid()
     process = subprocess.Popen(
         list(command), env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-        preexec_fn=lambda: _die_with_parent(parent_pid),  # noqa: PLW1509 (no threads start children here)
+        preexec_fn=lambda: _die_with_parent(parent_pid),  # noqa: PLW1509 (only calls prctl; safe enough here)
     )
     try:
         stdout, stderr = process.communicate(timeout=timeout_s)
