@@ -10,6 +10,7 @@ import threading
 from collections.abc import Sequence
 
 PR_SET_PDEATHSIG = 1
+_LIBC = ctypes.CDLL(None, use_errno=True)  # loaded here: the child, between fork and exec, only calls into it
 STOP_GRACE_S = 10.0
 
 
@@ -18,8 +19,7 @@ def _die_with_parent(parent_pid: int) -> None:
 
     SIGKILL, not SIGTERM: a parent that could not stop its child cleanly is gone, and a crawl waiting on a
     slow portal would outlive it. Work stays resumable: files and catalogue rows are written atomically."""
-    libc = ctypes.CDLL(None, use_errno=True)
-    libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    _LIBC.prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
     if os.getppid() != parent_pid:  # the parent died before prctl took effect
         os._exit(1)
 
@@ -33,7 +33,7 @@ def run_child(command: Sequence[str], *, env: dict[str, str], timeout_s: float) 
     parent_pid = os.getpid()
     process = subprocess.Popen(
         list(command), env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-        preexec_fn=lambda: _die_with_parent(parent_pid),  # noqa: PLW1509 (only calls prctl; safe enough here)
+        preexec_fn=lambda: _die_with_parent(parent_pid),  # noqa: PLW1509 (it only calls prctl)
     )
     try:
         stdout, stderr = process.communicate(timeout=timeout_s)
