@@ -170,13 +170,15 @@ class GuardedResolver(CachingThreadedResolver):
 class SourceGuardMiddleware:
     """Downloader middleware: refuses any request (redirects included) the source does not allow."""
 
-    def __init__(self, crawler, policy: SourcePolicy) -> None:
+    def __init__(self, crawler, policy: SourcePolicy, dns_timeout: float = 60.0) -> None:
         self.crawler = crawler
         self.policy = policy
+        self.dns_timeout = dns_timeout
 
     @classmethod
     def from_crawler(cls, crawler):
-        return cls(crawler, policy_from_settings(crawler.settings))
+        settings = crawler.settings
+        return cls(crawler, policy_from_settings(settings), settings.getfloat("DNS_TIMEOUT"))
 
     def process_request(self, request) -> defer.Deferred | None:
         reason = self.policy.refusal(request.url)
@@ -188,8 +190,9 @@ class SourceGuardMiddleware:
         from twisted.internet import reactor
 
         # Resolved through the installed GuardedResolver: a private address fails here, with its reason,
-        # and the connection then finds the checked address in the resolver's cache.
-        resolved = reactor.resolve(host)
+        # and the connection then finds the checked address in the resolver's cache. One attempt bounded
+        # by DNS_TIMEOUT (CONCEJO_CRAWL_REQUEST_TIMEOUT_S), not Twisted's default 1+3+11+45 s.
+        resolved = reactor.resolve(host, timeout=(self.dns_timeout,))
         resolved.addCallbacks(lambda _address: None, self._resolution_failed, errbackArgs=(request,))
         return resolved
 

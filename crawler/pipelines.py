@@ -3,9 +3,10 @@
 Downloads go through Scrapy's FilesPipeline (checked by crawler.guard) but never through the HTTP cache:
 a cached body cannot be verified (a kill can truncate it). File requests carry `dont_cache` and are made
 conditional from what the catalogue recorded for their URL (ETag / Last-Modified), and only while the
-archived copy still hashes right, so a 304 means "unchanged" against a verified copy. A body is archived
-only if it is a PDF (its `%PDF-` header, not its Content-Type). Every document listed in a crawl ends it
-fetched, unchanged or failed with a plain reason; the storage backend is the archive's FileStore.
+archived copy still hashes right, so a 304 means "unchanged" against a verified copy (any other 304 is a
+failure). A body is archived only if it is a PDF (archive.sniff: its `%PDF-` header with no markup before
+it, not its Content-Type). Every document listed in a crawl ends it fetched, unchanged or failed with a
+plain reason; the storage backend is the archive's FileStore.
 """
 
 from __future__ import annotations
@@ -26,12 +27,12 @@ from twisted.internet.defer import CancelledError
 from twisted.internet.error import ConnectionRefusedError, DNSLookupError, TimeoutError
 
 from archive import Catalogue, CatalogueError, FileStore, open_catalogue
+from archive.sniff import pdf_refusal
 from crawler.guard import RequestRefused, is_fetchable_link
 from crawler.items import CommissionItem, SessionItem
 
 logger = logging.getLogger(__name__)
 
-PDF_HEAD_BYTES = 1024  # the PDF spec allows junk before %PDF; readers accept it within the first 1 KiB
 NOT_HTTP = "the link is not http or https, so it is not fetched"
 NOT_REACHED = "listed on the portal but not downloaded in this crawl (the crawl stopped before reaching it)"
 
@@ -55,17 +56,6 @@ def _state_for(crawler) -> _CrawlState:
     if not hasattr(crawler, "_concejo_state"):
         crawler._concejo_state = _CrawlState()
     return crawler._concejo_state
-
-
-def not_pdf_reason(body: bytes) -> str | None:
-    """Why `body` is not a PDF, in plain words (never its bytes); None if it starts like one."""
-    head = body[:PDF_HEAD_BYTES]
-    if b"%PDF-" in head:
-        return None
-    lowered = head.lstrip().lower()
-    if lowered.startswith((b"<!doctype html", b"<html")) or b"<html" in lowered or b"<body" in lowered:
-        return "the portal sent an HTML page instead of a PDF (often an error or login page)"
-    return "the portal sent a file that is not a PDF (no %PDF- header at its start)"
 
 
 class NotAPdf(FileException):
@@ -182,7 +172,7 @@ class ArchiveFilesPipeline(FilesPipeline):
         if response.status == 304 and archived:
             return {"url": request.url, "path": self.file_path(request, info=info, item=item), "checksum": None,
                     "status": "uptodate", "sha256": archived}
-        if response.status == 200 and response.body and (reason := not_pdf_reason(response.body)):
+        if response.status == 200 and response.body and (reason := pdf_refusal(response.body)):
             raise NotAPdf(reason)
         return super().media_downloaded(response, request, info, item=item)
 
@@ -225,7 +215,8 @@ class ArchiveFilesPipeline(FilesPipeline):
             stats.inc_value("concejo/files_new" if fetch.new_version else "concejo/files_unchanged")
         else:
             status = meta.get("http_status")
-            reason = (f"HTTP {status} from the portal" if status and status not in (200, 304)
+            # An uptodate 304 (conditional on an archived copy) was recorded above; any other 304 is a failure.
+            reason = (f"HTTP {status} from the portal" if status and status != 200
                       else self.failure_reasons.get(url) or self._plain_reason(value))
             self.catalogue.record_fetch_failure(url, reason, http_status=status, document_key=key)
             stats.inc_value("concejo/files_failed")

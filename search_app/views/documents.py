@@ -8,6 +8,7 @@ import re
 from flask import Blueprint, abort, current_app, render_template, send_file
 
 from archive import CorruptFile
+from archive.sniff import PDF_HEAD_BYTES, pdf_refusal
 from search_app import resources
 from search_app.views import found_or_404
 from search_app.views.search import format_date, label
@@ -80,5 +81,11 @@ def pdf(document_id: int):
         current_app.logger.error("document %s: %s", document_id, exc)
         abort(503, description="El archivo de este documento está dañado y se está recuperando; "
                                "vuelva a intentarlo más tarde.")
+    with open(path, "rb") as handle:  # archives crawled before the check was shared hold HTML error pages
+        refusal = pdf_refusal(handle.read(PDF_HEAD_BYTES))
+    if refusal:
+        current_app.logger.warning("document %s: archived file %s is not served as a PDF: %s",
+                                   document_id, row["current_sha256"], refusal)
+        abort(404, description="Este documento no es un PDF válido; el archivo se conserva para revisión.")
     return send_file(path, mimetype="application/pdf", download_name=f"documento-{document_id}.pdf",
                      conditional=True, etag=row["current_sha256"], max_age=3600)

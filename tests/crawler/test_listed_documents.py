@@ -6,7 +6,7 @@ import json
 
 from archive import open_catalogue
 from concejo import cli
-from tests.crawler.hostile import DAY, crawl, crawl_settings, document, make_pdf
+from tests.crawler.hostile import DAY, Answer, crawl, crawl_settings, document, make_pdf
 
 OTHER_DAY = "2024-03-12"
 
@@ -82,3 +82,15 @@ def test_status_counts_documents_listed_and_not_fetched(tmp_path, monkeypatch, c
     assert json.loads(capsys.readouterr().out)["counts"]["listed_not_fetched"] == 1
     assert cli.main(["status"]) == 0
     assert "listados sin descargar" in capsys.readouterr().out
+
+
+def test_a_304_to_an_unconditional_request_is_failed_with_its_http_status(portal, tmp_path):
+    portal.routes["/acta.pdf"] = Answer(304, b"", {})  # no ETag: answers 304 whatever the request says
+    portal.portal({DAY: [("Acta", "/acta.pdf")]})
+
+    _, catalogue = crawl(crawl_settings(tmp_path, portal.url()))
+
+    assert [headers.get("If-None-Match") for path, headers in portal.requests if path == "/acta.pdf"] == [None]
+    row = document(catalogue, portal.url() + "/acta.pdf")
+    assert row["status"] == "fetch_failed" and row["status_reason"] == "HTTP 304 from the portal"
+    catalogue.close()

@@ -3,11 +3,14 @@ allows, within size and time bounds, and archives only PDFs."""
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 import pytest
 
 from archive import FileStore
+from archive.sniff import pdf_refusal
 from concejo.steps import StepFailed
-from crawler.guard import SourcePolicy, address_kind
+from crawler.guard import SourceGuardMiddleware, SourcePolicy, address_kind
 from tests.crawler.hostile import (
     DAY,
     SECRET,
@@ -118,3 +121,52 @@ def test_policy_allows_only_the_sources_hosts_and_ports_over_http():
     local = SourcePolicy.for_source("http://127.0.0.1:8800")
     assert "loopback" in local.refusal("http://127.0.0.1:8800/")
     assert SourcePolicy.for_source("http://127.0.0.1:8800", allow_private=True).refusal("http://127.0.0.1:8800/") is None
+
+
+def test_an_html_page_quoting_the_pdf_header_is_failed_never_archived(portal, tmp_path):
+    portal.routes["/docs/acta.pdf"] = Answer(200, b"<html><!--%PDF-1.4--><script>alert(1)</script></html>",
+                                             {"Content-Type": "application/pdf"})
+    portal.portal({DAY: [("Acta", "/docs/acta.pdf")]})
+    settings = crawl_settings(tmp_path, portal.url())
+
+    _, catalogue = crawl(settings)
+
+    row = document(catalogue, portal.url() + "/docs/acta.pdf")
+    assert row["status"] == "fetch_failed" and "HTML page instead of a PDF" in row["status_reason"]
+    assert row["current_sha256"] is None
+    assert list(FileStore(settings.files_dir).stored()) == []
+    catalogue.close()
+
+
+@pytest.mark.parametrize(("head", "refused"), [
+    (b"%PDF-1.7\n", False), (b"\r\n \x00\xff\xfe junk %PDF-1.4\n", False),
+    (b"<html><!--%PDF-1.4--><script>alert(1)</script>", True), (b"<?xml?>%PDF-1.4", True),
+    (b"\x00" * 1024 + b"%PDF-1.4", True), (b"PK\x03\x04", True), (b"", True),
+])
+def test_a_pdf_has_its_header_in_the_first_kib_with_no_markup_before_it(head, refused):
+    assert (pdf_refusal(head) is not None) == refused
+
+
+def test_the_dns_pre_check_is_bounded_by_the_crawls_dns_timeout(monkeypatch):
+    import twisted.internet
+    from scrapy import Request
+    from scrapy.settings import Settings
+    from twisted.internet import defer
+
+    class FakeReactor:
+        def __init__(self) -> None:
+            self.calls: list = []
+
+        def resolve(self, name, timeout=(1, 3, 11, 45)):  # Twisted's default: up to 60 s
+            self.calls.append((name, tuple(timeout)))
+            return defer.succeed("93.184.216.34")
+
+    reactor = FakeReactor()
+    monkeypatch.setattr(twisted.internet, "reactor", reactor, raising=False)
+    crawler = SimpleNamespace(settings=Settings({"CONCEJO_SOURCE_URL": "https://concejo.example.org",
+                                                 "DNS_TIMEOUT": 7.5}))
+    middleware = SourceGuardMiddleware.from_crawler(crawler)
+
+    middleware.process_request(Request("https://concejo.example.org/acta.pdf"))
+
+    assert reactor.calls == [("concejo.example.org", (7.5,))]
