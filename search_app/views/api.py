@@ -10,11 +10,11 @@ import xml.etree.ElementTree as ET
 from datetime import UTC, datetime
 from itertools import chain, islice
 
-from flask import Blueprint, Response, abort, jsonify, request, stream_with_context, url_for
+from flask import Blueprint, Response, abort, current_app, jsonify, request, stream_with_context, url_for
 
 from index_config.fields import EXPORT_FIELDS
 from search_app import resources
-from search_app.backends.base import Hit, SearchResult
+from search_app.backends.base import Hit, SearchEngineUnavailable, SearchResult, SearchTooSlow
 from search_app.links import public_id, public_link
 from search_app.views.documents import public_reason
 
@@ -102,6 +102,20 @@ def _export_rows():
     return chain(first, rows)
 
 
+INCOMPLETE_EXPORT = ("EXPORTACIÓN INCOMPLETA: la búsqueda tardó demasiado o el buscador dejó de responder a mitad "
+                     "de la descarga; las filas anteriores son correctas. Vuelva a pedirla o acótela con filtros.")
+
+
+def _until_failure(rows, failures: list[Exception]):
+    """The rows, until the engine fails after the download has started (its 200 is sent by then): the
+    failure is kept so the file itself can say it is incomplete, never passing for a whole export."""
+    try:
+        yield from rows
+    except (SearchTooSlow, SearchEngineUnavailable) as exc:
+        current_app.logger.warning("export cut short: %s", exc)
+        failures.append(exc)
+
+
 @bp.get("/api/v1/export.csv")
 def export_csv():
     rows = _export_rows()
@@ -110,12 +124,15 @@ def export_csv():
         buffer = io.StringIO()
         writer = csv.writer(buffer)
         writer.writerow(EXPORT_FIELDS)
-        for hit in rows:
+        failures: list[Exception] = []
+        for hit in _until_failure(rows, failures):
             data = _hit_json(hit)
             writer.writerow([csv_cell(data[f]) for f in EXPORT_FIELDS])
             yield buffer.getvalue()
             buffer.seek(0)
             buffer.truncate()
+        if failures:
+            writer.writerow([INCOMPLETE_EXPORT] + [""] * (len(EXPORT_FIELDS) - 1))
         yield buffer.getvalue()
 
     return Response(stream_with_context(generate()), mimetype="text/csv; charset=utf-8",
@@ -127,9 +144,13 @@ def export_jsonl():
     rows = _export_rows()
 
     def generate():
-        for hit in rows:
+        failures: list[Exception] = []
+        for hit in _until_failure(rows, failures):
             data = _hit_json(hit)
             yield json.dumps({f: data[f] for f in EXPORT_FIELDS}, ensure_ascii=False) + "\n"
+        if failures:
+            yield json.dumps({"error": {"code": "export_incomplete", "message": INCOMPLETE_EXPORT}},
+                             ensure_ascii=False) + "\n"
 
     return Response(stream_with_context(generate()), mimetype="application/x-ndjson; charset=utf-8",
                     headers={"Content-Disposition": "attachment; filename=concejo-resultados.jsonl"})
