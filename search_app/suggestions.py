@@ -24,7 +24,6 @@ from __future__ import annotations
 from dataclasses import replace
 
 from index_config.analysis import EXACT
-from index_config.fields import FIELDS_BY_NAME
 from search_app.backends.base import Deadline, SearchBackend
 from search_app.query import SearchQuery, Term, fold
 
@@ -35,12 +34,6 @@ SHORT_WORD_CHARS = 5
 ROUNDS = 4  # embedded: fuzzy searches per distance, each excluding the pages of words already found
 PAGES_PER_ROUND = 10
 TERM_SUGGESTIONS = 10  # Elasticsearch: options asked of the term suggester, re-ranked here
-
-
-def folded_field(name: str) -> str:
-    """The field holding a text's words folded and not stemmed: the text field itself when it is analysed
-    so, else its `_exact` sub-field (analysis version 1)."""
-    return name if FIELDS_BY_NAME[name].analyzer == EXACT else f"{name}_exact"
 
 
 def edit_distance(a: str, b: str) -> int:
@@ -135,7 +128,7 @@ def _embedded_suggest(backend, typed: str, deadline: Deadline) -> str | None:
         return None
     typed = tokens[0]
     searcher = backend._current().searcher()
-    field = folded_field("page_text")
+    field = "page_text"
     must, must_not = tantivy.Occur.Must, tantivy.Occur.MustNot
     for distance in range(1, max_distance(typed) + 1):
         found: set[str] = set()  # every close word seen, to exclude its pages; candidates share the first letter
@@ -155,7 +148,7 @@ def _embedded_suggest(backend, typed: str, deadline: Deadline) -> str | None:
             found |= new
         candidates = {w for w in found if w[:1] == typed[:1]}
         if candidates:
-            return _best_candidate({w: searcher.doc_freq(folded_field("text"), w) for w in candidates}, typed)
+            return _best_candidate({w: searcher.doc_freq("text", w) for w in candidates}, typed)
     return None
 
 
@@ -166,8 +159,7 @@ def _elasticsearch_query(backend, query: SearchQuery) -> dict:
     """The engine's own document query; on an index without folding, the way the engine searches one."""
     from search_app.backends.elasticsearch import document_query
 
-    degraded = getattr(backend, "_degraded", None)  # the engine's flag for an unfolded index, where it has one
-    return document_query(query) if degraded is None else document_query(query, degraded)
+    return document_query(query, backend._degraded)
 
 
 def _elasticsearch_count(backend, query: SearchQuery) -> int:
@@ -192,7 +184,7 @@ def _elasticsearch_best(backend, query: SearchQuery, limit: int) -> list[int]:
 def _elasticsearch_suggest(backend, typed: str) -> str | None:
     backend._ensure_alias()
     spec = {"typo": {"text": typed, "term": {
-        "field": folded_field("text"), "suggest_mode": "missing", "max_edits": max_distance(typed), "prefix_length": 1,
+        "field": "text", "suggest_mode": "missing", "max_edits": max_distance(typed), "prefix_length": 1,
         "size": TERM_SUGGESTIONS, "min_word_length": MIN_SUGGEST_CHARS, "sort": "score"}}}
     with backend._reachable():
         found = backend._search(index=backend.alias, size=0, suggest=spec, track_total_hits=False)
