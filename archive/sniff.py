@@ -17,9 +17,14 @@ def pdf_refusal(head: bytes) -> str | None:
     at = head.find(b"%PDF-")
     if at != -1 and b"<" not in head[:at]:
         return None
-    lowered = head.lower()
-    if any(marker in lowered for marker in _HTML_MARKERS):
+    if looks_like_html(head):
         return "the portal sent an HTML page instead of a PDF (often an error or login page)"
     if at != -1:
         return "the portal sent a file that is not a PDF (markup before its %PDF- header)"
     return "the portal sent a file that is not a PDF (no %PDF- header at its start)"
+
+
+def looks_like_html(head: bytes) -> bool:
+    """Whether a file's first bytes are an HTML page (what a portal sends for an error or a login)."""
+    lowered = head[:PDF_HEAD_BYTES].lower()
+    return any(marker in lowered for marker in _HTML_MARKERS)

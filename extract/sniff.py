@@ -7,10 +7,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from archive.sniff import PDF_HEAD_BYTES, looks_like_html, pdf_refusal
 from extract.errors import ExtractionFailed
 
 DEFAULT_MAX_BYTES = 300 * 1024 * 1024
-_HEAD_BYTES = 1024  # the PDF spec allows junk before %PDF; readers accept it within the first 1 KiB
 
 
 def check_file(path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> None:
@@ -27,15 +27,14 @@ def check_file(path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> None:
             f"{path}: {size:,} bytes exceeds the {max_bytes:,}-byte limit; raise max_bytes to extract it",
         )
     with path.open("rb") as handle:
-        head = handle.read(_HEAD_BYTES)
-    if b"%PDF-" in head:
+        head = handle.read(PDF_HEAD_BYTES)
+    if pdf_refusal(head) is None:  # the same test the crawler archives by and the web app serves by
         return
-    lowered = head.lstrip().lower()
-    if lowered.startswith((b"<!doctype html", b"<html", b"<?xml")) or b"<html" in lowered or b"<body" in lowered:
+    if looks_like_html(head):
         raise ExtractionFailed(
             "html_not_pdf",
             f"{path}: the server sent an HTML page, not a PDF; check the download URL or the site's login",
         )
     raise ExtractionFailed(
-        "not_pdf", f"{path}: no %PDF header in the first {_HEAD_BYTES} bytes (starts with {head[:16]!r})"
+        "not_pdf", f"{path}: no %PDF header in the first {PDF_HEAD_BYTES} bytes (starts with {head[:16]!r})"
     )
