@@ -13,7 +13,7 @@ import subprocess
 import urllib.request
 import uuid
 from collections.abc import Iterator
-from contextlib import suppress
+from contextlib import contextmanager, suppress
 from pathlib import Path
 
 import pytest
@@ -88,6 +88,16 @@ class EngineFactory:
 
         url = self.request.getfixturevalue("elasticsearch_url")
         return ElasticsearchBackend(url, prefix=f"{self.session_prefix}-{self.opened}", **options)
+
+    @contextmanager
+    def holding(self, engine: str, documents, **options) -> Iterator[SearchBackend]:
+        """A backend of `engine` with `documents` indexed, discarded afterwards."""
+        backend = self.open(engine, **options)
+        try:
+            backend.index(documents)
+            yield backend
+        finally:
+            self.discard(backend)
 
     def discard(self, backend: SearchBackend) -> None:
         """Close a backend and drop its Elasticsearch indices (directories go with the tmp dir)."""

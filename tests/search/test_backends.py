@@ -72,10 +72,8 @@ BY_DATE_DESC = [104, 102, 101, 103, 106, 105]
 @pytest.fixture(scope="module", params=ENGINES)
 def backend(request: pytest.FixtureRequest, engines: EngineFactory) -> Iterator[SearchBackend]:
     """A backend of each engine holding CORPUS; tests here only read it."""
-    opened = engines.open(request.param)
-    opened.index(CORPUS)
-    yield opened
-    engines.discard(opened)
+    with engines.holding(request.param, CORPUS) as backend:
+        yield backend
 
 
 def search(backend: SearchBackend, q: str = "", **options) -> SearchResult:

@@ -48,10 +48,8 @@ CORPUS = (
 
 @pytest.fixture(scope="module", params=ENGINES)
 def backend(request: pytest.FixtureRequest, engines: EngineFactory) -> Iterator[SearchBackend]:
-    opened = engines.open(request.param, search_timeout_s=5.0)
-    opened.index(CORPUS)
-    yield opened
-    engines.discard(opened)
+    with engines.holding(request.param, CORPUS, search_timeout_s=5.0) as backend:
+        yield backend
 
 
 def search(backend: SearchBackend, q: str, **options) -> SearchResult:

@@ -41,10 +41,8 @@ CORPUS = (
 
 @pytest.fixture(scope="module", params=ENGINES)
 def backend(request: pytest.FixtureRequest, engines: EngineFactory) -> Iterator[SearchBackend]:
-    opened = engines.open(request.param)
-    opened.index(CORPUS)
-    yield opened
-    engines.discard(opened)
+    with engines.holding(request.param, CORPUS) as backend:
+        yield backend
 
 
 def ranked(backend: SearchBackend, q: str) -> list[int]:

@@ -135,10 +135,8 @@ def _pair_ids(number: int) -> set[int]:
 
 @pytest.fixture(scope="module", params=ENGINES)
 def pair_backend(request: pytest.FixtureRequest, engines: EngineFactory) -> Iterator[SearchBackend]:
-    backend = engines.open(request.param)
-    backend.index(_pair_documents())
-    yield backend
-    engines.discard(backend)
+    with engines.holding(request.param, _pair_documents()) as backend:
+        yield backend
 
 
 def test_there_are_enough_pairs_of_every_ending():
