@@ -15,7 +15,7 @@ import pytest
 from archive import open_catalogue
 from concejo.config import load_settings
 from scheduler import pipeline_lock
-from tests.cli.portal_stub import PortalStub
+from tests.crawler.hostile import Answer, HostileServer
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 
@@ -65,13 +65,14 @@ def test_a_writing_command_refuses_while_another_run_holds_the_lock(tmp_path, co
 @pytest.fixture()
 def stalled_portal():
     """A portal whose home page answers only after a long wait: the crawl is under way until then."""
-    with PortalStub(hold=("/",), hold_s=60) as stub:
-        yield stub
+    with HostileServer() as server:
+        server.routes["/"] = Answer(200, b"<html><body></body></html>", {"Content-Type": "text/html"}, delay_s=60)
+        yield server
 
 
-def crawl_under_way(tmp_path: Path, portal: PortalStub) -> tuple[subprocess.Popen, int]:
-    parent = concejo(tmp_path, "crawl", portal_url=portal.url)
-    wait_until(lambda: portal.asked_for("/"), 60, "the crawl to ask for the home page")
+def crawl_under_way(tmp_path: Path, portal: HostileServer) -> tuple[subprocess.Popen, int]:
+    parent = concejo(tmp_path, "crawl", portal_url=portal.url())
+    wait_until(lambda: portal.asked_at("/"), 60, "the crawl to ask for the home page")
     (child,) = children_of(parent.pid)
     return parent, child
 

@@ -43,20 +43,24 @@ class Answer:
 
 
 class HostileServer:
-    """Answers `routes[path]` (404 otherwise) and records (path, headers) of every request. A route with an
-    ETag answers 304 to a matching If-None-Match, as real portals do."""
+    """Answers `routes[path]` (404 otherwise) and records (path, headers) of every request, and when it came.
+    A route with an ETag answers 304 to a matching If-None-Match, as real portals do. A delayed answer is
+    sent after its delay or when the server stops, whichever comes first."""
 
     def __init__(self, host: str = "127.0.0.1") -> None:
         self.routes: dict[str, Answer] = {}
         self.requests: list[tuple[str, dict[str, str]]] = []
+        self.arrivals: list[tuple[str, float]] = []
+        self.stopping = threading.Event()
         server = self
 
         class Handler(BaseHTTPRequestHandler):
             def do_GET(self) -> None:
                 server.requests.append((self.path, dict(self.headers)))
+                server.arrivals.append((self.path, time.monotonic()))
                 answer = server.routes.get(self.path, Answer(404, b"no"))
                 if answer.delay_s:
-                    time.sleep(answer.delay_s)
+                    server.stopping.wait(answer.delay_s)
                 etag = answer.headers.get("ETag")
                 if etag and self.headers.get("If-None-Match") == etag:
                     answer = Answer(304, b"", answer.headers)
@@ -91,6 +95,10 @@ class HostileServer:
     def paths(self) -> list[str]:
         return [path for path, _ in self.requests]
 
+    def asked_at(self, path: str) -> list[float]:
+        """When `path` was asked for (time.monotonic())."""
+        return [at for asked, at in self.arrivals if asked == path]
+
     def pdf(self, path: str, body: bytes) -> str:
         self.routes[path] = Answer(200, body, {"Content-Type": "application/pdf",
                                                "ETag": f'"{hashlib.sha1(body).hexdigest()}"',
@@ -124,6 +132,7 @@ class HostileServer:
         return self
 
     def __exit__(self, *exc) -> None:
+        self.stopping.set()
         self.httpd.shutdown()
         self.thread.join(5)
         self.httpd.server_close()
