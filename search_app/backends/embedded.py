@@ -124,9 +124,13 @@ class EmbeddedBackend:
 
     def _ensure_link(self) -> Path:
         if not self.link.is_symlink():
-            if self.link.exists():  # a plain directory from an older layout: adopt it
-                return self.link
             self.link.parent.mkdir(parents=True, exist_ok=True)
+            if self.link.exists():  # a plain directory from an older layout: it becomes version 0, so a rebuild
+                # can swap the link over it (the analysis check still refuses to search it until then)
+                legacy = self.link.with_name(f"{self.link.name}-v0")
+                os.replace(self.link, legacy)
+                os.symlink(legacy.name, self.link)
+                return self.link.resolve()
             first = self.link.with_name(f"{self.link.name}-v1")
             first.mkdir(parents=True, exist_ok=True)
             os.symlink(first.name, self.link)

@@ -6,6 +6,7 @@ between two words), so the order can only come from that difference.
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Iterator
 
 import pytest
@@ -87,6 +88,20 @@ def test_an_index_built_with_the_older_analysis_is_refused(engines: EngineFactor
         stale.count()
     assert stale.rebuild(CORPUS[:1]) == 1  # a rebuild is the way out
     assert stale.count() == 1
+
+
+def test_an_index_in_a_plain_directory_from_the_first_layout_is_rebuilt_in_place(tmp_path):
+    from search_app.backends.embedded import EmbeddedBackend
+
+    backend = EmbeddedBackend(tmp_path / "built")
+    backend.index(CORPUS[:1])
+    shutil.copytree((tmp_path / "built").resolve(), tmp_path / "index")  # no link, no analysis marker
+    (tmp_path / "index" / "concejo-analysis-version").unlink()
+    old = EmbeddedBackend(tmp_path / "index")
+    with pytest.raises(SearchEngineUnavailable, match="concejo index --rebuild"):
+        old.count()
+    assert old.rebuild(CORPUS[:2]) == 2
+    assert EmbeddedBackend(tmp_path / "index").count() == 2
 
 
 @pytest.mark.elasticsearch
