@@ -8,8 +8,7 @@ from __future__ import annotations
 
 import fcntl
 import logging
-import time
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
 from pathlib import Path
 
 from apscheduler.schedulers.blocking import BlockingScheduler
@@ -25,24 +24,14 @@ class AlreadyRunning(RuntimeError):
     """Another pipeline run holds the lock."""
 
 
-# A scheduled run waits this long for the lock before skipping: `concejo status` holds it for an instant.
-SCHEDULED_LOCK_WAIT_S = 10.0
-
-
 @contextmanager
-def pipeline_lock(data_dir: Path, *, wait_s: float = 0.0):
-    """The data directory's pipeline lock, or AlreadyRunning once `wait_s` has passed without it."""
+def pipeline_lock(data_dir: Path):
     data_dir.mkdir(parents=True, exist_ok=True)
     with open(data_dir / "pipeline.lock", "w") as handle:
-        deadline = time.monotonic() + wait_s
-        while True:
-            try:
-                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                break
-            except BlockingIOError:
-                if time.monotonic() >= deadline:
-                    raise AlreadyRunning(f"another pipeline run holds {data_dir / 'pipeline.lock'}") from None
-                time.sleep(0.1)
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise AlreadyRunning(f"another pipeline run holds {data_dir / 'pipeline.lock'}") from None
         try:
             yield
         finally:
@@ -57,17 +46,13 @@ def exclusive_run(settings: Settings, catalogue: Catalogue):
         yield
 
 
-def run_pipeline_once(settings: Settings, *, lock_wait_s: float = SCHEDULED_LOCK_WAIT_S) -> list[steps.StepReport]:
-    """crawl -> extract -> index; skipped (with a log line) if a run is still under way after `lock_wait_s`."""
+def run_pipeline_once(settings: Settings) -> list[steps.StepReport]:
+    """crawl -> extract -> index; skipped (with a log line) if a run is already under way."""
     try:
-        with pipeline_lock(settings.data_dir, wait_s=lock_wait_s):
-            catalogue = open_catalogue(settings.catalogue_url)
+        with pipeline_lock(settings.data_dir), closing(open_catalogue(settings.catalogue_url)) as catalogue:
             catalogue.close_unfinished_runs()
-            try:
-                reports = [steps.crawl(settings, catalogue), steps.extract(settings, catalogue),
-                           steps.index(settings, catalogue)]
-            finally:
-                catalogue.close()
+            reports = [steps.crawl(settings, catalogue), steps.extract(settings, catalogue),
+                       steps.index(settings, catalogue)]
     except AlreadyRunning as exc:
         log.warning("skipping this run: %s", exc)
         return []

@@ -178,21 +178,14 @@ def failure_label(row) -> str:
     return "re-extraction failed, earlier text kept" if row["status"] == "extracted" else row["status"]
 
 
-def close_stale_runs(settings: Settings, catalogue: Catalogue) -> None:
-    """With no run under way (the lock is free), runs still open belong to a killed process."""
-    try:
-        with exclusive_run(settings, catalogue):
-            pass
-    except AlreadyRunning:
-        pass
-
-
-RUN_OUTCOMES = {"completed": "terminada", "failed": "fallida", "interrupted": "interrumpida", "in_progress": "en curso"}
+RUN_OUTCOMES = {"completed": "terminada", "failed": "fallida", "interrupted": "interrumpida",
+                "unfinished": "sin terminar: en curso, o interrumpida si nada tiene el bloqueo"}
 
 
 def run_outcome(run) -> str:
-    """Runs recorded before outcomes were: finished means completed."""
-    return run["outcome"] or ("in_progress" if run["finished_at"] is None else "completed")
+    """Runs recorded before outcomes were: finished means completed. An open run is in progress, or was
+    killed: the next command that writes closes it as interrupted (status only reads)."""
+    return run["outcome"] or ("unfinished" if run["finished_at"] is None else "completed")
 
 
 def run_json(run) -> dict:
@@ -203,7 +196,6 @@ def run_json(run) -> dict:
 
 def cmd_status(settings: Settings, args) -> int:
     catalogue = _catalogue(settings)
-    close_stale_runs(settings, catalogue)
     if args.json:
         from extract import EXTRACTOR_VERSION
 

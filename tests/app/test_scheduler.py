@@ -14,35 +14,9 @@ from scheduler import build_scheduler, pipeline_lock, run_pipeline_once
 def test_a_run_is_skipped_while_another_holds_the_lock(tmp_path, caplog):
     settings = load_settings(environ={}, data_dir=tmp_path, portal_url="http://127.0.0.1:9")
     with pipeline_lock(settings.data_dir):
-        assert run_pipeline_once(settings, lock_wait_s=0.3) == []
+        assert run_pipeline_once(settings) == []
     assert "another pipeline run holds" in caplog.text
     assert not (tmp_path / "catalogue.sqlite3").exists()  # nothing was started
-
-
-def test_a_scheduled_run_waits_out_a_brief_holder_of_the_lock(tmp_path, monkeypatch):
-    """`concejo status` holds the lock for an instant to close stale runs: a run due then is not skipped."""
-    ran = []
-    for step in ("crawl", "extract", "index"):  # stand in for the steps: the lock is under test
-        monkeypatch.setattr(scheduler.steps, step,
-                            lambda settings, catalogue, name=step: ran.append(name) or scheduler.steps.StepReport(name))
-    settings = load_settings(environ={}, data_dir=tmp_path)
-    held, release = threading.Event(), threading.Event()
-
-    def brief_holder():
-        with pipeline_lock(settings.data_dir):
-            held.set()
-            release.wait(5)
-
-    holder = threading.Thread(target=brief_holder)
-    holder.start()
-    held.wait(5)
-    threading.Timer(0.5, release.set).start()
-    try:
-        assert [r.step for r in run_pipeline_once(settings, lock_wait_s=5)] == ["crawl", "extract", "index"]
-    finally:
-        release.set()
-        holder.join(5)
-    assert ran == ["crawl", "extract", "index"]
 
 
 def test_a_scheduled_run_never_starts_while_the_previous_one_is_running(tmp_path, monkeypatch):

@@ -90,6 +90,10 @@ def test_a_killed_crawl_takes_its_child_and_its_run_is_closed_as_interrupted(tmp
     os.kill(parent.pid, signal.SIGKILL)
     parent.communicate(timeout=10)
     wait_until(lambda: not alive(child), 30, f"the crawl's child process {child} to end")
+    assert last_crawl_run(tmp_path)["outcome"] == "unfinished"  # status only reads
+    writer = concejo(tmp_path, "extract")  # the next command that takes the lock closes it
+    writer.communicate(timeout=120)
+    assert writer.returncode == 0
     run = last_crawl_run(tmp_path)
     assert run["outcome"] == "interrupted" and run["finished_at"]
 
