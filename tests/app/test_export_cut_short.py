@@ -46,6 +46,11 @@ def test_a_jsonl_export_cut_short_ends_with_an_error_object(failing_midway):
     assert all("document_id" in line for line in lines[:-1])
 
 
-def test_a_whole_export_has_no_notice(archive):
-    response = archive.client().get("/api/v1/export.csv", query_string={"q": "presupuesto"})
-    assert "INCOMPLETA" not in response.get_data(as_text=True)
+def test_a_whole_export_has_every_row_and_no_notice(archive):
+    client = archive.client()
+    total = client.get("/api/v1/search", query_string={"q": "presupuesto"}).get_json()["total"]
+    response = client.get("/api/v1/export.csv", query_string={"q": "presupuesto"})
+    assert response.status_code == 200
+    rows = list(csv.reader(io.StringIO(response.get_data(as_text=True))))
+    assert len(rows) == 1 + total > 3
+    assert not any(row[0].startswith("EXPORTACIÓN INCOMPLETA") for row in rows)

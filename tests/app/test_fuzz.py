@@ -69,5 +69,4 @@ def test_hostile_queries_and_parameters_never_give_a_server_error(client, archiv
         if response.status_code >= 500:
             failures.append((route, number, response.status_code))
     assert not failures, failures[:5]
-    assert sum(statuses.values()) >= 400
     assert statuses.get(200, 0) > 100 and statuses.get(400, 0) > 20, statuses  # the fuzz reached both sides
