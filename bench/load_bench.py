@@ -129,7 +129,7 @@ class Phase:
     def _record(self, kind: str, status: int, ms: float | None = None) -> None:
         with self.lock:
             self.statuses[kind][status] = self.statuses[kind].get(status, 0) + 1
-            if ms is not None and status == 200:
+            if ms is not None and kind == "ordinary":  # every ordinary search counts, answered or refused
                 self.latencies.append(ms)
             if kind == "pathological":
                 self.pathological_sent += 1
@@ -203,7 +203,7 @@ def main(argv: list[str] | None = None) -> int:
                                   stdin=subprocess.DEVNULL)
         _wait_until_up(base)
         ordinary = ordinary_params(240)
-        for params in ordinary[:20]:  # warm the caches as a running server has them
+        for params in ordinary:  # warm the caches with every search both phases send, so neither is favoured
             _get(f"{base}/api/v1/search?{urllib.parse.urlencode(params)}")
 
         results = {}
@@ -214,13 +214,15 @@ def main(argv: list[str] | None = None) -> int:
             results[name] = (percentile(lat, 0.5), percentile(lat, 0.95)) if lat else (float("nan"),) * 2
             clients = CLIENTS_PER_KIND * (2 if attacked else 1)
             print(f"{name:13} {clients} clients: ordinary p50 {results[name][0]:7.1f} ms  p95 {results[name][1]:7.1f} ms"
-                  f"  ({len(lat)} answered; statuses {json.dumps(phase.statuses['ordinary'])})"
+                  f"  ({len(lat)} searches; statuses {json.dumps(phase.statuses['ordinary'])})"
                   + (f"; pathological sent {phase.pathological_sent}, statuses "
                      f"{json.dumps(phase.statuses['pathological'])}" if attacked else ""), flush=True)
         ratio = results["under attack"][1] / results["alone"][1]
-        verdict = "ok" if ratio <= MAX_RATIO else f"OVER the {MAX_RATIO:g}x requirement"
+        refused = {status: n for status, n in phase.statuses["ordinary"].items() if status != 200}
+        verdict = ("ok" if ratio <= MAX_RATIO else f"OVER the {MAX_RATIO:g}x requirement") + (
+            f"; ordinary searches not answered under attack: {refused}" if refused else "")
         print(f"ordinary p95 under attack / alone: {ratio:.2f}x ({verdict})", flush=True)
-        return 0 if ratio <= MAX_RATIO else 1
+        return 0 if ratio <= MAX_RATIO and not refused else 1
     finally:
         if server is not None:
             server.terminate()
