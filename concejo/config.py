@@ -130,10 +130,9 @@ def settings_environ(settings: Settings) -> dict[str, str]:
     return environ
 
 
-def child_environ(settings: Settings, base: dict[str, str] | None = None) -> dict[str, str]:
+def child_environ(settings: Settings) -> dict[str, str]:
     """The environment of a child process: the parent's, minus every CONCEJO_* variable and config file
     (they were read already), plus the settings in force."""
-    base = dict(os.environ if base is None else base)
-    inherited = {k: v for k, v in base.items() if not k.startswith(ENV_PREFIX)}
+    inherited = {k: v for k, v in os.environ.items() if not k.startswith(ENV_PREFIX)}
     return {**inherited, **settings_environ(settings)}
 

@@ -43,6 +43,7 @@ PROXIMITY_SLOP = 3
 PROXIMITY_BOOST = 1.0
 MAX_PROXIMITY_TERMS = 12  # as many words as a quoted phrase may have (search_app/query.py)
 TITLE_BOOST = 2.0
+MOST_MATCH_WEIGHT = 10_000.0  # match="most": a matched clause outweighs any sum of relevance scores
 # tantivy's BM25 keeps the (k1 + 1) factor Lucene 8 dropped: its term scores are 2.2 times Elasticsearch's.
 # Constant-score clauses (prefixes) are scaled by it in the embedded engine, so both rank alike.
 BM25_K1_PLUS_1 = 2.2

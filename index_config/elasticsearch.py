@@ -24,8 +24,6 @@ from index_config.fields import FIELDS
 FULL = "full"
 DEGRADED = "degraded"
 
-# Filters that need a definition (name -> Elasticsearch filter); the others are built-in names.
-_FILTER_DEFINITIONS: dict[str, dict] = {}
 # Filters that live in the analysis-common module (or our plugin), missing on minimal nodes.
 _NEEDS_ANALYSIS_COMMON = frozenset({"asciifolding"})
 
@@ -36,14 +34,11 @@ DEFAULT_MAX_RESULT_WINDOW = 100_000
 
 def analysis_settings(profile: str = FULL) -> dict:
     """The `analysis` block for a profile: every declared analyzer, filters dropped if degraded."""
-    filters_used: set[str] = set()
     analyzers = {}
     for name, analyzer in ANALYZERS.items():
         steps = [f for f in analyzer.filters if profile == FULL or f not in _NEEDS_ANALYSIS_COMMON]
-        filters_used.update(steps)
         analyzers[name] = {"type": "custom", "tokenizer": "standard", "filter": steps}
-    definitions = {name: spec for name, spec in _FILTER_DEFINITIONS.items() if name in filters_used}
-    return {"analyzer": analyzers, "filter": definitions}
+    return {"analyzer": analyzers}
 
 
 def dropped_filters(profile: str) -> list[str]:

@@ -12,9 +12,6 @@ from archive import Catalogue
 from index_config.entries import IndexableDocument
 from index_config.fields import DOCUMENT_TYPES
 
-KIND_LABELS = DOCUMENT_TYPES  # a document kind's Spanish name, the first words of a citable title
-KNOWN_KINDS = set(DOCUMENT_TYPES)
-
 
 def indexable_documents(catalogue: Catalogue, rows: Iterable) -> Iterator[IndexableDocument]:
     """Each catalogue row (from Catalogue.documents_to_index) with its pages' text, ready to index."""
@@ -30,7 +27,7 @@ def indexable_documents(catalogue: Catalogue, rows: Iterable) -> Iterator[Indexa
             else as_int(metadata.get("session_number")),
             commission=row["commission_slug"],
             commission_name=row["commission_name"],
-            document_type=row["kind"] if row["kind"] in KNOWN_KINDS else metadata.get("document_type") or row["kind"],
+            document_type=row["kind"] if row["kind"] in DOCUMENT_TYPES else metadata.get("document_type") or row["kind"],
             council=row["council_slug"],
             identifiers=tuple(metadata.get("identifiers") or ()),
             url=f"/documentos/{row['id']}.pdf",
@@ -42,9 +39,9 @@ def citable_title(row, metadata: dict) -> str:
     """'Acta de la Sesión Ordinaria No. 134 — Comisión de Ambiente' when the text gives the number."""
     number = row["session_number"] if row["session_number"] is not None else as_int(metadata.get("session_number"))
     session_type = row["session_type"] or metadata.get("session_type")
-    if number is None or not session_type or row["kind"] not in KIND_LABELS:
+    if number is None or not session_type or row["kind"] not in DOCUMENT_TYPES:
         return row["title"] or row["key"]
-    title = f"{KIND_LABELS[row['kind']]} de la Sesión {session_type.capitalize()} No. {number}"
+    title = f"{DOCUMENT_TYPES[row['kind']]} de la Sesión {session_type.capitalize()} No. {number}"
     return f"{title} — {row['commission_name']}" if row["commission_name"] else title
 
 

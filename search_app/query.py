@@ -133,7 +133,6 @@ def parse_query(raw: str) -> SearchQuery:
             query.clauses.append([term])
         pending_or = False
     _merge_duplicates(query)
-    check_bounds(query)
     return query
 
 

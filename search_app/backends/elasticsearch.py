@@ -38,6 +38,7 @@ from index_config import spanish
 from index_config.analysis import (
     ANALYSIS_VERSION,
     EXACT_FORM_BOOST,
+    MOST_MATCH_WEIGHT,
     PROXIMITY_BOOST,
     PROXIMITY_SLOP,
     TITLE_BOOST,
@@ -73,7 +74,6 @@ log = logging.getLogger(__name__)
 
 SNIPPETS_PER_HIT = 3
 SNIPPET_CHARS = 220
-MOST_MATCH_WEIGHT = 10_000.0  # match="most": a matched clause outweighs any sum of relevance scores
 DOCUMENTS_PER_BATCH = 250  # documents whose entries go to the node together when updating
 BULK_CHUNK_ENTRIES = 1000
 BULK_CHUNK_BYTES = 20 * 1024 * 1024

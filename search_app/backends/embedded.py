@@ -27,6 +27,7 @@ from index_config.analysis import (
     ANALYSIS_VERSION,
     BM25_K1_PLUS_1,
     EXACT,
+    MOST_MATCH_WEIGHT,
     PROXIMITY_BOOST,
     PROXIMITY_SLOP,
     TITLE_BOOST,
@@ -53,7 +54,6 @@ WRITER_HEAP_BYTES = 256_000_000
 WRITER_THREADS = max(1, min(4, os.cpu_count() or 1))
 SNIPPETS_PER_HIT = 3
 SNIPPET_CHARS = 220
-MOST_MATCH_WEIGHT = 10_000.0  # match="most": a matched clause outweighs any sum of relevance scores
 _INT_FIELDS = {f.name for f in FIELDS if f.kind in {"integer", "date"}}
 # Written into every index directory this code creates; an index without it, or with another version,
 # was built with another analysis and is refused (see index_config/analysis.py).

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from archive import open_catalogue
-from concejo.config import load_settings
+from concejo.config import child_environ, load_settings
 from scheduler import pipeline_lock
 from tests.crawler.hostile import Answer, HostileServer
 
@@ -21,9 +21,8 @@ PROJECT_ROOT = Path(__file__).resolve().parents[2]
 
 
 def concejo(data_dir: Path, *args: str, portal_url: str = "http://127.0.0.1:9", **popen) -> subprocess.Popen:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("CONCEJO_")}
-    env.update({"CONCEJO_DATA_DIR": str(data_dir), "CONCEJO_PORTAL_URL": portal_url,
-                "CONCEJO_CRAWL_ALLOW_PRIVATE_ADDRESSES": "true", "CONCEJO_CRAWL_REQUEST_TIMEOUT_S": "30"})
+    env = child_environ(load_settings(environ={}, data_dir=data_dir, portal_url=portal_url,
+                                      crawl_allow_private_addresses=True, crawl_request_timeout_s=30))
     return subprocess.Popen([sys.executable, "-m", "concejo", *args], env=env, cwd=PROJECT_ROOT, text=True,
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, **popen)
 
@@ -78,9 +77,8 @@ def crawl_under_way(tmp_path: Path, portal: HostileServer) -> tuple[subprocess.P
 
 
 def last_crawl_run(data_dir: Path) -> dict:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("CONCEJO_")}
     status = subprocess.run([sys.executable, "-m", "concejo", "status", "--json"], cwd=PROJECT_ROOT, text=True,
-                            env={**env, "CONCEJO_DATA_DIR": str(data_dir)}, capture_output=True, timeout=60,
+                            env=child_environ(load_settings(environ={}, data_dir=data_dir)), capture_output=True, timeout=60,
                             check=True)
     return next(run for run in json.loads(status.stdout)["runs"] if run["step"] == "crawl")
 

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import subprocess
 import sys
 from dataclasses import replace
 from pathlib import Path
 
+from concejo.config import child_environ
 from search_app import create_app
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
@@ -18,8 +18,7 @@ PROJECT_ROOT = Path(__file__).resolve().parents[2]
 def test_three_parallel_index_rebuilds_leave_one_whole_index(pipeline, pipeline_snapshot, tmp_path):
     data_dir = tmp_path / "data"
     shutil.copytree(pipeline_snapshot, data_dir, symlinks=True)
-    env = {k: v for k, v in os.environ.items() if not k.startswith("CONCEJO_")}
-    env["CONCEJO_DATA_DIR"] = str(data_dir)
+    env = child_environ(replace(pipeline.settings, data_dir=data_dir))
     processes = [subprocess.Popen([sys.executable, "-m", "concejo", "index", "--rebuild"], cwd=PROJECT_ROOT,
                                   env=env, text=True, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
                  for _ in range(3)]
