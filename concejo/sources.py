@@ -1,0 +1,133 @@
+"""Sources: the councils this archive collects, each one configuration of a supported portal family.
+
+A source file (TOML, `CONCEJO_SOURCES_FILE`) holds one `[[sources]]` table per council:
+
+    [[sources]]
+    slug = "quito"                          # the council's id in the archive, URLs and the API
+    name = "Concejo Metropolitano de Quito"
+    country = "EC"
+    family = "concejo_abierto"              # a spider module crawler/spiders/<family>.py, found by name
+    start_urls = ["https://concejo.example/"]
+    allowed_hosts = ["files.concejo.example"]   # besides the start URLs' hosts
+    timezone = "America/Guayaquil"
+    schedule = "0 3 * * *"                  # crawl -> extract -> index, cron, in the source's time zone
+    full_sweep = "0 4 * * 0"                # a full re-crawl that trusts no cache
+    [sources.politeness]
+    delay_s = 1.0
+    concurrency_per_host = 2
+    contact_url = "https://archivo.example/contacto"
+    [sources.options]                       # the family's own settings (selectors, naming rules, ...)
+
+Without a source file, the archive has one source: the "Concejo Abierto" portal at CONCEJO_PORTAL_URL
+(the bundled replica by default), under the council named by CONCEJO_COUNCIL_SLUG / CONCEJO_COUNCIL_NAME.
+This module only reads and checks configuration; it never fetches anything.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import tomllib
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from concejo.config import ConfigError, Settings
+
+SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
+FAMILY = re.compile(r"^[a-z][a-z0-9_]{0,62}$")
+
+
+@dataclass(frozen=True)
+class Politeness:
+    """How hard a source's hosts may be asked: Scrapy's delay, AutoThrottle and per-host concurrency."""
+
+    delay_s: float = 1.0
+    concurrency_per_host: int = 2
+    contact_url: str | None = None  # goes into the user agent, so a portal's staff can reach us
+
+
+@dataclass(frozen=True)
+class Source:
+    slug: str
+    name: str
+    family: str
+    start_urls: tuple[str, ...]
+    country: str | None = None
+    allowed_hosts: tuple[str, ...] = ()
+    allow_private_addresses: bool = False  # only the bundled replica and tests, served on 127.0.0.1
+    timezone: str = "UTC"
+    schedule: str = "0 3 * * *"
+    full_sweep: str = "0 4 * * 0"
+    politeness: Politeness = field(default_factory=Politeness)
+    options: Mapping[str, Any] = field(default_factory=dict)
+
+    @property
+    def hosts(self) -> tuple[str, ...]:
+        """Every host this source may fetch from: the start URLs' hosts, then the allowed ones."""
+        found = [urlsplit(url).hostname or "" for url in self.start_urls] + list(self.allowed_hosts)
+        return tuple(dict.fromkeys(h.lower() for h in found if h))
+
+    def to_json(self) -> str:
+        return json.dumps(asdict(self), ensure_ascii=False)
+
+    @classmethod
+    def from_json(cls, text: str) -> Source:
+        return source_from_table(json.loads(text), where="a source passed as JSON")
+
+
+def source_from_table(table: Mapping[str, Any], *, where: str) -> Source:
+    """One source from its configuration table; a ConfigError names what is wrong and where."""
+    def need(key: str) -> Any:
+        if not table.get(key):
+            raise ConfigError(f"{where}: the source has no {key!r}; every source needs slug, name, family and "
+                              "start_urls")
+        return table[key]
+
+    slug, family = str(need("slug")), str(need("family"))
+    if not SLUG.match(slug):
+        raise ConfigError(f"{where}: source slug {slug!r} must be lowercase letters, digits and dashes")
+    if not FAMILY.match(family):
+        raise ConfigError(f"{where}: source {slug}: family {family!r} is not a spider module name")
+    start_urls = need("start_urls")
+    if isinstance(start_urls, str):
+        start_urls = [start_urls]
+    for url in start_urls:
+        if urlsplit(str(url)).scheme not in {"http", "https"} or not urlsplit(str(url)).hostname:
+            raise ConfigError(f"{where}: source {slug}: start URL {url!r} is not an http(s) URL")
+    known = {"slug", "name", "family", "start_urls", "country", "allowed_hosts", "allow_private_addresses",
+             "timezone", "schedule", "full_sweep", "politeness", "options"}
+    unknown = set(table) - known
+    if unknown:
+        raise ConfigError(f"{where}: source {slug}: unknown keys {', '.join(sorted(unknown))}")
+    politeness = dict(table.get("politeness") or {})
+    try:
+        polite = Politeness(**politeness)
+    except TypeError as exc:
+        raise ConfigError(f"{where}: source {slug}: politeness: {exc}") from None
+    return Source(
+        slug=slug, name=str(need("name")), family=family, start_urls=tuple(str(u) for u in start_urls),
+        country=table.get("country"), allowed_hosts=tuple(table.get("allowed_hosts") or ()),
+        allow_private_addresses=bool(table.get("allow_private_addresses", False)),
+        timezone=str(table.get("timezone") or "UTC"), schedule=str(table.get("schedule") or "0 3 * * *"),
+        full_sweep=str(table.get("full_sweep") or "0 4 * * 0"), politeness=polite,
+        options=dict(table.get("options") or {}),
+    )
+
+
+def read_sources_file(path: Path) -> list[Source]:
+    try:
+        document = tomllib.loads(Path(path).read_text(encoding="utf-8"))
+    except (OSError, tomllib.TOMLDecodeError) as exc:
+        raise ConfigError(f"cannot read the sources file {path}: {exc}") from exc
+    tables = document.get("sources") or []
+    if not tables:
+        raise ConfigError(f"the sources file {path} defines no [[sources]]")
+    sources = [source_from_table(t, where=f"{path}, source {n}") for n, t in enumerate(tables, start=1)]
+    slugs = [s.slug for s in sources]
+    repeated = sorted({s for s in slugs if slugs.count(s) > 1})
+    if repeated:
+        raise ConfigError(f"{path}: source slugs must be unique; repeated: {', '.join(repeated)}")
+    return sources
