@@ -34,7 +34,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from concejo.config import ConfigError, Settings
+from concejo.config import ConfigError
 
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
 FAMILY = re.compile(r"^[a-z][a-z0-9_]{0,62}$")
