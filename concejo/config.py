@@ -11,13 +11,19 @@ from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 
 ENV_PREFIX = "CONCEJO_"
-OPTIONAL = {"elasticsearch_url", "replica_extra_pdfs", "public_url"}
+OPTIONAL = {"elasticsearch_url", "replica_extra_pdfs", "public_url", "sources_file", "crawl_contact_url"}
+PATHS = {"data_dir", "replica_extra_pdfs", "sources_file"}
 
 
 @dataclass(frozen=True)
 class Settings:
     data_dir: Path = Path("data")
     portal_url: str = "http://127.0.0.1:8800"
+    # The councils this archive collects (TOML, see concejo.sources); unset, one source: the portal above,
+    # a "Concejo Abierto"-shaped portal, under the council named by the two settings below.
+    sources_file: Path | None = None
+    council_slug: str = "quito"
+    council_name: str = "Concejo Metropolitano de Quito"
     replica_port: int = 8800
     replica_seed: int = 2016
     replica_extra_pdfs: Path | None = None
@@ -38,6 +44,8 @@ class Settings:
     crawl_allow_private_addresses: bool = False
     crawl_max_download_mb: int = 200
     crawl_request_timeout_s: float = 60.0
+    # Where a portal's staff can reach us, in the crawler's user agent (a source's own contact_url wins).
+    crawl_contact_url: str | None = None
     schedule_minutes: int = 360
     # The site's public address for absolute links in the API, exports and feeds (never taken from the Host header).
     public_url: str | None = None
@@ -74,7 +82,7 @@ def _coerce(name: str, raw: object, default: object) -> object:
     if raw is None or raw == "":
         return None if name in OPTIONAL else default
     try:
-        if name in {"data_dir", "replica_extra_pdfs"}:
+        if name in PATHS:
             return Path(str(raw))
         if kind is tuple:  # a TOML list, or a comma-separated environment value
             items = raw if isinstance(raw, list | tuple) else str(raw).split(",")

@@ -34,7 +34,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from concejo.config import ConfigError
+from concejo.config import ConfigError, Settings
 
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
 FAMILY = re.compile(r"^[a-z][a-z0-9_]{0,62}$")
@@ -102,11 +102,12 @@ def source_from_table(table: Mapping[str, Any], *, where: str) -> Source:
     unknown = set(table) - known
     if unknown:
         raise ConfigError(f"{where}: source {slug}: unknown keys {', '.join(sorted(unknown))}")
-    politeness = dict(table.get("politeness") or {})
-    try:
-        polite = Politeness(**politeness)
-    except TypeError as exc:
-        raise ConfigError(f"{where}: source {slug}: politeness: {exc}") from None
+    polite = _politeness(table.get("politeness") or {}, f"{where}: source {slug}")
+    for key in ("allowed_hosts", "options"):
+        expected = list if key == "allowed_hosts" else Mapping
+        if table.get(key) is not None and not isinstance(table[key], expected):
+            raise ConfigError(f"{where}: source {slug}: {key} must be a "
+                              f"{'list of hosts' if expected is list else 'table'}")
     return Source(
         slug=slug, name=str(need("name")), family=family, start_urls=tuple(str(u) for u in start_urls),
         country=table.get("country"), allowed_hosts=tuple(table.get("allowed_hosts") or ()),
@@ -117,6 +118,25 @@ def source_from_table(table: Mapping[str, Any], *, where: str) -> Source:
     )
 
 
+def _politeness(table: Any, where: str) -> Politeness:
+    if not isinstance(table, Mapping):
+        raise ConfigError(f"{where}: politeness must be a table (delay_s, concurrency_per_host, contact_url)")
+    try:
+        polite = Politeness(**table)
+    except TypeError as exc:
+        raise ConfigError(f"{where}: politeness: {exc}") from None
+    if not isinstance(polite.delay_s, int | float) or isinstance(polite.delay_s, bool) or polite.delay_s < 0:
+        raise ConfigError(f"{where}: politeness.delay_s must be a number of seconds >= 0, not {polite.delay_s!r}")
+    concurrency = polite.concurrency_per_host
+    if not isinstance(concurrency, int) or isinstance(concurrency, bool) or concurrency < 1:
+        raise ConfigError(f"{where}: politeness.concurrency_per_host must be a whole number >= 1, "
+                          f"not {concurrency!r}")
+    contact = polite.contact_url
+    if contact is not None and urlsplit(str(contact)).scheme not in {"http", "https", "mailto"}:
+        raise ConfigError(f"{where}: politeness.contact_url {contact!r} is not an http(s) or mailto: URL")
+    return polite
+
+
 def read_sources_file(path: Path) -> list[Source]:
     try:
         document = tomllib.loads(Path(path).read_text(encoding="utf-8"))
@@ -125,9 +145,42 @@ def read_sources_file(path: Path) -> list[Source]:
     tables = document.get("sources") or []
     if not tables:
         raise ConfigError(f"the sources file {path} defines no [[sources]]")
+    if not isinstance(tables, list) or not all(isinstance(t, dict) for t in tables):
+        raise ConfigError(f"the sources file {path}: `sources` must be an array of tables, one [[sources]] "
+                          "per council")
     sources = [source_from_table(t, where=f"{path}, source {n}") for n, t in enumerate(tables, start=1)]
     slugs = [s.slug for s in sources]
     repeated = sorted({s for s in slugs if slugs.count(s) > 1})
     if repeated:
         raise ConfigError(f"{path}: source slugs must be unique; repeated: {', '.join(repeated)}")
     return sources
+
+
+def default_source(settings: Settings) -> Source:
+    """The one source of an archive without a sources file: the "Concejo Abierto" portal at CONCEJO_PORTAL_URL."""
+    return source_from_table({
+        "slug": settings.council_slug, "name": settings.council_name, "family": "concejo_abierto",
+        "start_urls": [settings.portal_url], "allowed_hosts": list(settings.crawl_allowed_hosts),
+        "allow_private_addresses": settings.crawl_allow_private_addresses,
+        "politeness": {"delay_s": settings.crawl_delay_s, "contact_url": settings.crawl_contact_url},
+    }, where="the default source (CONCEJO_PORTAL_URL, CONCEJO_COUNCIL_SLUG, CONCEJO_COUNCIL_NAME)")
+
+
+def load_sources(settings: Settings) -> list[Source]:
+    """The sources file's sources (CONCEJO_SOURCES_FILE), or the one default source."""
+    if settings.sources_file is not None:
+        return read_sources_file(settings.sources_file)
+    return [default_source(settings)]
+
+
+def select_sources(sources: list[Source], slugs: list[str] | tuple[str, ...] | None) -> list[Source]:
+    """The sources named by `slugs`, in the configuration's order; all of them when none is named."""
+    if not slugs:
+        return list(sources)
+    known = {source.slug for source in sources}
+    unknown = [slug for slug in dict.fromkeys(slugs) if slug not in known]
+    if unknown:
+        raise ConfigError(f"unknown source {', '.join(unknown)}: the configured sources are "
+                          f"{', '.join(sorted(known))}")
+    wanted = set(slugs)
+    return [source for source in sources if source.slug in wanted]
