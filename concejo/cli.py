@@ -22,16 +22,17 @@ from archive import Catalogue, CatalogueError, FileStore, open_catalogue
 from concejo import steps
 from concejo.config import ConfigError, Settings, load_settings, settings_environ
 from concejo.processes import raise_on_sigterm
+from concejo.sources import load_sources, select_sources
 from scheduler import AlreadyRunning, exclusive_run
 
 console = Console(stderr=False, highlight=False)
 
 
 @contextmanager
-def progress_bar(label: str):
+def progress_bar(label: str, out: Console | None = None):
     """Yield a (done, total) callback that draws a progress bar while a step works."""
     with Progress(TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                  console=console, transient=False) as bar:
+                  console=out or console, transient=False) as bar:
         task = bar.add_task(label, total=None)
 
         def update(done: int, total: int) -> None:
@@ -40,13 +41,32 @@ def progress_bar(label: str):
         yield update
 
 
-def print_report(report: steps.StepReport) -> None:
+def print_report(report: steps.StepReport, out: Console | None = None) -> None:
+    out = out or console
     counts = ", ".join(f"{k.replace('_', ' ')}: {v}" for k, v in report.counts.items())
-    console.print(f"[green]✓[/green] {report.step} in {report.seconds:.1f} s — {counts}")
+    mark = "[red]✗[/red]" if report.failed_sources else "[green]✓[/green]"
+    out.print(f"{mark} {report.step} in {report.seconds:.1f} s — {counts}")
+    for slug, ledger in report.ledger.items():
+        out.print(f"  {slug}: {ledger_line(ledger)}")
     for problem in report.problems[:20]:
-        console.print(f"  [yellow]![/yellow] {problem}")
+        out.print(f"  [yellow]![/yellow] {problem}")
     if len(report.problems) > 20:
-        console.print(f"  … and {len(report.problems) - 20} more (see `concejo status`)")
+        out.print(f"  … and {len(report.problems) - 20} more (see `concejo status`)")
+
+
+def ledger_line(ledger: dict) -> str:
+    """One source's ledger in a line: counts, failures and gaps."""
+    failed, gaps = ledger.get("failed") or [], ledger.get("gaps") or []
+    line = (f"{ledger.get('new', 0)} nuevos, {ledger.get('changed', 0)} cambiados, "
+            f"{ledger.get('unchanged', 0)} sin cambios, {ledger.get('withdrawn', 0)} retirados, "
+            f"{len(failed)} fallidos, {len(gaps)} huecos; {ledger.get('requests', 0)} peticiones, "
+            f"{ledger.get('pdfs_downloaded', 0)} PDF descargados ({ledger.get('bytes_downloaded', 0)} bytes)")
+    return line + (f" — FALLÓ: {ledger['error']}" if ledger.get("error") else "")
+
+
+def ledger_json(report: steps.StepReport) -> str:
+    """A crawl's ledger as one JSON object: {"sources": {slug: {...}}}."""
+    return json.dumps({"sources": report.ledger}, ensure_ascii=False)
 
 
 def _catalogue(settings: Settings) -> Catalogue:
@@ -65,22 +85,44 @@ def cmd_replica(settings: Settings, args) -> int:
 
 def cmd_crawl(settings: Settings, args) -> int:
     if args.portal_url:
+        if settings.sources_file is not None:
+            raise ConfigError("--portal-url sets the default source's portal; with a sources file "
+                              f"({settings.sources_file}) choose sources with --source")
         settings = replace(settings, portal_url=args.portal_url)
     if args.in_process:
-        from crawler.run import run_crawl
-
-        report = run_crawl(settings=settings)
-        if args.json:  # the settings it ran with, so the parent can tell they all arrived
-            print(json.dumps({**report.__dict__, "settings": settings_environ(settings)}, ensure_ascii=False))
-        else:
-            console.print(report.__dict__)
-        return 1 if report.problems and not report.pages else 0
+        return _crawl_one_source_here(settings, args)
     catalogue = _catalogue(settings)
+    sources = select_sources(load_sources(settings), args.source)
+    out = Console(stderr=True, highlight=False) if args.json else console  # stdout holds the JSON alone
     with exclusive_run(settings, catalogue):
-        console.print(f"Rastreando el portal {settings.portal_url} …")
-        report = steps.crawl(settings, catalogue)
-    print_report(report)
-    return 1 if report.counts.get("documents", 0) == 0 else 0
+        out.print(f"Rastreando {', '.join(f'{s.slug} ({s.start_urls[0]})' for s in sources)} "
+                  f"{'(barrido completo) ' if args.full else ''}…")
+        try:
+            report = steps.crawl(settings, catalogue, sources=args.source, full_sweep=args.full)
+        except steps.StepFailed as exc:
+            if args.json and exc.report is not None:
+                print(ledger_json(exc.report))
+            raise
+    print_report(report, out)
+    if args.json:
+        print(ledger_json(report))
+    return 1 if report.failed_sources or report.counts.get("documents", 0) == 0 else 0
+
+
+def _crawl_one_source_here(settings: Settings, args) -> int:
+    """The crawl's child process: one source, in this process; its report as JSON for the parent."""
+    from crawler.run import run_crawl
+
+    sources = select_sources(load_sources(settings), args.source)
+    if len(sources) != 1:
+        raise ConfigError(f"--in-process crawls one source; name it with --source (configured: "
+                          f"{', '.join(s.slug for s in sources)})")
+    report = run_crawl(settings, sources[0], full_sweep=args.full)
+    if args.json:  # the settings it ran with, so the parent can tell they all arrived
+        print(json.dumps({**report.__dict__, "settings": settings_environ(settings)}, ensure_ascii=False))
+    else:
+        console.print(report.__dict__)
+    return 1 if report.problems and not report.pages else 0
 
 
 def cmd_extract(settings: Settings, args) -> int:
@@ -116,33 +158,60 @@ def cmd_serve(settings: Settings, args) -> int:
     return 0
 
 
+def replica_is_source(settings: Settings) -> bool:
+    """True when the archive's one source is the bundled replica: no sources file, and the default source's
+    portal is left at its default or points at the replica's port on this machine."""
+    return settings.sources_file is None and settings.portal_url in {
+        Settings().portal_url, f"http://127.0.0.1:{settings.replica_port}"}
+
+
 def cmd_run(settings: Settings, args) -> int:
-    """Everything on the embedded defaults: replica -> crawl -> extract -> index -> serve."""
+    """Everything: (the replica when it is the source) -> crawl -> extract -> index -> serve (or exit, --once)."""
+    started = time.perf_counter()
+    out = Console(stderr=True, highlight=False) if args.json else console  # stdout holds the JSON alone
+    out.print("[bold]Concejo Abierto[/bold]: archivo y buscador de sesiones de concejo")
+    out.print(f"Datos en {settings.data_dir.resolve()}")
+    with _replica_if_source(settings, out) as run_settings:
+        catalogue = _catalogue(run_settings)
+        with exclusive_run(run_settings, catalogue):  # never two runs (or a scheduled one) at once
+            with out.status("Rastreando las fuentes …"):
+                try:
+                    crawled = steps.crawl(run_settings, catalogue)
+                except steps.StepFailed as exc:
+                    if args.json and exc.report is not None:
+                        print(ledger_json(exc.report))
+                    raise
+            print_report(crawled, out)
+            with progress_bar("Extrayendo texto", out) as update:
+                print_report(steps.extract(run_settings, catalogue, progress=update), out)
+            with progress_bar(f"Indexando ({run_settings.engine})", out) as update:
+                print_report(steps.index(run_settings, catalogue, progress=update), out)
+        print_status(catalogue, out)
+        out.print(f"Todo listo en {time.perf_counter() - started:.1f} s.")
+        if args.json:
+            print(ledger_json(crawled))
+        if args.once or args.no_serve:
+            return 1 if crawled.failed_sources else 0
+        return cmd_serve(run_settings, args)
+
+
+@contextmanager
+def _replica_if_source(settings: Settings, out: Console):
+    """Serve the replica for the run when it is the configured source; the settings to run with."""
+    if not replica_is_source(settings):
+        yield settings
+        return
     from replica import build_portal
     from replica.server import ReplicaServer
 
-    started = time.perf_counter()
-    console.print("[bold]Concejo Abierto[/bold]: archivo y buscador de sesiones de concejo")
-    console.print(f"Datos en {settings.data_dir.resolve()}")
-    with console.status("Generando la réplica del portal del concejo …"):
+    with out.status("Generando la réplica del portal del concejo …"):
         portal = build_portal(seed=settings.replica_seed, extra_pdfs_dir=settings.replica_extra_pdfs)
     server = ReplicaServer(portal, host="127.0.0.1", port=settings.replica_port)
     server.start()
     try:
-        console.print(f"Réplica del portal servida en {server.url}")
+        out.print(f"Réplica del portal servida en {server.url}")
         # The replica is this machine's own portal on 127.0.0.1: this source, and only it, allows loopback.
-        settings = replace(settings, portal_url=server.url, crawl_allow_private_addresses=True)
-        catalogue = _catalogue(settings)
-        with exclusive_run(settings, catalogue):  # never two runs (or a scheduled one) at once
-            with console.status(f"Rastreando {server.url} …"):
-                print_report(steps.crawl(settings, catalogue))
-            with progress_bar("Extrayendo texto") as update:
-                print_report(steps.extract(settings, catalogue, progress=update))
-            with progress_bar(f"Indexando ({settings.engine})") as update:
-                print_report(steps.index(settings, catalogue, progress=update))
-        print_status(catalogue)
-        console.print(f"Todo listo en {time.perf_counter() - started:.1f} s.")
-        return 0 if args.no_serve else cmd_serve(settings, args)
+        yield replace(settings, portal_url=server.url, crawl_allow_private_addresses=True)
     finally:
         server.stop()
 
@@ -154,7 +223,7 @@ def status_counts(catalogue: Catalogue) -> dict[str, int]:
     return {**catalogue.counts(), "outdated_extractor": catalogue.outdated_extractions(EXTRACTOR_VERSION)}
 
 
-def print_status(catalogue: Catalogue) -> None:
+def print_status(catalogue: Catalogue, out: Console | None = None) -> None:
     counts = status_counts(catalogue)
     table = Table(title="Archivo", show_header=False)
     labels = {
@@ -171,7 +240,7 @@ def print_status(catalogue: Catalogue) -> None:
     for key, label in if_any.items():
         if counts[key]:
             table.add_row(label, str(counts[key]))
-    console.print(table)
+    (out or console).print(table)
 
 
 def failure_label(row) -> str:
@@ -202,15 +271,33 @@ def cmd_status(settings: Settings, args) -> int:
         print(json.dumps({"extractor_version": EXTRACTOR_VERSION, "counts": status_counts(catalogue), "failures": [
             {"document": r["key"], "status": r["status"], "reason": r["status_reason"],
              "earlier_text_kept": r["status"] == "extracted"} for r in catalogue.failures()
-        ], "runs": [run_json(run) for run in catalogue.last_runs(6)]}, ensure_ascii=False, indent=2))
+        ], "runs": [run_json(run) for run in catalogue.last_runs(6)], "sources": latest_ledgers(catalogue)},
+            ensure_ascii=False, indent=2))
         return 0
     print_status(catalogue)
+    for slug, last in latest_ledgers(catalogue).items():
+        ledger = last["ledger"]
+        console.print(f"[bold]{slug}[/bold] (último rastreo {last['at']}): {ledger_line(ledger)}")
+        for failure in (ledger.get("failed") or [])[:20]:
+            console.print(f"  [yellow]![/yellow] {failure.get('url')}: {failure.get('reason')}")
+        for gap in (ledger.get("gaps") or [])[:20]:
+            console.print(f"  [yellow]hueco[/yellow] {gap_text(gap)}")
     for row in catalogue.failures():
         console.print(f"[yellow]![/yellow] {row['key']} ({failure_label(row)}): {row['status_reason']}")
     for run in catalogue.last_runs(6):
         outcome = RUN_OUTCOMES[run_outcome(run)]
         console.print(f"  {run['started_at']} {run['step']} ({outcome}): {run['stats_json'] or ''}")
     return 0
+
+
+def latest_ledgers(catalogue: Catalogue) -> dict[str, dict]:
+    """Each source's last coverage ledger: {slug: {"run_id", "at", "ledger"}}."""
+    return catalogue.latest_ledgers() if hasattr(catalogue, "latest_ledgers") else {}  # H2, issue 10
+
+
+def gap_text(gap: dict) -> str:
+    """A gap as the catalogue reports it, in a line: its description when it has one, else its fields."""
+    return str(gap.get("description") or gap.get("message") or ", ".join(f"{k}: {v}" for k, v in gap.items()))
 
 
 def cmd_verify(settings: Settings, args) -> int:
@@ -295,13 +382,20 @@ def build_parser() -> argparse.ArgumentParser:
             p.add_argument("--port", type=int)
         if name == "run":
             p.add_argument("--no-serve", action="store_true", help="termina tras indexar, sin servir")
+            p.add_argument("--once", action="store_true", help="una sola pasada (rastreo, extracción, índice) y termina")
+            p.add_argument("--json", action="store_true", help="al final, el balance del rastreo por fuente en JSON")
         if name == "replica":
             p.add_argument("--port", type=int)
             p.add_argument("--seed", type=int)
         if name == "crawl":
-            p.add_argument("--portal-url")
+            p.add_argument("--source", action="append", metavar="SLUG",
+                           help="rastrea solo esta fuente (se puede repetir); por omisión, todas")
+            p.add_argument("--full", action="store_true",
+                           help="barrido completo: sin caché HTTP ni peticiones condicionales")
+            p.add_argument("--json", action="store_true",
+                           help="imprime el balance del rastreo por fuente como un objeto JSON")
+            p.add_argument("--portal-url", help="el portal de la fuente por omisión (sin archivo de fuentes)")
             p.add_argument("--in-process", action="store_true", help=argparse.SUPPRESS)
-            p.add_argument("--json", action="store_true", help=argparse.SUPPRESS)
         if name == "extract":
             p.add_argument("--retry-failed", action="store_true")
         if name == "index":

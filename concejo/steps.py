@@ -1,6 +1,7 @@
 """The pipeline's steps as plain functions: crawl -> extract -> index. Wiring only, no business logic.
 
-Each step takes Settings and a Catalogue, records a run in the catalogue, and returns a StepReport.
+Each step takes Settings and a Catalogue, records a run in the catalogue, and returns a StepReport; the
+crawl also records, per source, its coverage ledger (new, changed, unchanged, withdrawn, failed, gaps).
 """
 
 from __future__ import annotations
@@ -13,16 +14,21 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
-from archive import Catalogue, FileStore
+from archive import Catalogue, CatalogueError, FileStore
 from concejo.config import Settings, child_environ
 from concejo.processes import run_child
+from concejo.sources import Source, load_sources, select_sources
 from indexer.documents import as_int
 
 Progress = Callable[[int, int], None]  # (done, total)
 
 
 class StepFailed(RuntimeError):
-    """A step could not run at all; the message says why and what to do."""
+    """A step could not run at all; the message says why and what to do. `report` is what it recorded."""
+
+    def __init__(self, message: str, report: StepReport | None = None) -> None:
+        super().__init__(message)
+        self.report = report
 
 
 @dataclass
@@ -32,18 +38,21 @@ class StepReport:
     counts: dict[str, int] = field(default_factory=dict)
     problems: list[str] = field(default_factory=list)
     child_settings: dict[str, str] = field(default_factory=dict)  # crawl: the settings its process ran with
+    run_id: int | None = None
+    ledger: dict[str, dict] = field(default_factory=dict)  # crawl: each source's coverage ledger, by slug
+    failed_sources: dict[str, str] = field(default_factory=dict)  # crawl: why each failed source failed
 
 
 @contextmanager
 def recorded_run(catalogue: Catalogue, step: str) -> Iterator[StepReport]:
     """Time a step and record it as a run: completed, failed (an error) or interrupted (Ctrl-C, SIGTERM)."""
     run_id = catalogue.start_run(step)
-    report = StepReport(step)
+    report = StepReport(step, run_id=run_id)
     started = time.perf_counter()
     outcome = "interrupted"
     try:
         yield report
-        outcome = "completed"
+        outcome = "failed" if report.failed_sources else "completed"
     except Exception as exc:
         outcome = "failed"
         report.problems.append(f"{step} failed: {exc}")
@@ -56,26 +65,30 @@ def recorded_run(catalogue: Catalogue, step: str) -> Iterator[StepReport]:
 
 # -- crawl -------------------------------------------------------------------------------------------
 
-def crawl(settings: Settings, catalogue: Catalogue, *, in_subprocess: bool = True) -> StepReport:
-    """Crawl the portal into the archive. In a subprocess by default: the Twisted reactor cannot restart.
+def crawl(settings: Settings, catalogue: Catalogue, *, in_subprocess: bool = True,
+          sources: list[str] | tuple[str, ...] | None = None, full_sweep: bool = False) -> StepReport:
+    """Crawl every configured source (or those named) into the archive, each in its own subprocess by
+    default (the Twisted reactor cannot restart), and record each source's coverage ledger.
 
-    The child receives every setting in force (whatever its source) and dies with this process.
+    The child receives every setting in force (whatever its source) and dies with this process. A source
+    that fails (unreachable, a portal that changed shape, a crawl cut short) is recorded with its reason
+    and the others still run; the run is then recorded as failed and `report.failed_sources` names them.
+    Raises StepFailed when no source could be crawled at all.
     """
+    from crawler.run import check_families
+
+    chosen = select_sources(load_sources(settings), sources)
+    check_families(chosen)
     with recorded_run(catalogue, "crawl") as report:
         before = catalogue.counts()
-        if in_subprocess:
-            summary = _crawl_in_child(settings, report)
-            if summary is None:
-                return report
-        else:
-            from crawler.run import run_crawl
-
-            summary = run_crawl(settings=settings).__dict__
-        report.problems.extend(summary.get("problems", []))
-        report.counts["pages_fetched"] = summary["pages"]
-        report.child_settings = summary.get("settings", {})
+        pages = 0
+        for source in chosen:
+            pages += _crawl_source(settings, catalogue, source, report, in_subprocess, full_sweep)
+        report.counts["pages_fetched"] = pages
         after = catalogue.counts()
         report.counts.update({
+            "sources": len(chosen),
+            "sources_failed": len(report.failed_sources),
             "sessions": after["sessions"],
             "documents": after["documents"],
             "new_files": after["files"] - before["files"],
@@ -85,24 +98,91 @@ def crawl(settings: Settings, catalogue: Catalogue, *, in_subprocess: bool = Tru
         for row in catalogue.failures():
             if row["status"] == "fetch_failed":
                 report.problems.append(f"document {row['key']}: {row['status_reason']}")
+        if len(report.failed_sources) == len(chosen) and not pages:
+            raise StepFailed(" ".join(report.failed_sources.values()), report)
     return report
 
 
-def _crawl_in_child(settings: Settings, report: StepReport) -> dict | None:
-    """`concejo crawl --in-process --json` in a child; its summary, or None when it ran out of time."""
+def _crawl_source(settings: Settings, catalogue: Catalogue, source: Source, report: StepReport,
+                  in_subprocess: bool, full_sweep: bool) -> int:
+    """Crawl one source, then settle its ledger; the pages it fetched."""
     try:
-        proc = run_child([sys.executable, "-m", "concejo", "crawl", "--in-process", "--json"],
-                         env=child_environ(settings), timeout_s=settings.crawl_timeout_s + 60)
-    except subprocess.TimeoutExpired:
-        report.problems.append(f"the crawl did not finish within {settings.crawl_timeout_s:.0f} s and was stopped")
-        return None
-    try:
-        summary = json.loads(proc.stdout.strip().splitlines()[-1])
-    except (IndexError, json.JSONDecodeError):
-        raise StepFailed(f"the crawl process failed (exit {proc.returncode}): {proc.stderr[-2000:]}") from None
+        if in_subprocess:
+            summary = _crawl_in_child(settings, source, full_sweep)
+        else:
+            from crawler.run import run_crawl
+
+            summary = run_crawl(settings, source, full_sweep=full_sweep).__dict__
+    except StepFailed as exc:
+        _record_source(catalogue, report, source, empty_ledger(), str(exc))
+        return 0
+    report.problems.extend(summary.get("problems", []))
+    report.child_settings = summary.get("settings", report.child_settings)
+    ledger = {**empty_ledger(), **summary.get("ledger", {})}
+    failure = source_failure(catalogue, source, summary)
+    if failure is None and hasattr(catalogue, "mark_withdrawn"):  # archive.catalogue gains it in issue 10 (H2)
+        try:
+            ledger["withdrawn"] = len(catalogue.mark_withdrawn(source.slug, seen_before=summary["started_at"]))
+        except CatalogueError as exc:  # a complete crawl that listed none of the documents held
+            failure = f"source {source.slug}: {exc}"
+    if failure is None and hasattr(catalogue, "gaps"):
+        ledger["gaps"] = list(catalogue.gaps(source.slug))
+    _record_source(catalogue, report, source, ledger, failure)
+    return summary.get("pages", 0)
+
+
+def empty_ledger() -> dict:
+    return {"new": 0, "changed": 0, "unchanged": 0, "withdrawn": 0, "failed": [], "requests": 0,
+            "pdfs_downloaded": 0, "bytes_downloaded": 0, "gaps": [], "error": None}
+
+
+def source_failure(catalogue: Catalogue, source: Source, summary: dict) -> str | None:
+    """Why a source's crawl failed, None if it completed: nothing fetched, a portal that changed shape (a
+    layout error, or no session where the archive holds some of this council), or a crawl cut short."""
     if not summary.get("pages"):
-        raise StepFailed(" ".join(summary.get("problems", [])) + f"\n{proc.stderr[-1500:]}")
-    return summary
+        return " ".join(p for p in summary.get("problems", []) if "no page" in p) or (
+            f"source {source.slug}: no page of the portal could be fetched")
+    page = summary.get("last_layout_error")
+    if summary.get("layout_errors"):
+        return f"source {source.slug}: the portal changed shape: {page}"
+    held = catalogue.session_count(source.slug) if hasattr(catalogue, "session_count") else 0
+    if not summary.get("sessions") and held:
+        where = page or f"at {', '.join(source.start_urls)}"
+        return (f"source {source.slug}: the portal changed shape: the crawl found no session, where the archive "
+                f"holds {held} sessions of this council ({where}); the spider crawler/spiders/{source.family}.py "
+                "needs updating for the new layout")
+    if summary.get("finish_reason") != "finished":
+        return (f"source {source.slug}: the crawl stopped before it finished ({summary.get('finish_reason')}); "
+                "the next crawl resumes it")
+    return None
+
+
+def _record_source(catalogue: Catalogue, report: StepReport, source: Source, ledger: dict,
+                   failure: str | None) -> None:
+    ledger["error"] = failure
+    report.ledger[source.slug] = ledger
+    if failure:
+        report.failed_sources[source.slug] = failure
+        if failure not in report.problems:
+            report.problems.append(failure)
+    if hasattr(catalogue, "record_ledger"):  # archive.catalogue gains it in issue 10 (H2)
+        catalogue.record_ledger(report.run_id, source.slug, ledger)
+
+
+def _crawl_in_child(settings: Settings, source: Source, full_sweep: bool) -> dict:
+    """`concejo crawl --in-process --source SLUG --json` in a child; its summary. StepFailed says why not."""
+    command = [sys.executable, "-m", "concejo", "crawl", "--in-process", "--json", "--source", source.slug]
+    try:
+        proc = run_child([*command, *(["--full"] if full_sweep else [])], env=child_environ(settings),
+                         timeout_s=settings.crawl_timeout_s + 60)
+    except subprocess.TimeoutExpired:
+        raise StepFailed(f"source {source.slug}: the crawl did not finish within {settings.crawl_timeout_s:.0f} s "
+                         "and was stopped") from None
+    try:
+        return json.loads(proc.stdout.strip().splitlines()[-1])
+    except (IndexError, json.JSONDecodeError):
+        raise StepFailed(f"source {source.slug}: the crawl process failed (exit {proc.returncode}): "
+                         f"{proc.stderr[-2000:]}") from None
 
 
 # -- extract -----------------------------------------------------------------------------------------

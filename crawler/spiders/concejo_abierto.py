@@ -1,7 +1,11 @@
-"""Spider for "Concejo Abierto"-shaped portals (Concejo Metropolitano de Quito and look-alikes).
+"""Family "concejo_abierto": portals shaped like Concejo Abierto (Concejo Metropolitano de Quito, the replica).
 
-Sessions are listed per year and month as "Sesión ordinaria 2016-03-10 — ORDEN DEL DÍA · ACTA";
-commissions have a page with members, schedule and their own session list in the same format.
+Sessions are listed per year and month as "Sesión ordinaria 2016-03-10 — ORDEN DEL DÍA · ACTA" (`li.sesion`
+lines, reached through `a.anio` then `a.mes` links from the home page's link to `sesiones`); commissions
+have a page (`a.comision` from the home page's link to `comisiones`) with members (`ul.miembros li`, as
+"Concejala Ana Torres — Presidenta"), an optional mission (`.mision`), a schedule (`.horario`) and their
+own session list in the same format. Audio and video links in a session line are kept as links, never
+downloaded. The family has no options.
 """
 
 from __future__ import annotations
@@ -9,15 +13,19 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterator
+from urllib.parse import urlsplit
 
 import scrapy
 from scrapy.http import Response
 
 from crawler.guard import is_fetchable_link
 from crawler.items import CommissionItem, SessionItem
+from crawler.spiders.base import CouncilSpider
 
 SESSION_LINE = re.compile(
-    r"Sesi[oó]n\s+(?P<type>[a-záéíóúñ]+)\s+(?P<date>\d{4}-\d{2}-\d{2})", re.IGNORECASE
+    r"Sesi[oó]n\s+(?P<type>[a-záéíóúñ]+)\s+(?:(?:No|Nro|N[º°]|N[uú]mero)\.?\s*(?P<number>\d{1,4})\s+)?"
+    r"(?P<date>\d{4}-\d{2}-\d{2})",
+    re.IGNORECASE,
 )
 DOCUMENT_KINDS = {
     "orden del dia": "orden_del_dia",
@@ -26,6 +34,11 @@ DOCUMENT_KINDS = {
     "informe": "informe",
     "resolucion": "resolucion",
 }
+AUDIO_EXTENSIONS = (".mp3", ".m4a", ".aac", ".ogg", ".oga", ".opus", ".wav", ".flac")
+VIDEO_EXTENSIONS = (".mp4", ".m4v", ".webm", ".mov", ".mkv", ".avi", ".ogv")
+VIDEO_HOSTS = ("youtube.com", "youtu.be", "vimeo.com")
+# "Concejala Ana Torres — Presidenta": the name as published, then the role after a dash set off by spaces.
+MEMBER_ROLE = re.compile(r"(?:^|\s+)[—–-]\s+")
 
 
 def fold(text: str) -> str:
@@ -39,23 +52,42 @@ def slugify(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", fold(text)).strip("-")
 
 
-class ConcejoAbiertoSpider(scrapy.Spider):
-    name = "concejo_abierto"
+def media_kind(url: str) -> str | None:
+    """"audio" or "video" for a recording's link (kept as a link), None for a document to download."""
+    parts = urlsplit(url)
+    path = parts.path.lower()
+    host = (parts.hostname or "").lower()
+    if path.endswith(AUDIO_EXTENSIONS):
+        return "audio"
+    if path.endswith(VIDEO_EXTENSIONS) or any(host == h or host.endswith("." + h) for h in VIDEO_HOSTS):
+        return "video"
+    return None
 
-    def __init__(
-        self, start_url: str, council_slug: str = "quito", council_name: str = "Concejo Metropolitano de Quito",
-        *args, **kwargs,
-    ) -> None:
-        super().__init__(*args, **kwargs)
-        self.start_urls = [start_url]
-        self.council = {"council_slug": council_slug, "council_name": council_name}
+
+def parse_member(text: str) -> dict[str, str | None] | None:
+    """{"name", "role"} from a member line; the name exactly as published. None for an empty line."""
+    text = " ".join(text.split())
+    if not text:
+        return None
+    parts = MEMBER_ROLE.split(text, maxsplit=1)
+    name = parts[0].strip()
+    role = parts[1].strip() if len(parts) > 1 else None
+    return {"name": name, "role": role or None}
+
+
+def _text(selector) -> str:
+    return " ".join(" ".join(selector.css("::text").getall()).split())
+
+
+class ConcejoAbiertoSpider(CouncilSpider):
+    name = "concejo_abierto"
 
     def parse(self, response: Response) -> Iterator[scrapy.Request]:
         """Home page: follow the session archive and the commissions."""
         sessions = response.xpath("//a[contains(@href, 'sesiones')]/@href").get()
         commissions = response.xpath("//a[contains(@href, 'comisiones')]/@href").get()
         if not sessions and not commissions:
-            self._layout_changed(response, "no links to 'sesiones' or 'comisiones' on the home page")
+            self.layout_changed(response, "no links to 'sesiones' or 'comisiones' on the home page")
             return
         if sessions:
             yield response.follow(sessions, self.parse_years)
@@ -64,17 +96,19 @@ class ConcejoAbiertoSpider(scrapy.Spider):
 
     def parse_years(self, response: Response) -> Iterator[scrapy.Request]:
         """Session archive: one link per year."""
-        yield from self._follow_all(response, "a.anio", self.parse_months, "year links in the session archive")
+        yield from self.follow_links(response, response.css("a.anio::attr(href)").getall(), self.parse_months,
+                                     "year links (a.anio) in the session archive")
 
     def parse_months(self, response: Response) -> Iterator[scrapy.Request]:
         """A year: one link per month with sessions."""
-        yield from self._follow_all(response, "a.mes", self.parse_session_list, "month links in a year page")
+        yield from self.follow_links(response, response.css("a.mes::attr(href)").getall(),
+                                     self.parse_session_list, "month links (a.mes) in a year page")
 
     def parse_session_list(self, response: Response, commission_slug: str | None = None) -> Iterator[SessionItem]:
         """A month (or a commission page): one line per session with its document links."""
         lines = response.css("li.sesion")
         if not lines:
-            self._layout_changed(response, "no session lines (li.sesion) in a session list")
+            self.layout_changed(response, "no session lines (li.sesion) in a session list")
         for line in lines:
             item = self._parse_session_line(line, response, commission_slug)
             if item is not None:
@@ -82,28 +116,42 @@ class ConcejoAbiertoSpider(scrapy.Spider):
 
     def parse_commission_list(self, response: Response) -> Iterator[scrapy.Request]:
         """Commissions index: one link per commission."""
-        yield from self._follow_all(response, "a.comision", self.parse_commission,
-                                    "commission links in the commissions page")
+        yield from self.follow_links(response, response.css("a.comision::attr(href)").getall(),
+                                     self.parse_commission, "commission links (a.comision) in the commissions page")
 
     def parse_commission(self, response: Response) -> Iterator[CommissionItem | SessionItem]:
-        """A commission: name, members, schedule, then its sessions."""
-        name = " ".join(response.css("h1 ::text").getall()).strip()
+        """A commission: name, mission, members with roles, schedule, then its sessions."""
+        name = _text(response.css("h1"))
         if not name:
-            self._layout_changed(response, "commission page without a heading (h1)")
+            self.layout_changed(response, "commission page without a heading (h1)")
             return
         slug = slugify(re.sub(r"^Comisi[oó]n\s+(de\s+|del\s+)?", "", name, flags=re.IGNORECASE))
         yield CommissionItem(
             **self.council,
             slug=slug,
             name=name,
-            members=[" ".join(m.css("::text").getall()).strip() for m in response.css("ul.miembros li")],
-            schedule=" ".join(response.css(".horario ::text").getall()).strip() or None,
+            mission=self._parse_mission(response),
+            members=self._parse_members(response),
+            schedule=_text(response.css(".horario")) or None,
             source_url=response.url,
         )
         yield from self.parse_session_list(response, commission_slug=slug)
 
+    def _parse_members(self, response: Response) -> list[dict[str, str | None]]:
+        """Each member line as {"name", "role"}; a line with no text at all lists nobody."""
+        members = (parse_member(_text(li)) for li in response.css("ul.miembros li"))
+        return [member for member in members if member is not None]
+
+    def _parse_mission(self, response: Response) -> str | None:
+        """The commission's mission: a `.mision` block, or the paragraph under a "Misión" heading."""
+        text = _text(response.css(".mision"))
+        if not text:
+            heading = response.xpath("//h2[starts-with(normalize-space(translate(., 'Í', 'í')), 'Misi')]")
+            text = _text(heading.xpath("following-sibling::*[1][self::p]"))
+        return text or None
+
     def _parse_session_line(self, line, response: Response, commission_slug: str | None) -> SessionItem | None:
-        text = " ".join(" ".join(line.css("::text").getall()).split())
+        text = _text(line)
         match = SESSION_LINE.search(text)
         if not match:
             self.logger.warning("session line not understood on %s: %r", response.url, text[:120])
@@ -111,50 +159,35 @@ class ConcejoAbiertoSpider(scrapy.Spider):
             return None
         session_type = fold(match["type"])
         date = match["date"]
+        title = text.split("—")[0].strip()
         key = f"{commission_slug or 'pleno'}-{date}-{session_type}"
-        documents = []
-        for link in line.css("a"):
-            href = (link.attrib.get("href") or "").strip()
+        documents, links = [], []
+        for anchor in line.css("a"):
+            href = (anchor.attrib.get("href") or "").strip()
             if not href:
                 continue
             url = response.urljoin(href)
             if href.startswith("#") or not is_fetchable_link(url):
-                self._skip_link(response, href)
+                self.skip_link(response, href)
                 continue
-            label = " ".join(" ".join(link.css("::text").getall()).split())
+            label = _text(anchor)
+            recording = media_kind(url)
+            if recording:
+                links.append({"kind": recording, "title": f"{label.capitalize()} — {title}", "url": url})
+                continue
             kind = DOCUMENT_KINDS.get(fold(label), slugify(label) or "documento")
-            documents.append({
-                "key": f"{key}/{kind}", "kind": kind, "title": f"{label.capitalize()} — {text.split('—')[0].strip()}",
-                "url": url,
-            })
+            documents.append({"key": f"{key}/{kind}", "kind": kind, "title": f"{label.capitalize()} — {title}",
+                              "url": url})
         return SessionItem(
             **self.council,
             key=key,
             session_type=session_type,
+            number=int(match["number"]) if match["number"] else None,
             date=date,
-            title=text.split("—")[0].strip(),
+            title=title,
             commission_slug=commission_slug,
             source_url=response.url,
             documents=documents,
+            links=links,
             file_urls=[d["url"] for d in documents],
         )
-
-    def _follow_all(self, response: Response, selector: str, callback, what: str) -> Iterator[scrapy.Request]:
-        hrefs = response.css(f"{selector}::attr(href)").getall()
-        if not hrefs:
-            self._layout_changed(response, f"no {what} ({selector})")
-        for href in hrefs:
-            if href.strip().startswith("#") or not is_fetchable_link(response.urljoin(href)):
-                self._skip_link(response, href)
-                continue
-            yield response.follow(href, callback)
-
-    def _skip_link(self, response: Response, href: str) -> None:
-        """A javascript:, mailto:, tel: or #anchor link leads nowhere to crawl: counted and logged, never requested."""
-        self.logger.warning("link that is not http(s) skipped on %s: %r", response.url, href[:80])
-        self.crawler.stats.inc_value("concejo/links_skipped")
-
-    def _layout_changed(self, response: Response, what: str) -> None:
-        self.logger.error("portal layout changed? %s at %s", what, response.url)
-        self.crawler.stats.inc_value("concejo/layout_errors")
-        self.crawler.stats.set_value("concejo/last_layout_error", f"{what} at {response.url}")
