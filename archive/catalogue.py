@@ -1,10 +1,13 @@
-"""The catalogue: councils, commissions, sessions, documents, file versions, pages and runs, with provenance.
+"""The catalogue: councils, commissions, members, sessions, documents, file versions, pages, runs and the
+per-source coverage ledgers, with provenance.
 
 It is reached through `open_catalogue(url)`; only `sqlite:///path` is implemented, and the SQL stays
 plain (no SQLite-only features beyond upserts that PostgreSQL shares) so a PostgreSQL URL can replace it.
 The catalogue never deletes a version, nor a document anything refers to (a never-fetched document
 found to be an alias of another is merged into it, URLs and all): fetched history only grows, and a failed
-re-extraction never takes away the text a document already has.
+re-extraction never takes away the text a document already has. A document gone from its portal is
+marked withdrawn (its files and versions stay), and a document the text places in another session than its
+listing keeps what the listing said (`listed_session_key`).
 """
 
 from __future__ import annotations
@@ -14,8 +17,11 @@ import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
+
+from archive.gaps import find_gaps
+from archive.reconcile import reconcile_session
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS councils (
@@ -75,6 +81,22 @@ CREATE TABLE IF NOT EXISTS runs (
     id INTEGER PRIMARY KEY, step TEXT NOT NULL, started_at TEXT NOT NULL, finished_at TEXT,
     stats_json TEXT, errors_json TEXT
 );
+CREATE TABLE IF NOT EXISTS members (
+    id INTEGER PRIMARY KEY, council_id INTEGER NOT NULL REFERENCES councils(id),
+    name TEXT NOT NULL, role TEXT NOT NULL DEFAULT '', body TEXT NOT NULL DEFAULT '',
+    source_url TEXT, first_seen TEXT NOT NULL, last_seen TEXT NOT NULL,
+    UNIQUE (council_id, name, body, role)
+);
+CREATE TABLE IF NOT EXISTS session_links (
+    id INTEGER PRIMARY KEY, session_id INTEGER NOT NULL REFERENCES sessions(id),
+    kind TEXT, title TEXT, url TEXT NOT NULL, first_seen TEXT NOT NULL, last_seen TEXT NOT NULL,
+    UNIQUE (session_id, url)
+);
+CREATE TABLE IF NOT EXISTS crawl_ledgers (
+    id INTEGER PRIMARY KEY, run_id INTEGER, council_slug TEXT NOT NULL, at TEXT NOT NULL,
+    ledger_json TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS crawl_ledgers_council ON crawl_ledgers(council_slug, id);
 CREATE INDEX IF NOT EXISTS documents_status ON documents(status);
 CREATE INDEX IF NOT EXISTS documents_session ON documents(session_id);
 CREATE INDEX IF NOT EXISTS sessions_date ON sessions(date);
@@ -92,7 +114,22 @@ ADDED_COLUMNS = (
     ("document_urls", "sha256", "TEXT"),
     ("document_urls", "etag", "TEXT"),
     ("document_urls", "last_modified", "TEXT"),
+    ("commissions", "mission", "TEXT"),
+    # A withdrawn document (gone from its portal) keeps the status it had, restored when it is listed again.
+    ("documents", "status_before_withdrawn", "TEXT"),
+    ("documents", "withdrawn_at", "TEXT"),
+    # The session key the portal's listing gave, kept when the document's text places it in another session.
+    ("documents", "listed_session_key", "TEXT"),
+    # The date a listing gives a document of no single session (crawler.items.DocumentItem), if any.
+    ("documents", "listing_date", "TEXT"),
 )
+
+
+def _member(member: dict | str) -> dict:
+    """{"name", "role"} from a member as items carry it, or as a plain name (catalogues before roles)."""
+    if isinstance(member, str):
+        return {"name": member, "role": None}
+    return {"name": str(member.get("name") or ""), "role": member.get("role") or None}
 
 
 def now_iso() -> str:
@@ -105,12 +142,17 @@ class CatalogueError(RuntimeError):
 
 @dataclass(frozen=True)
 class StoredFetch:
-    """What the catalogue made of one fetched document file."""
+    """What the catalogue made of one fetched document file.
+
+    new_document: the document had no file before. changed: it had another current file, and this one is
+    current now (kept beside the old one). Neither: the same bytes as its current file.
+    """
 
     document_id: int
     sha256: str
     new_document: bool
     new_version: bool
+    changed: bool = False
 
 
 def open_catalogue(url: str) -> Catalogue:
@@ -175,22 +217,69 @@ class Catalogue:
             return db.execute("SELECT id FROM councils WHERE slug = ?", (slug,)).fetchone()[0]
 
     def upsert_commission(
-        self, council_id: int, slug: str, name: str, members: list[str], schedule: str | None,
-        source_url: str | None,
+        self, council_id: int, slug: str, name: str, members: list[dict] | list[str], schedule: str | None,
+        source_url: str | None, *, mission: str | None = None,
     ) -> int:
+        """Record a commission as its page shows it: members as [{"name", "role"}] (see commission_members)."""
         ts = now_iso()
+        members_json = json.dumps([_member(m) for m in members], ensure_ascii=False)
         with self.transaction() as db:
             db.execute(
-                "INSERT INTO commissions (council_id, slug, name, members_json, schedule, source_url, "
-                "first_seen, last_seen) VALUES (?, ?, ?, ?, ?, ?, ?, ?) "
+                "INSERT INTO commissions (council_id, slug, name, members_json, schedule, source_url, mission, "
+                "first_seen, last_seen) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) "
                 "ON CONFLICT (council_id, slug) DO UPDATE SET name = excluded.name, "
                 "members_json = excluded.members_json, schedule = excluded.schedule, "
-                "source_url = excluded.source_url, last_seen = excluded.last_seen",
-                (council_id, slug, name, json.dumps(members, ensure_ascii=False), schedule, source_url, ts, ts),
+                "source_url = excluded.source_url, mission = COALESCE(excluded.mission, commissions.mission), "
+                "last_seen = excluded.last_seen",
+                (council_id, slug, name, members_json, schedule, source_url, mission, ts, ts),
             )
             return db.execute(
                 "SELECT id FROM commissions WHERE council_id = ? AND slug = ?", (council_id, slug)
             ).fetchone()[0]
+
+    def ensure_commission(self, council_id: int, slug: str) -> int:
+        """The commission `slug` of the council, created under its slug as name if its page was never read."""
+        ts = now_iso()
+        with self.transaction() as db:
+            db.execute(
+                "INSERT INTO commissions (council_id, slug, name, first_seen, last_seen) VALUES (?, ?, ?, ?, ?) "
+                "ON CONFLICT (council_id, slug) DO NOTHING",
+                (council_id, slug, slug, ts, ts),
+            )
+            return db.execute(
+                "SELECT id FROM commissions WHERE council_id = ? AND slug = ?", (council_id, slug)
+            ).fetchone()[0]
+
+    @staticmethod
+    def commission_members(commission: sqlite3.Row | dict) -> list[dict]:
+        """A commission's members as [{"name", "role"}]; rows written before roles were kept hold plain names."""
+        return [_member(m) for m in json.loads(commission["members_json"] or "[]")]
+
+    def upsert_member(
+        self, council_id: int, name: str, *, role: str | None, body: str | None, source_url: str | None,
+    ) -> int:
+        """A member of the council as its members page lists them (one row per name, body and role)."""
+        ts = now_iso()
+        key = (council_id, name, role or "", body or "")
+        with self.transaction() as db:
+            db.execute(
+                "INSERT INTO members (council_id, name, role, body, source_url, first_seen, last_seen) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (council_id, name, body, role) DO UPDATE SET "
+                "source_url = COALESCE(excluded.source_url, members.source_url), last_seen = excluded.last_seen",
+                (*key, source_url, ts, ts),
+            )
+            return db.execute(
+                "SELECT id FROM members WHERE council_id = ? AND name = ? AND role = ? AND body = ?", key
+            ).fetchone()[0]
+
+    def members(self, council_slug: str) -> list[dict]:
+        """The council's members: name, role and body (None when not published), source_url, first/last seen."""
+        rows = self.db.execute(
+            "SELECT m.* FROM members m JOIN councils co ON co.id = m.council_id WHERE co.slug = ? "
+            "ORDER BY m.body, m.id",
+            (council_slug,),
+        ).fetchall()
+        return [{**dict(r), "role": r["role"] or None, "body": r["body"] or None} for r in rows]
 
     def upsert_session(
         self, council_id: int, key: str, *, session_type: str | None, date: str | None, title: str | None,
@@ -213,6 +302,23 @@ class Catalogue:
                 "SELECT id FROM sessions WHERE council_id = ? AND key = ?", (council_id, key)
             ).fetchone()[0]
 
+    def save_session_links(self, session_id: int, links: list[dict]) -> None:
+        """Links of a session kept as links, never downloaded (audio, video, pages): [{"kind", "title", "url"}]."""
+        ts = now_iso()
+        with self.transaction() as db:
+            db.executemany(
+                "INSERT INTO session_links (session_id, kind, title, url, first_seen, last_seen) "
+                "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (session_id, url) DO UPDATE SET kind = excluded.kind, "
+                "title = excluded.title, last_seen = excluded.last_seen",
+                [(session_id, link.get("kind"), link.get("title"), link["url"], ts, ts) for link in links],
+            )
+
+    def session_links(self, session_id: int) -> list[sqlite3.Row]:
+        return self.db.execute(
+            "SELECT kind, title, url, first_seen, last_seen FROM session_links WHERE session_id = ? ORDER BY id",
+            (session_id,),
+        ).fetchall()
+
     def set_session_number(self, session_id: int, number: int) -> None:
         with self.transaction() as db:
             db.execute("UPDATE sessions SET number = ? WHERE id = ? AND number IS NULL", (number, session_id))
@@ -221,25 +327,30 @@ class Catalogue:
 
     def list_document(
         self, council_id: int, key: str, *, session_id: int | None, kind: str | None, title: str | None,
-        url: str,
+        url: str, listing_date: str | None = None,
     ) -> int:
-        """Record that a document is listed at `url` (before or without a successful download)."""
+        """Record that a document is listed at `url` (before or without a successful download).
+
+        A withdrawn document listed again gets back the status it had before it was withdrawn.
+        """
         ts = now_iso()
         with self.transaction() as db:
             row = db.execute("SELECT document_id FROM document_urls WHERE url = ?", (url,)).fetchone()
             if row:
                 db.execute("UPDATE document_urls SET last_seen = ? WHERE url = ?", (ts, url))
                 db.execute("UPDATE documents SET last_seen = ? WHERE id = ?", (ts, row[0]))
+                _restore_withdrawn(db, row[0])
                 return row[0]
             db.execute(
-                "INSERT INTO documents (council_id, key, session_id, kind, title, first_seen, last_seen) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (council_id, key) DO UPDATE SET "
+                "INSERT INTO documents (council_id, key, session_id, kind, title, listing_date, first_seen, "
+                "last_seen) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (council_id, key) DO UPDATE SET "
                 "last_seen = excluded.last_seen",
-                (council_id, key, session_id, kind, title, ts, ts),
+                (council_id, key, session_id, kind, title, listing_date, ts, ts),
             )
             doc_id = db.execute(
                 "SELECT id FROM documents WHERE council_id = ? AND key = ?", (council_id, key)
             ).fetchone()[0]
+            _restore_withdrawn(db, doc_id)
             db.execute(
                 "INSERT INTO document_urls (url, document_id, first_seen, last_seen) VALUES (?, ?, ?, ?)",
                 (url, doc_id, ts, ts),
@@ -305,7 +416,8 @@ class Catalogue:
                 "UPDATE document_urls SET sha256 = ?, etag = ?, last_modified = ?, last_seen = ? WHERE url = ?",
                 (sha256, etag, last_modified, ts, url),
             )
-            return StoredFetch(doc_id, sha256, new_document=doc["current_sha256"] is None, new_version=new_version)
+            return StoredFetch(doc_id, sha256, new_document=doc["current_sha256"] is None, new_version=new_version,
+                               changed=doc["current_sha256"] not in (None, sha256))
 
     @staticmethod
     def _has_history(db: sqlite3.Connection, document_id: int) -> bool:
@@ -354,6 +466,47 @@ class Catalogue:
                 (reason, url),
             )
 
+    def mark_withdrawn(self, council_slug: str, *, seen_before: str) -> list[dict]:
+        """Mark withdrawn the council's documents not listed since `seen_before` (the ISO time a complete
+        crawl of the council's source started); returns [{"url", "key"}] of those newly withdrawn.
+
+        Nothing is deleted: files, versions, pages and URLs stay, and the status the document had is kept
+        for when it is listed again. Call it only after a crawl that read the whole portal: a crawl that
+        listed no document of the council at all is refused (CatalogueError), never taken to mean that the
+        portal withdrew everything.
+        """
+        council = self._council_id(council_slug)
+        if council is None:
+            return []
+        ts = now_iso()
+        with self.transaction() as db:
+            known, listed = db.execute(
+                "SELECT COUNT(*), COALESCE(SUM(last_seen >= ?), 0) FROM documents "
+                "WHERE council_id = ? AND status != 'withdrawn'",
+                (seen_before, council),
+            ).fetchone()
+            if known and not listed:
+                raise CatalogueError(
+                    f"council {council_slug}: no document was listed since {seen_before}, so none is marked "
+                    f"withdrawn (all {known} would be): did the crawl of its portal fail or find nothing?"
+                )
+            gone = db.execute(
+                "SELECT d.id, d.key, (SELECT u.url FROM document_urls u WHERE u.document_id = d.id "
+                "ORDER BY u.last_seen DESC, u.url LIMIT 1) AS url FROM documents d "
+                "WHERE d.council_id = ? AND d.status != 'withdrawn' AND d.last_seen < ? ORDER BY d.id",
+                (council, seen_before),
+            ).fetchall()
+            db.executemany(
+                "UPDATE documents SET status_before_withdrawn = status, status = 'withdrawn', withdrawn_at = ? "
+                "WHERE id = ?",
+                [(ts, row["id"]) for row in gone],
+            )
+        return [{"url": row["url"], "key": row["key"]} for row in gone]
+
+    def _council_id(self, slug: str) -> int | None:
+        row = self.db.execute("SELECT id FROM councils WHERE slug = ?", (slug,)).fetchone()
+        return row[0] if row else None
+
     def documents_with_files(self, sha256s: list[str]) -> list[sqlite3.Row]:
         """Documents whose current file is one of `sha256s`, each with the URLs it is listed under."""
         if not sha256s:
@@ -383,7 +536,8 @@ class Catalogue:
         failed_now = "d.status = 'failed' OR (d.status = 'extracted' AND d.status_reason IS NOT NULL)"
         retry = f" OR {failed_now}" if retry_failed else ""
         return self.db.execute(
-            "SELECT d.*, s.session_type AS listed_session_type, s.date AS listed_date, s.key AS session_key, "
+            "SELECT d.*, s.session_type AS listed_session_type, COALESCE(s.date, d.listing_date) AS listed_date, "
+            "s.key AS session_key, "
             f"CASE WHEN d.status = 'fetched' THEN 'new' WHEN {outdated} THEN 'extractor_changed' "
             "ELSE 'retry_failed' END AS extract_reason "
             "FROM documents d LEFT JOIN sessions s ON s.id = d.session_id "
@@ -445,8 +599,9 @@ class Catalogue:
 
     def documents_to_index(self, *, everything: bool = False) -> list[sqlite3.Row]:
         changed = "" if everything else " AND (d.indexed_sha256 IS NULL OR d.indexed_sha256 != d.extracted_sha256)"
+        # A withdrawn document stays searchable with the text it had: the archive keeps what portals drop.
         return self.db.execute(
-            f"{DOCUMENT_VIEW} WHERE d.status = 'extracted'{changed} ORDER BY d.id"
+            f"{DOCUMENT_VIEW} WHERE {EXTRACTED}{changed} ORDER BY d.id"
         ).fetchall()
 
     def mark_indexed(self, document_ids: list[int]) -> None:
@@ -474,12 +629,19 @@ class Catalogue:
         return [r[0] for r in rows]
 
     def versions(self, document_id: int) -> list[sqlite3.Row]:
+        """The document's versions, oldest first; `is_current` is 1 for the file the catalogue serves now."""
         return self.db.execute(
-            "SELECT * FROM versions WHERE document_id = ? ORDER BY first_fetched", (document_id,)
+            "SELECT v.*, (v.sha256 IS d.current_sha256) AS is_current FROM versions v "
+            "JOIN documents d ON d.id = v.document_id WHERE v.document_id = ? ORDER BY v.first_fetched, v.id",
+            (document_id,),
         ).fetchall()
 
-    def sessions(self, *, commission_slug: str | None = None, year: int | None = None) -> list[sqlite3.Row]:
+    def sessions(self, *, commission_slug: str | None = None, year: int | None = None,
+                 council_slug: str | None = None) -> list[sqlite3.Row]:
         clauses, params = [], []
+        if council_slug:
+            clauses.append("s.council_id = (SELECT id FROM councils WHERE slug = ?)")
+            params.append(council_slug)
         if commission_slug:
             clauses.append("c.slug = ?")
             params.append(commission_slug)
@@ -505,14 +667,41 @@ class Catalogue:
     def session_documents(self, session_id: int) -> list[sqlite3.Row]:
         return self.db.execute(f"{DOCUMENT_VIEW} WHERE d.session_id = ? ORDER BY d.id", (session_id,)).fetchall()
 
-    def commissions(self) -> list[sqlite3.Row]:
+    def commissions(self, council_slug: str | None = None) -> list[sqlite3.Row]:
+        where, params = ("WHERE co.slug = ?", (council_slug,)) if council_slug else ("", ())
         return self.db.execute(
-            "SELECT c.*, (SELECT COUNT(*) FROM sessions s WHERE s.commission_id = c.id) AS session_count "
-            "FROM commissions c ORDER BY c.name"
+            "SELECT c.*, co.slug AS council_slug, co.name AS council_name, "
+            "(SELECT COUNT(*) FROM sessions s WHERE s.commission_id = c.id) AS session_count "
+            f"FROM commissions c JOIN councils co ON co.id = c.council_id {where} ORDER BY c.name, co.slug",
+            params,
         ).fetchall()
 
-    def commission(self, slug: str) -> sqlite3.Row | None:
-        return self.db.execute("SELECT * FROM commissions WHERE slug = ?", (slug,)).fetchone()
+    def commission(self, slug: str, council_slug: str | None = None) -> sqlite3.Row | None:
+        """The commission `slug` (of `council_slug`; without it, of the first council that has one)."""
+        if council_slug:
+            return self.db.execute(
+                "SELECT c.* FROM commissions c JOIN councils co ON co.id = c.council_id "
+                "WHERE c.slug = ? AND co.slug = ?",
+                (slug, council_slug),
+            ).fetchone()
+        return self.db.execute("SELECT * FROM commissions WHERE slug = ? ORDER BY id LIMIT 1", (slug,)).fetchone()
+
+    def councils(self) -> list[sqlite3.Row]:
+        """Every council: slug, name, portal_url, session_count, document_count, withdrawn_count."""
+        return self.db.execute(
+            "SELECT co.id, co.slug, co.name, co.portal_url, "
+            "(SELECT COUNT(*) FROM sessions s WHERE s.council_id = co.id) AS session_count, "
+            "(SELECT COUNT(*) FROM documents d WHERE d.council_id = co.id) AS document_count, "
+            "(SELECT COUNT(*) FROM documents d WHERE d.council_id = co.id AND d.status = 'withdrawn') "
+            "AS withdrawn_count FROM councils co ORDER BY co.name, co.slug"
+        ).fetchall()
+
+    def session_count(self, council_slug: str) -> int:
+        """How many sessions the catalogue holds for the council (0 for a council it does not know)."""
+        return self.db.execute(
+            "SELECT COUNT(*) FROM sessions s JOIN councils co ON co.id = s.council_id WHERE co.slug = ?",
+            (council_slug,),
+        ).fetchone()[0]
 
     def failures(self) -> list[sqlite3.Row]:
         """Every document that could not be fetched or extracted, with its reason.
@@ -537,12 +726,14 @@ class Catalogue:
         one = lambda sql: self.db.execute(sql).fetchone()[0]
         return {
             "councils": one("SELECT COUNT(*) FROM councils"),
+            "members": one("SELECT COUNT(*) FROM members"),
             "commissions": one("SELECT COUNT(*) FROM commissions"),
             "sessions": one("SELECT COUNT(*) FROM sessions"),
             "documents": one("SELECT COUNT(*) FROM documents"),
             "files": one("SELECT COUNT(*) FROM files"),
             "versions": one("SELECT COUNT(*) FROM versions"),
             "fetch_failed": one("SELECT COUNT(*) FROM documents WHERE status = 'fetch_failed'"),
+            "withdrawn": one("SELECT COUNT(*) FROM documents WHERE status = 'withdrawn'"),
             # Listed on the portal but with no download outcome at all: a crawl should leave none.
             "listed_not_fetched": one("SELECT COUNT(*) FROM documents WHERE status = 'listed'"),
             "extracted": one("SELECT COUNT(*) FROM documents WHERE status = 'extracted'"),
@@ -582,6 +773,62 @@ class Catalogue:
 
     def last_runs(self, limit: int = 10) -> list[sqlite3.Row]:
         return self.db.execute("SELECT * FROM runs ORDER BY id DESC LIMIT ?", (limit,)).fetchall()
+
+    # -- coverage ledgers --------------------------------------------------------------------------
+
+    def record_ledger(self, run_id: int | None, council_slug: str, ledger: dict) -> None:
+        """What one run saw of one source: new, changed, unchanged, withdrawn, failed [{url, reason}], ...
+        (any JSON object; `concejo run --json` prints the same shape)."""
+        with self.transaction() as db:
+            db.execute(
+                "INSERT INTO crawl_ledgers (run_id, council_slug, at, ledger_json) VALUES (?, ?, ?, ?)",
+                (run_id, council_slug, now_iso(), json.dumps(ledger, ensure_ascii=False)),
+            )
+
+    def ledgers(self, council_slug: str, limit: int = 10) -> list[dict]:
+        """The council's ledgers, newest first: [{"run_id", "at", "ledger"}]."""
+        rows = self.db.execute(
+            "SELECT run_id, at, ledger_json FROM crawl_ledgers WHERE council_slug = ? ORDER BY id DESC LIMIT ?",
+            (council_slug, limit),
+        ).fetchall()
+        return [_ledger(row) for row in rows]
+
+    def latest_ledgers(self) -> dict[str, dict]:
+        """The newest ledger of every council that has one: {slug: {"run_id", "at", "ledger"}}."""
+        rows = self.db.execute(
+            "SELECT council_slug, run_id, at, ledger_json FROM crawl_ledgers WHERE id IN "
+            "(SELECT MAX(id) FROM crawl_ledgers GROUP BY council_slug) ORDER BY council_slug"
+        ).fetchall()
+        return {row["council_slug"]: _ledger(row) for row in rows}
+
+    # -- coverage gaps and session identity ----------------------------------------------------------
+
+    def gaps(self, council_slug: str, *, minutes_after_days: int = 30, today: date | str | None = None) -> list[dict]:
+        """Gaps in what the council published; see archive.gaps.find_gaps for the kinds and their fields."""
+        return find_gaps(self.db, council_slug, minutes_after_days=minutes_after_days, today=today)
+
+    def reconcile_session(self, document_id: int, metadata: dict) -> bool:
+        """Attach the document to the session its text names when the listing disagrees; see
+        archive.reconcile.reconcile_session. True when the document moved to another session."""
+        with self.transaction() as db:
+            return reconcile_session(db, document_id, metadata, now=now_iso())
+
+
+# Documents holding extracted text: extracted, or withdrawn after being extracted.
+EXTRACTED = "(d.status = 'extracted' OR (d.status = 'withdrawn' AND d.status_before_withdrawn = 'extracted'))"
+
+
+def _restore_withdrawn(db: sqlite3.Connection, document_id: int) -> None:
+    """A withdrawn document listed again: back to the status it had (never-fetched ones to 'listed')."""
+    db.execute(
+        "UPDATE documents SET status = COALESCE(status_before_withdrawn, 'listed'), "
+        "status_before_withdrawn = NULL, withdrawn_at = NULL WHERE id = ? AND status = 'withdrawn'",
+        (document_id,),
+    )
+
+
+def _ledger(row: sqlite3.Row) -> dict:
+    return {"run_id": row["run_id"], "at": row["at"], "ledger": json.loads(row["ledger_json"])}
 
 
 DOCUMENT_VIEW = (

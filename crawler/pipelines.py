@@ -7,6 +7,17 @@ archived copy still hashes right, so a 304 means "unchanged" against a verified 
 failure). A body is archived only if it is a PDF (archive.sniff: its `%PDF-` header with no markup before
 it, not its Content-Type). Every document listed in a crawl ends it fetched, unchanged or failed with a
 plain reason; the storage backend is the archive's FileStore.
+
+A full sweep (setting CONCEJO_FULL_SWEEP) makes no conditional request: every file is downloaded again and
+compared by hash, and archived only if its bytes are new.
+
+The coverage ledger of the crawl (one crawl = one source) is kept in Scrapy's stats:
+  concejo/ledger/new               documents whose first file was archived in this crawl
+  concejo/ledger/changed           known documents whose file at their URL changed: a new version, now current
+  concejo/ledger/unchanged         a 304 against a verified copy, or the same sha256 as the current file
+  concejo/ledger/failed            [{"url", "reason"}] of listed files not archived, with a plain reason
+  concejo/ledger/pdfs_downloaded   file bodies received (HTTP 200), whatever they turned out to be
+  concejo/ledger/bytes_downloaded  and their size in bytes
 """
 
 from __future__ import annotations
@@ -29,12 +40,15 @@ from twisted.internet.error import ConnectionRefusedError, DNSLookupError, Timeo
 from archive import Catalogue, CatalogueError, FileStore, open_catalogue
 from archive.sniff import pdf_refusal
 from crawler.guard import RequestRefused, is_fetchable_link
-from crawler.items import CommissionItem, SessionItem
+from crawler.items import CommissionItem, DocumentItem, MemberItem, SessionItem
 
 logger = logging.getLogger(__name__)
 
 NOT_HTTP = "the link is not http or https, so it is not fetched"
 NOT_REACHED = "listed on the portal but not downloaded in this crawl (the crawl stopped before reaching it)"
+
+LEDGER = "concejo/ledger/"
+LEDGER_COUNTS = ("new", "changed", "unchanged", "pdfs_downloaded", "bytes_downloaded")
 
 
 @dataclass
@@ -82,26 +96,44 @@ class CataloguePipeline:
         if isinstance(item, CommissionItem):
             self.catalogue.upsert_commission(
                 council_id, adapter["slug"], adapter["name"], adapter.get("members") or [],
-                adapter.get("schedule"), adapter.get("source_url"),
+                adapter.get("schedule"), adapter.get("source_url"), mission=adapter.get("mission"),
             )
+        elif isinstance(item, MemberItem):
+            self.catalogue.upsert_member(council_id, adapter["name"], role=adapter.get("role"),
+                                         body=adapter.get("body"), source_url=adapter.get("source_url"))
         elif isinstance(item, SessionItem):
-            commission_id = None
-            if adapter.get("commission_slug"):
-                commission = self.catalogue.commission(adapter["commission_slug"])
-                commission_id = commission["id"] if commission else self.catalogue.upsert_commission(
-                    council_id, adapter["commission_slug"], adapter["commission_slug"], [], None, None
-                )
-            session_id = self.catalogue.upsert_session(
-                council_id, adapter["key"], session_type=adapter.get("session_type"), date=adapter.get("date"),
-                title=adapter.get("title"), commission_id=commission_id, source_url=adapter.get("source_url"),
+            self._session(council_id, adapter)
+        elif isinstance(item, DocumentItem):
+            self.catalogue.list_document(
+                council_id, adapter["key"], session_id=None, kind=adapter.get("kind"), title=adapter.get("title"),
+                url=adapter["url"], listing_date=adapter.get("date"),
             )
-            for doc in adapter.get("documents") or []:
-                self.catalogue.list_document(
-                    council_id, doc["key"], session_id=session_id, kind=doc["kind"], title=doc["title"],
-                    url=doc["url"],
-                )
-                self.state.listed[doc["url"]] = doc["key"]
+            self.state.listed[adapter["url"]] = adapter["key"]
+            if not adapter.get("file_urls"):
+                adapter["file_urls"] = [adapter["url"]]
         return item
+
+    def _session(self, council_id: int, adapter: ItemAdapter) -> None:
+        commission_id = None
+        if adapter.get("commission_slug"):
+            commission_id = self.catalogue.ensure_commission(council_id, adapter["commission_slug"])
+        session_id = self.catalogue.upsert_session(
+            council_id, adapter["key"], session_type=adapter.get("session_type"), date=adapter.get("date"),
+            title=adapter.get("title"), number=adapter.get("number"), commission_id=commission_id,
+            source_url=adapter.get("source_url"),
+        )
+        links = [link for link in adapter.get("links") or [] if link.get("url")]
+        if links:
+            self.catalogue.save_session_links(session_id, links)
+        documents = adapter.get("documents") or []
+        for doc in documents:
+            self.catalogue.list_document(
+                council_id, doc["key"], session_id=session_id, kind=doc["kind"], title=doc["title"],
+                url=doc["url"],
+            )
+            self.state.listed[doc["url"]] = doc["key"]
+        if documents and not adapter.get("file_urls"):
+            adapter["file_urls"] = [doc["url"] for doc in documents]
 
 
 class ArchiveFilesStore:
@@ -132,6 +164,7 @@ class ArchiveFilesPipeline(FilesPipeline):
         super().__init__(store_uri, crawler=crawler)
         self.catalogue = _catalogue_for(crawler)
         self.state = _state_for(crawler)
+        self.full_sweep = crawler.settings.getbool("CONCEJO_FULL_SWEEP")
         self.max_download_mb = crawler.settings.getint("DOWNLOAD_MAXSIZE") / (1024 * 1024)
         self.request_timeout_s = crawler.settings.getfloat("DOWNLOAD_TIMEOUT")
         self.validators: dict[str, dict[str, Any]] = {}
@@ -141,6 +174,13 @@ class ArchiveFilesPipeline(FilesPipeline):
         self.received: dict[str, int] = {}
         crawler.signals.connect(self._bytes_received, signal=signals.bytes_received)
 
+    def open_spider(self, spider=None) -> None:
+        super().open_spider()
+        stats = self.crawler.stats
+        for name in LEDGER_COUNTS:
+            stats.set_value(LEDGER + name, stats.get_value(LEDGER + name, 0))
+        stats.set_value(LEDGER + "failed", list(stats.get_value(LEDGER + "failed", [])))
+
     def file_path(self, request, response=None, info=None, *, item=None) -> str:
         return hashlib.sha1(request.url.encode()).hexdigest()
 
@@ -149,10 +189,11 @@ class ArchiveFilesPipeline(FilesPipeline):
         return [self._file_request(url) for url in urls if is_fetchable_link(url)]
 
     def _file_request(self, url: str) -> Request:
-        """Kept out of the HTTP cache; conditional only on validators of an archived copy checked intact."""
+        """Kept out of the HTTP cache; conditional only on validators of an archived copy checked intact, and
+        never in a full sweep."""
         meta: dict[str, Any] = {"dont_cache": True}
         headers = {}
-        known = self.catalogue.url_validators(url)
+        known = None if self.full_sweep else self.catalogue.url_validators(url)
         if known and (known["etag"] or known["last_modified"]) and self.store.store.is_intact(known["sha256"]):
             meta["concejo_archived_sha256"] = known["sha256"]
             if known["etag"]:
@@ -169,6 +210,9 @@ class ArchiveFilesPipeline(FilesPipeline):
             "http_status": response.status,
         }
         archived = request.meta.get("concejo_archived_sha256")
+        if response.status == 200:
+            self.crawler.stats.inc_value(LEDGER + "pdfs_downloaded")
+            self.crawler.stats.inc_value(LEDGER + "bytes_downloaded", len(response.body))
         if response.status == 304 and archived:
             return {"url": request.url, "path": self.file_path(request, info=info, item=item), "checksum": None,
                     "status": "uptodate", "sha256": archived}
@@ -187,6 +231,8 @@ class ArchiveFilesPipeline(FilesPipeline):
     def item_completed(self, results, item, info):
         adapter = ItemAdapter(item)
         docs = {d["url"]: d for d in adapter.get("documents") or []}
+        if isinstance(item, DocumentItem):
+            docs[adapter["url"]] = {"key": adapter["key"]}
         urls = adapter.get("file_urls") or []
         for url in urls:
             if not is_fetchable_link(url):
@@ -209,10 +255,12 @@ class ArchiveFilesPipeline(FilesPipeline):
             self.catalogue.record_unchanged(url, value["sha256"], etag=meta.get("etag"),
                                             last_modified=meta.get("last_modified"))
             stats.inc_value("concejo/files_unchanged")
+            stats.inc_value(LEDGER + "unchanged")
         elif ok:
             sha256, size = self.store.stored[value["path"]]
             fetch = self.catalogue.record_fetch(url, sha256, size, **meta)
             stats.inc_value("concejo/files_new" if fetch.new_version else "concejo/files_unchanged")
+            stats.inc_value(LEDGER + ("new" if fetch.new_document else "changed" if fetch.changed else "unchanged"))
         else:
             status = meta.get("http_status")
             # An uptodate 304 (conditional on an archived copy) was recorded above; any other 304 is a failure.
@@ -220,7 +268,12 @@ class ArchiveFilesPipeline(FilesPipeline):
                       else self.failure_reasons.get(url) or self._plain_reason(value))
             self.catalogue.record_fetch_failure(url, reason, http_status=status, document_key=key)
             stats.inc_value("concejo/files_failed")
+            self._ledger_failure(url, reason)
         self.state.settled.add(url)
+
+    def _ledger_failure(self, url: str, reason: str) -> None:
+        failed = self.crawler.stats.get_value(LEDGER + "failed") or []
+        self.crawler.stats.set_value(LEDGER + "failed", [*failed, {"url": url, "reason": reason}])
 
     def _record_failure(self, url: str, reason: str, key: str | None) -> None:
         try:
@@ -228,6 +281,7 @@ class ArchiveFilesPipeline(FilesPipeline):
         except (sqlite3.Error, CatalogueError) as exc:
             logger.error("could not record the failed download of %s (%s): %s", url, reason, exc)
         self.crawler.stats.inc_value("concejo/files_failed")
+        self._ledger_failure(url, reason)
         self.state.settled.add(url)
 
     def close_spider(self, spider=None) -> None:
