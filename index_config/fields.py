@@ -62,6 +62,10 @@ class Field:
     label: str = ""  # Spanish, the facet's heading
     value_labels: dict[str, str] = dataclasses.field(default_factory=dict, hash=False, compare=False)
     names: str | None = None  # the field holding each value's display name, shown in facets (with accents)
+    # Or the catalogue list naming each value (slug -> name), read by the app at request time: for values
+    # whose names live in the archive, not the index (a council renamed needs no reindex). A filter value
+    # the list does not hold answers nothing, with a warning naming the known values.
+    catalogue_names: Literal["councils"] | None = None
 
 
 FIELDS: tuple[Field, ...] = (
@@ -84,7 +88,8 @@ FIELDS: tuple[Field, ...] = (
     Field("document_type", "keyword", facet=True, label="Documento", value_labels=DOCUMENT_TYPES,
           filter=Filter(("documento", "doc", "document_type"), ("document_type", "documento"), "code"),
           hit=True, export=True),
-    Field("council", "keyword"),
+    Field("council", "keyword", facet=True, label="Concejo", catalogue_names="councils",  # the source's slug
+          filter=Filter(("concejo", "council"), ("concejo", "council"), "slug"), hit=True, export=True),
     Field("identifiers", "keyword", filter=Filter(("id", "identificador"), values="folded")),  # lowercase, multi-valued
     Field("url", "keyword", hit=True, export=True),
 )
@@ -97,4 +102,5 @@ PARAMETER_FILTERS = tuple(f for f in FILTERS if f.filter.parameters)  # also fro
 HIT_FIELDS = tuple(f for f in FIELDS if f.hit)
 EXPORT_FIELDS = tuple(f.name for f in FIELDS if f.export)
 FACET_LABELS = {f.name: f.label for f in FIELDS if f.facet}
+CATALOGUE_NAMED = tuple(f for f in FIELDS if f.catalogue_names)  # value names read from the catalogue
 VALUE_LABELS = {value: label for f in FIELDS for value, label in f.value_labels.items()}

@@ -9,6 +9,7 @@ from flask import Flask, current_app, g
 from archive import Catalogue, FileStore, open_catalogue
 from search_app.backends import SearchBackend, open_backend
 from search_app.service import SearchService
+from search_app.value_names import ValueNames, catalogue_value_names
 
 
 def register(app: Flask) -> None:
@@ -40,7 +41,14 @@ def search_service() -> SearchService:
     extensions = current_app.extensions
     if "concejo_costly_gate" not in extensions:
         extensions["concejo_costly_gate"] = threading.BoundedSemaphore(1)
-    return SearchService(backend(), extensions["concejo_costly_gate"])
+    return SearchService(backend(), extensions["concejo_costly_gate"], value_names())
+
+
+def value_names() -> ValueNames:
+    """The catalogue's names of indexed values (councils), read once per request."""
+    if "value_names" not in g:
+        g.value_names = catalogue_value_names(catalogue())
+    return g.value_names
 
 
 def _close_catalogue(exc: BaseException | None) -> None:

@@ -12,6 +12,7 @@ from index_config.fields import PARAMETER_FILTERS
 from search_app import suggestions
 from search_app.backends.base import Deadline, Hit, SearchBackend, SearchResult, SearchTooSlow
 from search_app.query import SearchQuery, Term, build_query, fold
+from search_app.value_names import ValueNames, unknown_value_warnings
 
 # The request parameters a search understands; links to other pages of a search carry these and nothing
 # else (url_for must never receive endpoint=, _external= or _method= from a visitor).
@@ -32,8 +33,12 @@ def is_costly(query: SearchQuery) -> bool:
 
 
 class SearchService:
-    def __init__(self, backend: SearchBackend, costly_gate: threading.Semaphore | None = None) -> None:
+    def __init__(self, backend: SearchBackend, costly_gate: threading.Semaphore | None = None,
+                 value_names: ValueNames | None = None) -> None:
         self.backend = backend
+        # The catalogue's names of indexed values (councils, search_app/value_names.py): facets show them,
+        # and a filter value the archive does not hold is named in a warning.
+        self.value_names = value_names or {}
         # Costly searches run one at a time per process; one arriving while another runs is refused at
         # once (a waiting request would hold a server thread that ordinary searches need).
         self.costly_gate = costly_gate
@@ -74,6 +79,12 @@ class SearchService:
     def _search(self, query: SearchQuery) -> SearchResult:
         deadline = Deadline(getattr(self.backend, "search_timeout_s", None))
         result = self.backend.search(query)
+        for name, names in self.value_names.items():
+            result.facet_names[name] = {**names, **result.facet_names.get(name, {})}
+        unknown = unknown_value_warnings(query, self.value_names)
+        result.warnings += unknown
+        if result.total == 0 and unknown:  # the filter is what finds nothing: no spelling to suggest
+            return result
         if result.total == 0 and self.backend.count() == 0:
             result.warnings.append(
                 "El índice de búsqueda está vacío: todavía no se ha indexado ningún documento "

@@ -54,6 +54,7 @@ def index():
     searched = bool(query.raw.strip() or query.filters or query.date_from or query.date_to)
     result = service.search(query) if searched else None
     commissions = resources.catalogue().commissions()
+    councils = resources.value_names()["council"]
     link_args = service.link_args(request.args)
     suggestion_args = None
     if result is not None and result.suggestion:  # the corrected search, from its first page
@@ -62,6 +63,6 @@ def index():
     return render_template(
         "search.html", result=result, query=query, args=request.args, link_args=link_args,
         suggestion_args=suggestion_args, searched=searched,
-        session_types=tuple(SESSION_TYPES), commissions=commissions,
+        session_types=tuple(SESSION_TYPES), commissions=commissions, councils=councils,
         facets=facet_groups(result) if result is not None else [],
     )
