@@ -271,11 +271,11 @@ def cmd_status(settings: Settings, args) -> int:
         print(json.dumps({"extractor_version": EXTRACTOR_VERSION, "counts": status_counts(catalogue), "failures": [
             {"document": r["key"], "status": r["status"], "reason": r["status_reason"],
              "earlier_text_kept": r["status"] == "extracted"} for r in catalogue.failures()
-        ], "runs": [run_json(run) for run in catalogue.last_runs(6)], "sources": latest_ledgers(catalogue)},
+        ], "runs": [run_json(run) for run in catalogue.last_runs(6)], "sources": catalogue.latest_ledgers()},
             ensure_ascii=False, indent=2))
         return 0
     print_status(catalogue)
-    for slug, last in latest_ledgers(catalogue).items():
+    for slug, last in catalogue.latest_ledgers().items():
         ledger = last["ledger"]
         console.print(f"[bold]{slug}[/bold] (último rastreo {last['at']}): {ledger_line(ledger)}")
         for failure in (ledger.get("failed") or [])[:20]:
@@ -288,11 +288,6 @@ def cmd_status(settings: Settings, args) -> int:
         outcome = RUN_OUTCOMES[run_outcome(run)]
         console.print(f"  {run['started_at']} {run['step']} ({outcome}): {run['stats_json'] or ''}")
     return 0
-
-
-def latest_ledgers(catalogue: Catalogue) -> dict[str, dict]:
-    """Each source's last coverage ledger: {slug: {"run_id", "at", "ledger"}}."""
-    return catalogue.latest_ledgers() if hasattr(catalogue, "latest_ledgers") else {}  # H2, issue 10
 
 
 def gap_text(gap: dict) -> str:

@@ -120,12 +120,17 @@ def _crawl_source(settings: Settings, catalogue: Catalogue, source: Source, repo
     report.child_settings = summary.get("settings", report.child_settings)
     ledger = {**empty_ledger(), **summary.get("ledger", {})}
     failure = source_failure(catalogue, source, summary)
-    if failure is None and hasattr(catalogue, "mark_withdrawn"):  # archive.catalogue gains it in issue 10 (H2)
+    if failure is None and summary.get("resumed"):
+        # Requests in flight when a crawl is interrupted are not in Scrapy's job queue: a resumed crawl may
+        # not have seen the whole portal, so what it did not see is not taken for withdrawn.
+        report.problems.append(f"source {source.slug}: this crawl resumed an interrupted one; withdrawn "
+                               "documents are looked for again after the next complete crawl")
+    elif failure is None:
         try:
             ledger["withdrawn"] = len(catalogue.mark_withdrawn(source.slug, seen_before=summary["started_at"]))
         except CatalogueError as exc:  # a complete crawl that listed none of the documents held
             failure = f"source {source.slug}: {exc}"
-    if failure is None and hasattr(catalogue, "gaps"):
+    if failure is None:
         ledger["gaps"] = list(catalogue.gaps(source.slug))
     _record_source(catalogue, report, source, ledger, failure)
     return summary.get("pages", 0)
@@ -145,7 +150,7 @@ def source_failure(catalogue: Catalogue, source: Source, summary: dict) -> str |
     page = summary.get("last_layout_error")
     if summary.get("layout_errors"):
         return f"source {source.slug}: the portal changed shape: {page}"
-    held = catalogue.session_count(source.slug) if hasattr(catalogue, "session_count") else 0
+    held = catalogue.session_count(source.slug)
     if not summary.get("sessions") and held:
         where = page or f"at {', '.join(source.start_urls)}"
         return (f"source {source.slug}: the portal changed shape: the crawl found no session, where the archive "
@@ -165,8 +170,7 @@ def _record_source(catalogue: Catalogue, report: StepReport, source: Source, led
         report.failed_sources[source.slug] = failure
         if failure not in report.problems:
             report.problems.append(failure)
-    if hasattr(catalogue, "record_ledger"):  # archive.catalogue gains it in issue 10 (H2)
-        catalogue.record_ledger(report.run_id, source.slug, ledger)
+    catalogue.record_ledger(report.run_id, source.slug, ledger)
 
 
 def _crawl_in_child(settings: Settings, source: Source, full_sweep: bool) -> dict:
