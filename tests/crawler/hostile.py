@@ -155,3 +155,68 @@ def document(catalogue: Catalogue, url: str):
     row = catalogue.db.execute("SELECT document_id FROM document_urls WHERE url = ?", (url,)).fetchone()
     assert row is not None, f"{url} was never listed"
     return catalogue.document(row[0])
+
+
+def pipelines_crawl(settings: Settings, *, full_sweep: bool = False) -> dict:
+    """One crawl of `settings.portal_url` by the "Concejo Abierto" spider through the real pipelines, in a
+    child process (the reactor cannot restart), on its own Scrapy settings: it tests the pipelines and the
+    catalogue, whatever runs crawls in the product. Returns the crawl's stats under concejo/ (and the
+    downloader's), plus "started_at": an ISO time after everything earlier crawls listed and before
+    anything this one lists (the seen_before of Catalogue.mark_withdrawn)."""
+    import json
+    import os
+    import sys
+
+    from archive.catalogue import now_iso
+    from concejo.processes import run_child
+
+    earlier = now_iso()
+    for _ in range(40):  # the catalogue's times have whole seconds: start in a second of its own (<= 2 s)
+        if now_iso() != earlier:
+            break
+        time.sleep(0.05)
+    started_at = now_iso()
+    config = {"portal_url": settings.portal_url, "catalogue_url": settings.catalogue_url,
+              "files_dir": str(settings.files_dir), "http_cache_dir": str(settings.http_cache_dir),
+              "full_sweep": full_sweep}
+    code = "from tests.crawler.hostile import pipelines_crawl_child; pipelines_crawl_child()"
+    proc = run_child([sys.executable, "-c", code, json.dumps(config)], env=dict(os.environ), timeout_s=300)
+    assert proc.returncode == 0, f"the crawl failed (exit {proc.returncode}): {proc.stderr[-3000:]}"
+    return {**json.loads(proc.stdout.strip().splitlines()[-1]), "started_at": started_at}
+
+
+def pipelines_crawl_child() -> None:
+    """The child of pipelines_crawl: crawl, then print the stats as one JSON line."""
+    import json
+    import sys
+
+    from scrapy.crawler import CrawlerProcess
+    from scrapy.settings import Settings as ScrapySettings
+
+    from concejo.sources import Source
+    from crawler import settings as defaults
+    from crawler.spiders.base import CouncilSpider
+    from crawler.spiders.concejo_abierto import ConcejoAbiertoSpider
+
+    config = json.loads(sys.argv[1])
+    scrapy_settings = ScrapySettings()
+    scrapy_settings.setmodule(defaults, priority="project")
+    scrapy_settings.setdict({
+        "CONCEJO_CATALOGUE_URL": config["catalogue_url"], "CONCEJO_SOURCE_URL": config["portal_url"],
+        "CONCEJO_ALLOWED_HOSTS": [], "CONCEJO_ALLOW_PRIVATE_ADDRESSES": True,
+        "CONCEJO_FULL_SWEEP": config["full_sweep"], "HTTPCACHE_ENABLED": not config["full_sweep"],
+        "FILES_STORE": f"archive://{config['files_dir']}", "HTTPCACHE_DIR": config["http_cache_dir"],
+        "DOWNLOAD_TIMEOUT": 10, "DNS_TIMEOUT": 10, "CLOSESPIDER_TIMEOUT": 240, "LOG_LEVEL": "WARNING",
+    }, priority="cmdline")
+    process = CrawlerProcess(scrapy_settings, install_root_handler=True)
+    crawler = process.create_crawler(ConcejoAbiertoSpider)
+    if issubclass(ConcejoAbiertoSpider, CouncilSpider):
+        source = Source(slug="quito", name="Concejo Metropolitano de Quito", family="concejo_abierto",
+                        start_urls=(config["portal_url"],), allow_private_addresses=True)
+        process.crawl(crawler, source=source)
+    else:
+        process.crawl(crawler, start_url=config["portal_url"])
+    process.start()
+    stats = crawler.stats.get_stats()
+    kept = {k: v for k, v in stats.items() if k.startswith(("concejo/", "downloader/", "finish_reason"))}
+    print(json.dumps(kept, default=str))
