@@ -21,7 +21,7 @@ def create_app(test_config: dict | None = None, *, settings: Settings | None = N
     """Build the app: settings, resources (catalogue, search engine), blueprints, error pages, headers."""
     from search_app import errors, headers, resources
     from search_app.links import safe_href
-    from search_app.views import api, browse, documents, search
+    from search_app.views import api, browse, coverage, documents, search
 
     app = Flask(__name__)
     app.config["SETTINGS"] = settings or load_settings()
@@ -33,6 +33,7 @@ def create_app(test_config: dict | None = None, *, settings: Settings | None = N
     app.register_blueprint(search.bp)
     app.register_blueprint(documents.bp)
     app.register_blueprint(browse.bp)
+    app.register_blueprint(coverage.bp)
     app.register_blueprint(api.bp)
     errors.register(app)
     headers.register(app)

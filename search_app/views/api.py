@@ -15,6 +15,7 @@ from flask import Blueprint, Response, abort, current_app, jsonify, request, str
 from index_config.fields import EXPORT_FIELDS
 from search_app import resources
 from search_app.backends.base import Hit, SearchEngineUnavailable, SearchResult, SearchTooSlow
+from search_app.coverage import council_coverage
 from search_app.links import public_id, public_link
 from search_app.views.documents import public_reason
 
@@ -71,6 +72,24 @@ def result_json(result: SearchResult) -> dict:
 def search():
     service = resources.search_service()
     return jsonify(result_json(service.search(service.query_from_args(request.args))))
+
+
+@bp.get("/api/v1/councils")
+def councils():
+    """Every council of the archive with what it holds, and where to search and browse it."""
+    return jsonify({"councils": [{
+        "council": row["slug"], "name": row["name"], "portal_url": row["portal_url"],
+        "sessions": row["session_count"], "documents": row["document_count"],
+        "withdrawn_documents": row["withdrawn_count"],
+        "search_url": _public(url_for("api.search", concejo=row["slug"])),
+        "sessions_url": _public(url_for("browse.sessions", concejo=row["slug"])),
+    } for row in resources.catalogue().councils()]})
+
+
+@bp.get("/api/v1/coverage")
+def coverage():
+    """Per council: the last crawl's ledger (public reasons), OCR and extraction counts, and the gaps."""
+    return jsonify({"councils": council_coverage(resources.catalogue())})
 
 
 @bp.get("/api/v1/documents/<id:document_id>")

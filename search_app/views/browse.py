@@ -1,41 +1,66 @@
-"""Browsing without searching: sessions by year, one session, commissions and one commission."""
+"""Browsing without searching: sessions by year, one session, commissions and one commission, each listing
+narrowed to one council with `?concejo=<slug>` when the archive holds several."""
 
 from __future__ import annotations
 
-import json
 from itertools import groupby
 
 from flask import Blueprint, render_template, request
 
+from archive import Catalogue
 from search_app import resources
+from search_app.value_names import unknown_value_warning
 from search_app.views import found_or_404
 
 bp = Blueprint("browse", __name__)
 
 
+def _chosen_council() -> tuple[str | None, str | None]:
+    """(the council slug asked for, a Spanish notice when the archive has no such council)."""
+    slug = (request.args.get("concejo") or request.args.get("council") or "").strip() or None
+    if slug is None:
+        return None, None
+    return slug, unknown_value_warning("council", slug, resources.value_names()["council"])
+
+
 @bp.get("/sesiones/")
 def sessions():
+    catalogue = resources.catalogue()
+    councils = catalogue.councils()
+    council, notice = _chosen_council()
     year = request.args.get("anio", type=int)
-    rows = resources.catalogue().sessions(year=year)
+    rows = [] if notice else catalogue.sessions(year=year, council_slug=council)
     by_year = [(y, list(group)) for y, group in groupby(rows, key=lambda r: (r["date"] or "sin fecha")[:4])]
-    return render_template("sessions.html", by_year=by_year, year=year)
+    return render_template("sessions.html", by_year=by_year, year=year, councils=councils, council=council,
+                           notice=notice, council_names={row["id"]: row["name"] for row in councils})
 
 
 @bp.get("/sesiones/<id:session_id>")
 def session(session_id: int):
     catalogue = resources.catalogue()
     row = found_or_404(catalogue.session(session_id))
-    return render_template("session.html", session=row, documents=catalogue.session_documents(session_id))
+    councils = catalogue.councils()
+    council_name = next((c["name"] for c in councils if c["id"] == row["council_id"]), None)
+    return render_template("session.html", session=row, documents=catalogue.session_documents(session_id),
+                           council_name=council_name if len(councils) > 1 else None)
 
 
 @bp.get("/comisiones/")
 def commissions():
-    return render_template("commissions.html", commissions=resources.catalogue().commissions())
+    catalogue = resources.catalogue()
+    councils = catalogue.councils()
+    council, notice = _chosen_council()
+    rows = [] if notice else catalogue.commissions(council_slug=council)
+    return render_template("commissions.html", commissions=rows, councils=councils, council=council,
+                           notice=notice)
 
 
 @bp.get("/comisiones/<slug>")
 def commission(slug: str):
     catalogue = resources.catalogue()
-    row = found_or_404(catalogue.commission(slug))
-    return render_template("commission.html", commission=row, members=json.loads(row["members_json"] or "[]"),
-                           sessions=catalogue.sessions(commission_slug=slug))
+    councils = catalogue.councils()
+    row = found_or_404(catalogue.commission(slug, request.args.get("concejo") or None))
+    council = next(c for c in councils if c["id"] == row["council_id"])
+    return render_template("commission.html", commission=row, members=Catalogue.commission_members(row),
+                           council=council, many_councils=len(councils) > 1,
+                           sessions=catalogue.sessions(commission_slug=slug, council_slug=council["slug"]))

@@ -1,0 +1,115 @@
+"""The public coverage page (/cobertura) and /api/v1/coverage: per council, the last crawl's ledger with its
+failures' public reasons, what OCR read and what could not be read, the gaps, and a plain "sin rastreos" for
+a council never crawled (tests/app/two_councils.py: Quito crawled once, Cuenca never)."""
+
+from __future__ import annotations
+
+import pytest
+
+from archive import open_catalogue
+from concejo.config import load_settings
+from search_app import create_app
+
+from .two_councils import (
+    CUENCA,
+    CUENCA_NAME,
+    FAILED_FETCH_URL,
+    HOSTILE_REASON,
+    HOSTILE_URL,
+    LEDGER,
+    QUITO,
+    SERVER_PATH,
+    build,
+)
+
+
+@pytest.fixture(scope="module")
+def two(tmp_path_factory):
+    settings = load_settings(environ={}, data_dir=tmp_path_factory.mktemp("coverage"), ocr=False)
+    catalogue = open_catalogue(settings.catalogue_url)
+    archive = build(catalogue)
+    yield settings, archive
+    catalogue.close()
+
+
+@pytest.fixture()
+def client(two):
+    return create_app({"TESTING": True}, settings=two[0]).test_client()
+
+
+def _section(page: str, council: str) -> str:
+    return page.split(f'<section class="coverage" id="concejo-{council}">')[1].split("</section>")[0]
+
+
+def test_the_page_shows_the_last_crawl_of_a_council_with_its_counts_and_failure_reasons(client):
+    answer = client.get("/cobertura")
+    assert answer.status_code == 200
+    quito = _section(answer.get_data(as_text=True), QUITO)
+    for name, key in (("nuevos", "new"), ("cambiados", "changed"), ("sin-cambios", "unchanged"),
+                      ("retirados", "withdrawn")):
+        assert f'id="{name}-{QUITO}">{LEDGER[key]}</dd>' in quito, name
+    assert f'id="fallidos-{QUITO}">2</dd>' in quito
+    assert "5 PDF (2,3 MB) en 23 solicitudes" in quito
+    assert f'<span class="url">{FAILED_FETCH_URL}</span>: HTTP 500 from the portal; body kept at [archivo del servidor]' in quito
+    assert "Sin rastreos" not in quito
+
+
+def test_failure_reasons_and_urls_are_public_and_escaped(client):
+    page = client.get("/cobertura").get_data(as_text=True)
+    assert SERVER_PATH not in page and "/srv/" not in page
+    assert HOSTILE_REASON not in page and "&lt;img src=x onerror=alert(1)&gt;" in page
+    assert f'href="{HOSTILE_URL}' not in page and f'<span class="url">{HOSTILE_URL}</span>' in page
+
+
+def test_a_council_never_crawled_says_so(client):
+    cuenca = _section(client.get("/cobertura").get_data(as_text=True), CUENCA)
+    assert f"<h2>{CUENCA_NAME}</h2>" in cuenca
+    assert "Sin rastreos: el portal de este concejo todavía no se ha rastreado." in cuenca
+    assert 'id="nuevos-' not in cuenca
+
+
+def test_the_page_counts_what_ocr_read_and_lists_what_could_not_be_read(client, two):
+    _, archive = two
+    page = client.get("/cobertura").get_data(as_text=True)
+    cuenca = _section(page, CUENCA)
+    assert "1 documento leído con OCR (reconocimiento de texto en páginas escaneadas: 2 páginas)." in cuenca
+    assert "1 documento sin poder leerse." in cuenca
+    assert (f'<a href="/documentos/{archive.failed_extraction}">Informe de la sesión 2</a>: '
+            "no text could be read from [archivo del servidor]") in cuenca
+    quito = _section(page, QUITO)
+    assert "0 documentos leídos con OCR" in quito and "0 documentos sin poder leerse." in quito
+
+
+def test_the_page_lists_the_gaps_of_each_council(client):
+    page = client.get("/cobertura").get_data(as_text=True)
+    assert ("<li>Falta la sesión ordinaria No. 3 de 2024 (Pleno): el archivo tiene la No. 2 y la No. 4</li>"
+            in _section(page, QUITO))
+    cuenca = _section(page, CUENCA)
+    assert "La sesión ordinaria del 2024-01-10 (Pleno) tiene su orden del día archivada y ninguna acta" in cuenca
+
+
+def test_the_api_gives_the_same_coverage(client, two):
+    _, archive = two
+    answer = client.get("/api/v1/coverage")
+    assert answer.status_code == 200
+    assert SERVER_PATH not in answer.get_data(as_text=True)
+    councils = {c["council"]: c for c in answer.get_json()["councils"]}
+    assert list(councils) == [CUENCA, QUITO]
+    cuenca, quito = councils[CUENCA], councils[QUITO]
+    assert cuenca["last_crawl"] is None
+    assert (cuenca["ocr_documents"], cuenca["ocr_pages"], cuenca["extraction_failed"]) == (1, 2, 1)
+    assert [f["document_id"] for f in cuenca["extraction_failures"]] == [archive.failed_extraction]
+    assert [g["kind"] for g in cuenca["gaps"]] == ["minutes_missing"]
+    crawl = quito["last_crawl"]
+    assert {k: crawl[k] for k in ("new", "changed", "unchanged", "withdrawn", "requests", "pdfs_downloaded",
+                                  "bytes_downloaded")} == {k: LEDGER[k] for k in LEDGER if k not in ("failed", "gaps")}
+    assert crawl["failed"] == [
+        {"url": FAILED_FETCH_URL, "reason": "HTTP 500 from the portal; body kept at [archivo del servidor]"},
+        {"url": HOSTILE_URL, "reason": HOSTILE_REASON}]  # JSON, not HTML: escaping is the reader's
+    assert [(g["kind"], g["number"]) for g in quito["gaps"]] == [("missing_number", 3)]
+    assert (quito["documents"], quito["withdrawn_documents"]) == (5, 1)
+
+
+def test_every_page_links_to_the_coverage_page(client):
+    home = client.get("/").get_data(as_text=True)
+    assert home.count('href="/cobertura"') == 2  # the header's navigation and the footer
