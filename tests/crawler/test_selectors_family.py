@@ -1,0 +1,319 @@
+"""The selectors family on five real saved pages (../shared/portal_pages), checked against GROUND_TRUTH.json:
+replayed as Scrapy responses field by field, then crawled over HTTP on 127.0.0.1 with Scrapy."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import re
+from urllib.parse import urljoin
+
+import pytest
+from scrapy.crawler import Crawler
+from scrapy.statscollectors import MemoryStatsCollector
+
+from concejo.config import ConfigError
+from concejo.sources import Source
+from crawler.guard import SourcePolicy
+from crawler.settings import guard_hosts
+from crawler.spiders.selector_pages import listing_rows
+from crawler.spiders.selectors import SelectorsSpider
+from tests.crawler.portal_pages import (
+    COMMISSION,
+    COMMISSION_INDEX,
+    LISTING,
+    MEMBERS,
+    MISSING,
+    PORTAL_PAGES,
+    TRANSPARENCY,
+    PortalPagesServer,
+    crawl_items,
+    ground_truth,
+    local_source,
+    page_url,
+    project_source,
+    response_for,
+)
+
+pytestmark = pytest.mark.skipif(not (PORTAL_PAGES / "GROUND_TRUTH.json").is_file(), reason=MISSING)
+
+
+def spider_for(source: Source) -> SelectorsSpider:
+    """The spider as a crawl builds it, with a real stats collector (no engine or reactor needed)."""
+    crawler = Crawler(SelectorsSpider, {})
+    crawler.stats = MemoryStatsCollector(crawler)
+    return SelectorsSpider.from_crawler(crawler, source=source)
+
+
+@pytest.fixture()
+def larioja() -> SelectorsSpider:
+    return spider_for(project_source("larioja"))
+
+
+@pytest.fixture()
+def guatajiagua() -> SelectorsSpider:
+    return spider_for(project_source("guatajiagua"))
+
+
+def listing(spider: SelectorsSpider):
+    response = response_for(spider.source, LISTING)
+    return listing_rows(response.selector, spider.options.sessions, response.urljoin, spider.options.session_types)
+
+
+def iso(published: str) -> str | None:
+    return dt.datetime.strptime(published, "%d/%m/%Y").date().isoformat() if published else None
+
+
+def expected_rows() -> list[dict]:
+    return ground_truth(LISTING)["rows"]
+
+
+def stat(spider: SelectorsSpider, name: str):
+    return spider.crawler.stats.get_value(name)
+
+
+# --- Page 01: the 120 rows of the listing, one test per field family ---------------------------------
+
+def test_every_row_is_read_in_page_order_with_its_block_and_year_group(larioja):
+    assert [(row.block, row.group) for row in listing(larioja)] == [
+        (row["doc_kind"], row["year_group"]) for row in expected_rows()]
+
+
+def test_block_headings_name_the_document_kind(larioja):
+    kinds = {"Órdenes del Día": "orden_del_dia", "Diario de Sesiones": "acta"}  # sources/larioja.toml's kinds
+    assert [row.kind for row in listing(larioja)] == [kinds[row["doc_kind"]] for row in expected_rows()]
+
+
+def test_periods_and_numbers_are_kept_as_published_and_read_as_integers(larioja):
+    assert [(row.period, row.period_value, row.number, row.number_value) for row in listing(larioja)] == [
+        (row["periodo"], int(re.sub(r"\D", "", row["periodo"])), row["numero"], int(row["numero"]))
+        for row in expected_rows()]
+
+
+def test_dates_become_iso_and_rows_without_a_date_stay_without_one(larioja):
+    rows = listing(larioja)
+    assert [(row.date, row.date_iso) for row in rows] == [(row["fecha"], iso(row["fecha"])) for row in expected_rows()]
+    assert sum(row.date_iso is None for row in rows) == sum(not row["fecha"] for row in expected_rows()) > 0
+
+
+def test_links_resolve_against_the_page_and_rows_without_a_target_have_none(larioja):
+    base = page_url(larioja.source, LISTING)
+    assert [row.url for row in listing(larioja)] == [
+        urljoin(base, row["url"]) if row["url"] else None for row in expected_rows()]
+
+
+def test_session_types_keep_their_text_and_fold_to_the_vocabulary(larioja):
+    rows = listing(larioja)
+    assert [row.type for row in rows] == [row["session_type"] for row in expected_rows()]
+    for row in rows:
+        words = row.type.upper()
+        expected = ("extraordinaria" if "EXTRAORDINARIA" in words else "inaugural" if "APERTURA" in words
+                    else "especial" if "ESPECIAL" in words else "ordinaria" if "ORDINARIA" in words else None)
+        assert row.session_type == expected, row.type
+    assert {row.session_type for row in rows} == {"ordinaria", "extraordinaria", "especial", "inaugural", None}
+
+
+# --- Page 01: rows grouped into sessions ---------------------------------------------------------------
+
+def sessions_by_key(spider: SelectorsSpider) -> dict:
+    items = list(spider.parse_sessions(response_for(spider.source, LISTING)))
+    by_key = {item["key"]: item for item in items}
+    assert len(by_key) == len(items), "two sessions share a key"
+    return by_key
+
+
+def truth_key(row: dict) -> str:
+    return f"pleno-p{int(re.sub(r'[^0-9]', '', row['periodo']))}-n{int(row['numero'])}"
+
+
+def test_an_agenda_row_and_a_minutes_row_of_one_period_and_number_are_one_session(larioja):
+    sessions = sessions_by_key(larioja)
+    base = page_url(larioja.source, LISTING)
+    assert set(sessions) == {truth_key(row) for row in expected_rows()}
+    expected: dict[str, list[str]] = {key: [] for key in sessions}
+    seen: set[str] = set()
+    for row in expected_rows():  # page order: the first row linking a PDF owns it
+        if row["url"] and row["url"] not in seen:
+            seen.add(row["url"])
+            expected[truth_key(row)].append(urljoin(base, row["url"]))
+    assert {key: [d["url"] for d in item["documents"]] for key, item in sessions.items()} == expected
+    assert all(item["file_urls"] == [d["url"] for d in item["documents"]] for item in sessions.values())
+
+
+def test_one_pdf_linked_from_two_rows_is_one_document(larioja):
+    sessions = sessions_by_key(larioja)
+    urls = [d["url"] for item in sessions.values() for d in item["documents"]]
+    linked = [row["url"] for row in expected_rows() if row["url"]]
+    assert len(linked) > len(set(linked)), "the page links one PDF from two rows"
+    assert len(urls) == len(set(urls)) == len(set(linked))
+    keys = [d["key"] for item in sessions.values() for d in item["documents"]]
+    assert len(keys) == len(set(keys))
+    assert stat(larioja, "concejo/repeated_links") == len(linked) - len(set(linked))
+
+
+def test_sessions_carry_date_type_and_number_of_their_rows(larioja):
+    sessions = sessions_by_key(larioja)
+    first: dict[str, dict] = {}
+    for row in expected_rows():
+        if row["fecha"]:
+            first.setdefault(truth_key(row), row)
+    for key, row in first.items():
+        item = sessions[key]
+        assert (item["date"], item["number"], item["council_slug"]) == (iso(row["fecha"]), int(row["numero"]),
+                                                                         "larioja")
+        assert row["session_type"] in item["title"]
+
+
+def test_a_session_whose_rows_disagree_on_the_date_takes_the_first_and_says_so(larioja):
+    sessions = sessions_by_key(larioja)
+    dates: dict[str, list[dict]] = {}
+    for row in expected_rows():
+        if row["fecha"]:
+            dates.setdefault(truth_key(row), []).append(row)
+    split = {key: rows for key, rows in dates.items() if len({r["fecha"] for r in rows}) > 1}
+    assert split, "the apertura of 2023 is dated differently by its two rows"
+    for key, rows in split.items():
+        item = sessions[key]
+        assert item["date"] == iso(rows[0]["fecha"])
+        later = next(r for r in rows if r["fecha"] != rows[0]["fecha"])
+        title = next(d["title"] for d in item["documents"] if d["url"].endswith(later["url"]))
+        assert later["fecha"] in title  # the minutes' own date is not lost
+    assert stat(larioja, "concejo/listing_conflicts") >= len(split)
+
+
+def test_rows_without_date_or_link_invent_nothing_in_their_session(larioja):
+    sessions = sessions_by_key(larioja)
+    empty = [row for row in expected_rows() if not row["fecha"] and not row["url"]]
+    assert empty
+    for row in empty:
+        others = [r for r in expected_rows() if truth_key(r) == truth_key(row) and r is not row]
+        item = sessions[truth_key(row)]
+        assert item["date"] == (iso(others[0]["fecha"]) if others else None)
+        assert [d["url"] for d in item["documents"]] == [
+            urljoin(page_url(larioja.source, LISTING), r["url"]) for r in others if r["url"]]
+
+
+def test_a_session_listed_under_the_previous_years_group_keeps_its_own_date(larioja):
+    sessions = sessions_by_key(larioja)
+    moved = [row for row in expected_rows() if row["fecha"] and row["fecha"][-4:] != row["year_group"]]
+    assert moved
+    for row in moved:
+        assert sessions[truth_key(row)]["date"] == iso(row["fecha"])
+
+
+# --- Pages 03 and 02: commissions -------------------------------------------------------------------
+
+def test_the_commission_index_follows_each_commission_with_its_name(larioja):
+    requests = list(larioja.parse_commission_index(response_for(larioja.source, COMMISSION_INDEX)))
+    base = page_url(larioja.source, COMMISSION_INDEX)
+    assert [(r.url, r.cb_kwargs["index_name"]) for r in requests] == [
+        (urljoin(base, c["url"]), c["name"]) for c in ground_truth(COMMISSION_INDEX)["commissions"]]
+    assert all(r.callback == larioja.parse_commission for r in requests)
+
+
+def test_a_commission_page_gives_its_members_and_leaves_empty_names_empty(larioja):
+    (item,) = larioja.parse_commission(response_for(larioja.source, COMMISSION), index_name="Juventudes")
+    truth = ground_truth(COMMISSION)
+    assert item["name"] == truth["commission"]
+    assert item["members"] == truth["members"]
+    assert [m["name"] for m in item["members"]].count("") == [m["name"] for m in truth["members"]].count("") == 2
+    assert item["schedule"] == truth["schedule"]
+    assert item["mission"] is None  # the page's description paragraph is empty
+    assert item["council_slug"] == "larioja" and item["source_url"] == page_url(larioja.source, COMMISSION)
+
+
+# --- Page 06: the members page ----------------------------------------------------------------------
+
+def test_the_members_page_gives_each_member_with_role_and_body(guatajiagua):
+    items = list(guatajiagua.parse_members(response_for(guatajiagua.source, MEMBERS)))
+    truth = ground_truth(MEMBERS)
+    assert [{"name": i["name"], "role": i["role"]} for i in items] == truth["members"]
+    assert {i["body"] for i in items} == {truth["body"]}
+    assert {i["council_slug"] for i in items} == {"guatajiagua"}
+
+
+# --- Page 07: council minutes among a transparency page's links ----------------------------------------
+
+def test_only_the_council_minutes_item_yields_documents(guatajiagua):
+    response = response_for(guatajiagua.source, TRANSPARENCY)
+    items = list(guatajiagua.parse_documents(response))
+    truth = ground_truth(TRANSPARENCY)["documents"]
+    assert [(i["url"], i["title"]) for i in items] == [(response.urljoin(d["href"]), d["label"]) for d in truth]
+    assert all(i["kind"] == "acta" and i["file_urls"] == [i["url"]] and i["date"] is None for i in items)
+    assert len({i["key"] for i in items}) == len(items)
+    pdf_links = [h for h in response.xpath("//a/@href").getall() if h.endswith(".pdf") or "/download" in h]
+    assert len(pdf_links) > 4 * len(items)  # the page's other document links yield nothing
+    assert stat(guatajiagua, "concejo/layout_errors") is None
+
+
+def test_the_item_that_only_describes_minutes_yields_nothing_and_is_reported(guatajiagua):
+    options = dict(guatajiagua.source.options)
+    options["documents"] = [{**options["documents"][0], "title_is": "Actas de concejo."}]
+    spider = spider_for(dataclasses.replace(guatajiagua.source, options=options))
+
+    assert list(spider.parse_documents(response_for(spider.source, TRANSPARENCY))) == []
+    assert stat(spider, "concejo/layout_errors") == 1
+    assert "Actas de concejo." in stat(spider, "concejo/last_layout_error")
+
+
+def test_minutes_on_the_transparency_portal_are_archived_only_because_the_source_allows_its_host(guatajiagua):
+    items = list(guatajiagua.parse_documents(response_for(guatajiagua.source, TRANSPARENCY)))
+    offsite = [i["url"] for i in items if "transparencia.gob.sv" in i["url"]]
+    assert len(offsite) == sum("transparencia.gob.sv" in d["href"] for d in ground_truth(TRANSPARENCY)["documents"])
+    allowed = SourcePolicy.for_source(*guard_hosts(guatajiagua.source))
+    bare = SourcePolicy.for_source(*guard_hosts(dataclasses.replace(guatajiagua.source, allowed_hosts=())))
+    assert [allowed.refusal(url) for url in offsite] == [None] * len(offsite)
+    assert all(bare.refusal(url) for url in offsite)
+
+
+# --- Loud failures ----------------------------------------------------------------------------------
+
+def test_a_listing_that_lost_its_table_is_a_layout_change_naming_the_page(larioja):
+    response = response_for(larioja.source, MEMBERS, url=page_url(larioja.source, LISTING))
+    assert list(larioja.parse_sessions(response)) == []
+    assert stat(larioja, "concejo/layout_errors") == 1
+    assert response.url in stat(larioja, "concejo/last_layout_error")
+
+
+def test_a_start_url_no_page_entry_names_is_refused_before_crawling():
+    source = project_source("larioja")
+    with pytest.raises(ConfigError, match="not named in options.pages"):
+        SelectorsSpider(source=dataclasses.replace(source, start_urls=(*source.start_urls, "https://x.example/a")))
+
+
+def test_a_broken_selector_is_refused_naming_the_option():
+    source = project_source("larioja")
+    options = {**source.options, "sessions": {**source.options["sessions"], "rows": "tbody tr["}}
+    with pytest.raises(ConfigError, match=r"options\.sessions\.rows"):
+        SelectorsSpider(source=dataclasses.replace(source, options=options))
+
+
+# --- A real crawl over HTTP ---------------------------------------------------------------------------
+
+def test_a_crawl_of_the_legislature_finds_its_sessions_and_commissions(tmp_path):
+    with PortalPagesServer("larioja") as server:
+        source = local_source(project_source("larioja"), server)
+        items = crawl_items(source, tmp_path / "items.jsonl")
+    sessions = [i for i in items if "session_type" in i]
+    commissions = [i for i in items if "members" in i]
+    assert sorted(i["key"] for i in sessions) == sorted({truth_key(row) for row in expected_rows()})
+    linked = {row["url"] for row in expected_rows() if row["url"]}
+    assert sorted(d["url"] for i in sessions for d in i["documents"]) == sorted(
+        server.url() + url for url in linked)
+    truth = ground_truth(COMMISSION)
+    assert [(c["name"], c["members"]) for c in commissions] == [(truth["commission"], truth["members"])]
+    # every commission page the index links to was asked for (only Juventudes is saved; the rest are 404)
+    assert {c["url"] for c in ground_truth(COMMISSION_INDEX)["commissions"]} <= set(server.requested)
+    assert not [path for path in server.requested if path.startswith("/documentos/")]  # nothing archived
+
+
+def test_a_crawl_of_the_municipality_finds_its_members_and_minutes(tmp_path):
+    with PortalPagesServer("guatajiagua") as server:
+        source = local_source(project_source("guatajiagua"), server)
+        items = crawl_items(source, tmp_path / "items.jsonl")
+    members = [(i["name"], i["role"]) for i in items if "body" in i]
+    documents = [(i["url"], i["title"]) for i in items if "kind" in i]
+    assert members == [(m["name"], m["role"]) for m in ground_truth(MEMBERS)["members"]]
+    assert documents == [(urljoin(server.url() + "/transparencia.html", d["href"]), d["label"])
+                         for d in ground_truth(TRANSPARENCY)["documents"]]
+    assert len(items) == len(members) + len(documents)
