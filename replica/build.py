@@ -15,6 +15,7 @@ from pathlib import Path
 
 from replica import pages as html
 from replica.defects import corrupt_pdf
+from replica.directory import plan_listing, publish_listing
 from replica.drafting import (
     Draft,
     Numbering,
@@ -73,8 +74,13 @@ class _Choices:
 
 
 def build_portal(seed: int = 2016, extra_pdfs_dir: Path | None = None, *, years: range = DEFAULT_YEARS,
-                 plenary_sessions_per_year: int = 10) -> Portal:
-    """Generate the complete portal for `seed` (see replica.model.Portal for what it holds)."""
+                 plenary_sessions_per_year: int = 10, directory_style: str = "apache") -> Portal:
+    """Generate the complete portal for `seed` (see replica.model.Portal for what it holds).
+
+    The same documents are served twice: as the "Concejo Abierto" portal (from "/") and as an open
+    directory listing under replica.directory.DIRECTORY_ROOT ("/archivos/"), rendered Apache-style or,
+    with `directory_style="iis"`, IIS-style.
+    """
     if len(years) == 0:
         raise ValueError("build_portal needs at least one year")
     rng = random.Random(seed)
@@ -112,7 +118,9 @@ def build_portal(seed: int = 2016, extra_pdfs_dir: Path | None = None, *, years:
     documents += [p.document for p in pending if p.document.session_key not in {s.key for s in plenary}]
     commission_sessions = [s for c in plan.commissions for s in c.sessions]
     portal = Portal(seed, QUITO, [*plenary, *commission_sessions], plan.commissions, documents, resources)
-    _add_html(portal, years)
+    publish_pages(portal)
+    portal.listing = plan_listing(portal)
+    publish_listing(portal, directory_style)
     return portal
 
 
@@ -208,6 +216,9 @@ def _draft_commissions(rng: random.Random, plan: CommissionPlan, period: Period,
                                                   key in choices.planted, joint_with=partner)))
             for kind, draft in drafts:
                 document = _document(session, kind, draft, f"{folder}/{session.key}-{kind}.pdf", choices)
+                if kind == "informe":
+                    document.agenda_point, document.topic = next(
+                        ((n, p.topic) for n, p in enumerate(agenda, start=1) if p.topic), (None, None))
                 pending.append(_Pending(document, draft, session.date))
                 if joint and kind == "informe":
                     joint_report = document
@@ -259,7 +270,8 @@ def _links(session: Session, folder: str | None = None) -> list[tuple[str, Docum
     return links
 
 
-def _add_html(portal: Portal, years: range) -> None:
+def publish_pages(portal: Portal) -> None:
+    """The "Concejo Abierto" pages (home, years, months, commissions) from the portal's sessions."""
     res, council = portal.resources, portal.council
     plenary = [s for s in portal.sessions if s.is_plenary]
     everything = [u for d in portal.documents for u in d.urls]

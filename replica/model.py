@@ -10,6 +10,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
+from urllib.parse import quote
 
 SessionType = Literal["ordinaria", "extraordinaria", "solemne", "conmemorativa", "inaugural"]
 DocumentKind = Literal["orden_del_dia", "acta", "convocatoria", "informe", "resolucion"]
@@ -60,6 +61,8 @@ class Document:
     defect: str | None = None
     identifiers: list[str] = field(default_factory=list)
     source_file: Path | None = None
+    topic: str | None = None  # the agenda point a report is about (commission informes), as its folder names it
+    agenda_point: int | None = None  # that point's place in the session's agenda (1-based)
 
     @property
     def url(self) -> str:
@@ -94,6 +97,26 @@ class Commission:
     sessions: list[Session] = field(default_factory=list)
 
 
+@dataclass(frozen=True)
+class ListedFile:
+    """A document as the open directory listing publishes it (replica.directory).
+
+    `path` is the name on disk, below DIRECTORY_ROOT, exactly as served (some names decomposed, NFD);
+    `tells_date` / `tells_number` say whether its folder and file names give the session's date and number.
+    """
+
+    path: str
+    document_key: str
+    session_key: str
+    tells_date: bool = True
+    tells_number: bool = True
+
+    @property
+    def url(self) -> str:
+        """The percent-encoded URL path, as an Apache index links it."""
+        return quote(self.path)
+
+
 @dataclass(eq=False)
 class Portal:
     """Everything the replica serves, plus the ground truth behind it."""
@@ -104,6 +127,8 @@ class Portal:
     commissions: list[Commission]
     documents: list[Document]
     resources: dict[str, Resource]
+    listing: list[ListedFile] = field(default_factory=list)  # the open directory listing's files
+    listing_style: str = "apache"  # how its folders are rendered: "apache" or "iis"
 
     def document_by_key(self, key: str) -> Document:
         """The document with this key; KeyError naming the key otherwise."""

@@ -21,6 +21,7 @@ from urllib.parse import unquote, urlsplit
 
 from replica import pages as html
 from replica.build import build_portal
+from replica.directory import DIRECTORY_ROOT
 from replica.model import Portal, Resource
 
 HTML = "text/html; charset=utf-8"
@@ -39,8 +40,45 @@ def _etag(body: bytes) -> str:
     return f'"{hashlib.sha1(body).hexdigest()}"'
 
 
-def _make_handler(portal: Portal, verbose: bool) -> type[BaseHTTPRequestHandler]:
-    etags = {path: _etag(resource.body) for path, resource in portal.resources.items()}
+class _Validators:
+    """ETags of the portal's resources, computed once per body: a changed body (replica.changes) gets a new one."""
+
+    def __init__(self) -> None:
+        self._known: dict[str, tuple[bytes, str]] = {}
+        self._lock = threading.Lock()
+
+    def etag(self, path: str, body: bytes) -> str:
+        with self._lock:
+            known = self._known.get(path)
+            if known is None or known[0] is not body:
+                known = (body, _etag(body))
+                self._known[path] = known
+            return known[1]
+
+
+class _Failures:
+    """Paths told to answer an error status a number of times before they recover (ReplicaServer.fail)."""
+
+    def __init__(self) -> None:
+        self._left: dict[str, tuple[int, int]] = {}
+        self._lock = threading.Lock()
+
+    def set(self, path: str, times: int, status: int) -> None:
+        with self._lock:
+            self._left[path] = (times, status)
+
+    def take(self, path: str) -> int | None:
+        """The error status to answer now for `path`, or None; each answer uses up one."""
+        with self._lock:
+            times, status = self._left.get(path, (0, 0))
+            if times <= 0:
+                return None
+            self._left[path] = (times - 1, status)
+            return status
+
+
+def _make_handler(portal: Portal, verbose: bool, failures: _Failures) -> type[BaseHTTPRequestHandler]:
+    validators = _Validators()
 
     class Handler(BaseHTTPRequestHandler):
         server_version = "ConcejoAbiertoReplica/1.0"
@@ -58,6 +96,10 @@ def _make_handler(portal: Portal, verbose: bool) -> type[BaseHTTPRequestHandler]
 
         def _respond(self, with_body: bool) -> None:
             path = unquote(urlsplit(self.path).path) or "/"
+            failing = failures.take(path)
+            if failing is not None:
+                self._send(failing, html.server_error_page(), HTML, {}, with_body)
+                return
             resource = portal.resources.get(path)
             if resource is None and not path.endswith("/") and f"{path}/" in portal.resources:
                 self._send(HTTPStatus.MOVED_PERMANENTLY, b"", HTML, {"Location": f"{path}/"}, with_body)
@@ -65,8 +107,9 @@ def _make_handler(portal: Portal, verbose: bool) -> type[BaseHTTPRequestHandler]
             if resource is None:
                 self._send(HTTPStatus.NOT_FOUND, html.not_found(portal.council, path), HTML, {}, with_body)
                 return
-            headers = {"ETag": etags[path], "Last-Modified": format_datetime(resource.last_modified, usegmt=True)}
-            if resource.status == 200 and self._not_modified(resource, etags[path]):
+            etag = validators.etag(path, resource.body)
+            headers = {"ETag": etag, "Last-Modified": format_datetime(resource.last_modified, usegmt=True)}
+            if resource.status == 200 and self._not_modified(resource, etag):
                 self._send(HTTPStatus.NOT_MODIFIED, b"", None, headers, with_body=False)
                 return
             self._send(resource.status, resource.body, resource.content_type, headers, with_body)
@@ -104,12 +147,28 @@ def _make_handler(portal: Portal, verbose: bool) -> type[BaseHTTPRequestHandler]
 
 
 class ReplicaServer:
-    """Background HTTP server for a portal: start(), url, stop(); also a context manager."""
+    """Background HTTP server for a portal: start(), url, stop(); also a context manager.
+
+    It serves `portal.resources` as they are at each request, so replica.changes (amend, add, remove)
+    shows at once; `fail(path, times)` makes a path answer 500 that many times, then recover.
+    """
 
     def __init__(self, portal: Portal, host: str = "127.0.0.1", port: int = 0, verbose: bool = False) -> None:
         self.portal = portal
-        self._httpd = _ReplicaHTTPServer((host, port), _make_handler(portal, verbose))
+        self._failures = _Failures()
+        self._httpd = _ReplicaHTTPServer((host, port), _make_handler(portal, verbose, self._failures))
         self._thread: threading.Thread | None = None
+
+    def fail(self, path: str, times: int, status: int = HTTPStatus.INTERNAL_SERVER_ERROR) -> None:
+        """Answer `status` (500) to the next `times` requests for `path` (a decoded path), then serve it again."""
+        if times < 0 or not 500 <= status <= 599:
+            raise ValueError(f"fail({path!r}): times must be >= 0 and status a 5xx, not {times}, {status}")
+        self._failures.set(unquote(path), times, int(status))
+
+    @property
+    def directory_url(self) -> str:
+        """Where the open directory listing layout starts (Apache- or IIS-style, as the portal was built)."""
+        return self.url + DIRECTORY_ROOT
 
     @property
     def port(self) -> int:
@@ -144,11 +203,12 @@ class ReplicaServer:
 
 
 def run_replica(port: int, seed: int = 2016, extra_pdfs_dir: Path | None = None, host: str = "127.0.0.1",
-                verbose: bool = False) -> None:
+                verbose: bool = False, directory_style: str = "apache") -> None:
     """Build the portal and serve it in the foreground until Ctrl-C."""
-    portal = build_portal(seed, extra_pdfs_dir)
+    portal = build_portal(seed, extra_pdfs_dir, directory_style=directory_style)
     server = ReplicaServer(portal, host=host, port=port, verbose=verbose).start()
     print(f"Réplica del portal sirviendo en {server.url}/ (semilla {seed}; Ctrl-C para detener)", flush=True)
+    print(f"Los mismos archivos como listado de directorio: {server.directory_url}", flush=True)
     try:
         while True:
             time.sleep(0.5)
