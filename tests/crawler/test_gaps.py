@@ -68,8 +68,8 @@ def test_an_agenda_without_minutes_is_a_gap_only_after_the_delay(catalogue):
     quito = catalogue.ensure_council("quito", "Concejo Metropolitano de Quito")
     session_with(catalogue, quito, "pleno-2024-03-05-ordinaria", date="2024-03-05", number=None,
                  kinds=("orden_del_dia",))
-    session_with(catalogue, quito, "pleno-2024-03-12-ordinaria", date="2024-03-12", number=None,
-                 kinds=("orden_del_dia", "acta"))
+    session_with(catalogue, quito, "pleno-2024-03-01-ordinaria", date="2024-03-01", number=None,
+                 kinds=("orden_del_dia", "acta"))  # older, with its minutes: no gap
 
     assert catalogue.gaps("quito", minutes_after_days=30, today="2024-04-04") == []
     gaps = catalogue.gaps("quito", minutes_after_days=30, today="2024-04-05")
