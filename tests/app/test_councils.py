@@ -72,11 +72,12 @@ def test_the_council_facet_counts_each_council(client):
 
 
 def test_an_unknown_council_finds_nothing_and_says_which_councils_there_are(client):
-    """As an unknown commission does, it answers no document; unlike it, it says why (councils are known)."""
-    for params in ({"concejo": "lima"}, {"q": "presupuesto concejo:lima"}):
+    """As an unknown commission does, it answers no document; unlike it, it says why (councils are known),
+    and nothing else: no search for most of the words, no spelling suggestion (the words are not at fault)."""
+    for params in ({"concejo": "lima"}, {"q": "presupusto participativo concejo:lima"}):
         answer = _search(client, **params)
         assert answer["total"] == 0 and answer["hits"] == []
-        assert answer["suggestion"] is None
+        assert (answer["mode"], answer["suggestion"]) == ("all", None)
         assert answer["warnings"] == [(
             f"El archivo no tiene ningún concejo «lima»; los que tiene: {CUENCA} ({CUENCA_NAME}), "
             f"{QUITO} ({QUITO_NAME}).")]
