@@ -100,7 +100,11 @@ def test_a_document_whose_text_names_another_session_moves_there_and_the_listing
     assert row["listed_session_key"] == "pleno-2023-11-07-ordinaria"
     assert catalogue.session(listed) is not None  # the listed session is never deleted
     assert catalogue.reconcile_session(document_id, metadata) is False  # already where its text says
-    assert catalogue.document(document_id)["listed_session_key"] == "pleno-2023-11-07-ordinaria"
+    # A better extractor reads another date: the document moves again, and what the listing said stays.
+    assert catalogue.reconcile_session(document_id, {**metadata, "date": "2024-11-14"}) is True
+    row = catalogue.document(document_id)
+    assert (row["session_key"], row["listed_session_key"]) == ("pleno-2024-11-14-ordinaria",
+                                                              "pleno-2023-11-07-ordinaria")
 
 
 def test_a_document_joins_the_existing_session_its_text_names_and_agreement_moves_nothing(catalogue):
