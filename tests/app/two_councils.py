@@ -4,7 +4,8 @@ leave it, then indexed by the indexer into whichever engine a test opens.
 Quito: plenary ordinary sessions No. 1, 2 and 4 of 2024 (No. 3 is missing), a mobility commission
 session, and the agenda of session 4, withdrawn from the portal after it was read. One recorded crawl.
 Cuenca: the agenda of session No. 1 with no minutes (months later), minutes read by OCR, a report that
-could not be read, and a mobility commission of its own (same slug as Quito's). Never crawled.
+could not be read, an annex that could not be downloaded, and a mobility commission of its own (same slug
+as Quito's). Never crawled.
 """
 
 from __future__ import annotations
@@ -101,6 +102,10 @@ def build(catalogue: Catalogue) -> TwoCouncils:
                 [{"number": n, "text": text, "origin": origin} for n, (text, origin) in enumerate(pages, start=1)],
                 {}, [], extractor_version=EXTRACTOR)
         ids[key] = document_id
+    # A Cuenca annex the portal lists but would not give: a download failure, not a reading one.
+    catalogue.list_document(councils[CUENCA], "c-anexo-2", session_id=sessions["c-2"], kind="anexo", title="Anexo",
+                            url=url("c-anexo-2"))
+    catalogue.record_fetch_failure(url("c-anexo-2"), "HTTP 404 from the portal", http_status=404)
     # The agenda of Quito's session 4 was last listed long ago: the crawl after it withdraws it.
     catalogue.db.execute("UPDATE documents SET last_seen = ? WHERE id = ?", (LONG_AGO, ids["q-orden-4"]))
     catalogue.db.commit()
