@@ -56,7 +56,7 @@ class DirectoryListingSpider(CouncilSpider):
                                            options.get("file_extensions", DEFAULT_FILE_EXTENSIONS))
         self.link_extensions = _extensions(self.source.slug, "link_extensions",
                                            options.get("link_extensions", DEFAULT_LINK_EXTENSIONS))
-        self.roots = tuple(_folder(_decoded_path(url)) for url in self.start_urls)
+        self.roots = tuple((_origin(url), _folder(_decoded_path(url))) for url in self.start_urls)
 
     def parse(self, response: Response) -> Iterator[scrapy.Request | SessionItem | DocumentItem]:
         """A directory index: descend into its subfolders, turn its files into items."""
@@ -64,31 +64,33 @@ class DirectoryListingSpider(CouncilSpider):
             self.layout_changed(response, "a page that is not a directory index (no 'Index of /...' heading "
                                           "and no '[To Parent Directory]' link)")
             return
-        here = _folder(_decoded_path(response.url))
+        origin, here = _origin(response.url), _folder(_decoded_path(response.url))
         entries = 0
         for href in _entry_hrefs(response):
             url = response.urljoin(href)
             path = _decoded_path(url)
-            if not is_fetchable_link(url) or urlsplit(url).query or not self._below(path, here):
+            if not is_fetchable_link(url) or urlsplit(url).query or _origin(url) != origin \
+                    or not self._below(origin, path, here):
                 continue  # the parent, a sort link, another site: never followed
             entries += 1
             if path.endswith("/"):
                 yield from self._folder_request(response, url, path)
             else:
                 yield from self._file_item(response, url, path)
-        if not entries and here in self.roots:
+        if not entries and (origin, here) in self.roots:
             self.layout_changed(response, "an empty directory listing at a start URL")
 
-    def _below(self, path: str, here: str) -> bool:
-        """Strictly below the folder listed and below a start URL's folder."""
-        return path != here and path.startswith(here) and any(path.startswith(root) for root in self.roots)
+    def _below(self, origin: str, path: str, here: str) -> bool:
+        """Strictly below the folder listed and below a start URL's folder on the same site."""
+        return path != here and path.startswith(here) and any(
+            origin == root_origin and path.startswith(root) for root_origin, root in self.roots)
 
-    def _depth(self, path: str) -> int:
-        root = max((r for r in self.roots if path.startswith(r)), key=len)
+    def _depth(self, url: str, path: str) -> int:
+        root = max((r for o, r in self.roots if o == _origin(url) and path.startswith(r)), key=len)
         return len([s for s in path[len(root):].split("/") if s])
 
     def _folder_request(self, response: Response, url: str, path: str) -> Iterator[scrapy.Request]:
-        if self._depth(path) > self.max_depth:
+        if self._depth(url, path) > self.max_depth:
             self.logger.warning("source %s: folder deeper than max_depth=%d not crawled: %s", self.source.slug,
                                 self.max_depth, url)
             self.crawler.stats.inc_value("concejo/folders_too_deep")
@@ -139,6 +141,11 @@ def _entry_hrefs(response: Response) -> list[str]:
     """Every link of the listing itself (its <table> or <pre>), else of the whole body."""
     hrefs = response.xpath("//table//a/@href | //pre//a/@href").getall()
     return hrefs or response.xpath("//body//a/@href").getall()
+
+
+def _origin(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme.lower()}://{parts.netloc.lower()}"
 
 
 def _decoded_path(url: str) -> str:

@@ -53,7 +53,7 @@ _AGENDA_POINT = re.compile(r"^(?:[IVXLC]+|\d{1,2})[.)]\s+\S")
 # What publishing adds at the end of a name: "-signed" / "-firmado", a copy number "-1" or " (2)" (a copy
 # number only after a full date or a letter, so "No. 3" and "2023-11-7" keep their digits).
 _TRAILERS = (
-    re.compile(r"[\s_-]+(?:signed|firmad[oa])$", re.IGNORECASE),
+    re.compile(r"[_-]+(?:signed|firmad[oa])$", re.IGNORECASE),
     re.compile(r"\s*\(\d{1,2}\)$"),
     re.compile(r"(?:(?<=\d{4}-\d{2}-\d{2})|(?<=[^\d\s.]))[_-]\d{1,2}$"),
 )
@@ -194,8 +194,9 @@ class FileReading:
 
     @property
     def names_a_session(self) -> bool:
-        """False for a file that says nothing about a session (a loose "Informe anual.pdf")."""
-        return any((self.session_type, self.number, self.date, self.commission_slug, self.session_folder))
+        """False for a file that says nothing about a session (a loose "Informe anual.pdf", even in a
+        commission's folder)."""
+        return any((self.session_type, self.number is not None, self.date, self.session_folder))
 
     @property
     def session_key(self) -> str:
