@@ -7,7 +7,8 @@ Engines derive their schema and mappings from the index side of a Field (kind, a
 sortable). The app derives from its other side: the query syntax's filters and their aliases
 (search_app/query.py), the form and API parameters (search_app/service.py), each hit's fields and their
 JSON keys (search_app/backends/base.py, both engines' hit builders), the export columns
-(search_app/views/api.py), and the facet headings and value labels (search_app/views/search.py).
+(search_app/views/api.py), and the facet headings and value labels (search_app/views/search.py); a field
+whose value names live in the catalogue (councils) says so, and search_app/value_names.py reads them.
 A new filter on an indexed field is one `filter=Filter(...)` here, plus its test.
 This module only declares; it imports nothing from the stages that read it.
 """

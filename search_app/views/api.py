@@ -99,7 +99,8 @@ def document(document_id: int):
     if row is None:
         abort(404, description=f"no document with id {document_id}")
     return jsonify({
-        "document_id": row["id"], "title": row["title"], "kind": row["kind"], "status": row["status"],
+        "document_id": row["id"], "council": row["council_slug"], "title": row["title"], "kind": row["kind"],
+        "status": row["status"],  # 'withdrawn': gone from the portal, kept here with its files and text
         "status_reason": public_reason(row["status_reason"]), "session_type": row["session_type"],
         "session_number": row["session_number"], "date": row["session_date"], "commission": row["commission_slug"],
         "sha256": row["current_sha256"], "source_urls": catalogue.document_urls(document_id),

@@ -97,6 +97,7 @@ def test_the_page_names_each_hit_council_and_heads_the_facet_with_council_names(
     assert hits.count(f'<span class="council">{CUENCA_NAME}</span>') == PRESUPUESTO[CUENCA]
     form = _page(client, "/", concejo=CUENCA)
     assert f'<option value="{CUENCA}" selected>{CUENCA_NAME}</option>' in form
+    assert f'<option value="movilidad" >Comisión de Movilidad ({QUITO_NAME})</option>' in form
     assert 'id="total">3 documentos<' in form
 
 
@@ -150,5 +151,7 @@ def test_a_withdrawn_document_stays_searchable_and_viewable_marked_as_withdrawn(
     assert [hit["document_id"] for hit in found["hits"]] == [archive.withdrawn]
     page = _page(client, f"/documentos/{archive.withdrawn}")
     assert "Retirado del portal" in page and "segundo debate" in page
+    api = client.get(f"/api/v1/documents/{archive.withdrawn}").get_json()
+    assert (api["council"], api["status"]) == (QUITO, "withdrawn") and api["pages"]
     session = _page(client, f"/sesiones/{archive.catalogue.document(archive.withdrawn)['session_id']}")
     assert "retirado del portal" in session and QUITO_NAME in session
