@@ -41,7 +41,7 @@ def search_service() -> SearchService:
     extensions = current_app.extensions
     if "concejo_costly_gate" not in extensions:
         extensions["concejo_costly_gate"] = threading.BoundedSemaphore(1)
-    return SearchService(backend(), extensions["concejo_costly_gate"], value_names())
+    return SearchService(backend(), extensions["concejo_costly_gate"], value_names)
 
 
 def value_names() -> ValueNames:

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import re
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import replace
 
-from index_config.fields import PARAMETER_FILTERS
+from index_config.fields import CATALOGUE_NAMED, PARAMETER_FILTERS
 from search_app import suggestions
 from search_app.backends.base import Deadline, Hit, SearchBackend, SearchResult, SearchTooSlow
 from search_app.query import SearchQuery, Term, build_query, fold
@@ -34,11 +34,11 @@ def is_costly(query: SearchQuery) -> bool:
 
 class SearchService:
     def __init__(self, backend: SearchBackend, costly_gate: threading.Semaphore | None = None,
-                 value_names: ValueNames | None = None) -> None:
+                 value_names: Callable[[], ValueNames] | None = None) -> None:
         self.backend = backend
-        # The catalogue's names of indexed values (councils, search_app/value_names.py): facets show them,
-        # and a filter value the archive does not hold is named in a warning.
-        self.value_names = value_names or {}
+        # The catalogue's names of indexed values (councils, search_app/value_names.py), read only when a
+        # search filters on such a field: a value the archive does not hold is named in a warning.
+        self.value_names = value_names or dict
         # Costly searches run one at a time per process; one arriving while another runs is refused at
         # once (a waiting request would hold a server thread that ordinary searches need).
         self.costly_gate = costly_gate
@@ -79,9 +79,8 @@ class SearchService:
     def _search(self, query: SearchQuery) -> SearchResult:
         deadline = Deadline(getattr(self.backend, "search_timeout_s", None))
         result = self.backend.search(query)
-        for name, names in self.value_names.items():
-            result.facet_names[name] = {**names, **result.facet_names.get(name, {})}
-        unknown = unknown_value_warnings(query, self.value_names)
+        named = any(f.name in query.filters for f in CATALOGUE_NAMED)
+        unknown = unknown_value_warnings(query, self.value_names()) if named else []
         result.warnings += unknown
         if result.total == 0 and unknown:  # the filter is what finds nothing: no spelling to suggest
             return result

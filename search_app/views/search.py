@@ -9,6 +9,7 @@ from flask import Blueprint, render_template, request
 from index_config.fields import FACET_LABELS, FIELDS_BY_NAME, SESSION_TYPES, VALUE_LABELS
 from search_app import resources
 from search_app.backends.base import SearchResult
+from search_app.value_names import ValueNames
 
 bp = Blueprint("search", __name__)
 
@@ -22,14 +23,15 @@ def label(value: str | None) -> str:
     return VALUE_LABELS.get(value, value.replace("_", " ").replace("-", " ").capitalize())
 
 
-def facet_groups(result: SearchResult) -> list[tuple[str, list[tuple[str, int]]]]:
-    """Each facet with values, as (Spanish heading, [(value label, count)]): a value's indexed display name
-    where its field declares one ("Educación y cultura"), else its label; numbers as they are."""
+def facet_groups(result: SearchResult, value_names: ValueNames) -> list[tuple[str, list[tuple[str, int]]]]:
+    """Each facet with values, as (Spanish heading, [(value label, count)]): a value's display name where its
+    field declares one, indexed ("Educación y cultura") or in the catalogue (value_names: a council's
+    name), else its label; numbers as they are."""
     groups = []
     for name, values in result.facets.items():
         if not values:
             continue
-        names = result.facet_names.get(name, {})
+        names = {**value_names.get(name, {}), **result.facet_names.get(name, {})}
         numeric = FIELDS_BY_NAME[name].kind == "integer"
         groups.append((FACET_LABELS[name], [(value if numeric else names.get(value) or label(value), count)
                                             for value, count in values]))
@@ -64,5 +66,5 @@ def index():
         "search.html", result=result, query=query, args=request.args, link_args=link_args,
         suggestion_args=suggestion_args, searched=searched,
         session_types=tuple(SESSION_TYPES), commissions=commissions, councils=councils,
-        facets=facet_groups(result) if result is not None else [],
+        facets=facet_groups(result, resources.value_names()) if result is not None else [],
     )
