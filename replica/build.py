@@ -8,6 +8,7 @@ resources. It never touches the network or the clock.
 from __future__ import annotations
 
 import datetime as dt
+import math
 import random
 from collections import defaultdict
 from dataclasses import dataclass
@@ -42,6 +43,7 @@ from replica.schedule import (
 from replica.wording import SCAN_NOTE
 
 DEFAULT_YEARS = range(2021, 2025)
+LARGE_SESSIONS_PER_YEAR = 40  # a year has about 96 free Tuesdays and Thursdays for plenary sessions
 QUITO = Council(slug="quito", name="Concejo Metropolitano de Quito")
 PDF = "application/pdf"
 HTML = "text/html; charset=utf-8"
@@ -121,6 +123,26 @@ def build_portal(seed: int = 2016, extra_pdfs_dir: Path | None = None, *, years:
     publish_pages(portal)
     portal.listing = plan_listing(portal)
     publish_listing(portal, directory_style)
+    return portal
+
+
+def build_large_portal(seed: int = 2016, min_documents: int = 2000, *, directory_style: str = "apache",
+                       plenary_sessions_per_year: int = LARGE_SESSIONS_PER_YEAR) -> Portal:
+    """A replica with at least `min_documents` documents (for bench/crawl_bench.py): the same generator
+    over as many years (ending with DEFAULT_YEARS' last) as it takes, every document with its own bytes.
+
+    A plenary session publishes at most two documents, so the years are counted from that, plus one year
+    of margin for the sessions of the last month, whose minutes are not out yet.
+    """
+    if min_documents < 1:
+        raise ValueError(f"min_documents must be at least 1, not {min_documents}")
+    count = max(len(DEFAULT_YEARS), math.ceil(min_documents / (2 * plenary_sessions_per_year)) + 1)
+    years = range(DEFAULT_YEARS[-1] + 1 - count, DEFAULT_YEARS[-1] + 1)
+    portal = build_portal(seed, years=years, plenary_sessions_per_year=plenary_sessions_per_year,
+                          directory_style=directory_style)
+    if len(portal.documents) < min_documents:
+        raise ValueError(f"a replica over {count} years has {len(portal.documents)} documents, fewer than "
+                         f"{min_documents}: raise plenary_sessions_per_year")
     return portal
 
 

@@ -8,6 +8,7 @@ exactly the text that ends up on it. Blocks are never split across pages.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.utils import simpleSplit
@@ -61,9 +62,14 @@ class PageBreak:
 Block = Heading | Paragraph | Table | PageBreak
 
 
-def wrap(text: str, font: str, size: float, width: float = BODY_WIDTH) -> list[str]:
-    """Lines of `text` as drawn at `size` within `width` points."""
-    return simpleSplit(text, font, size, width) or [""]
+@lru_cache(maxsize=1 << 16)
+def wrap(text: str, font: str, size: float, width: float = BODY_WIDTH) -> tuple[str, ...]:
+    """Lines of `text` as drawn at `size` within `width` points.
+
+    Cached: measuring text is most of a build's time, and pagination, growing an acta to its length and
+    drawing all measure the same paragraphs again.
+    """
+    return tuple(simpleSplit(text, font, size, width)) or ("",)
 
 
 def block_text(block: Block) -> str:
