@@ -49,7 +49,9 @@ COMMISSIONS = {
     QUITO: ("Comisión de Movilidad", [{"name": "Ana Pérez", "role": "Presidenta"}, {"name": "Juan Vera", "role": None}]),
     CUENCA: ("Comisión de Movilidad de Cuenca", ["Luis Mora"]),
 }
-FAILED_FETCH_URL = "http://127.0.0.1:8800/actas/quito-99.pdf"
+# As long as real ones are (an open directory listing of a year's minutes), with no space to break it at.
+FAILED_FETCH_URL = ("http://127.0.0.1:8800/Administracion-2023-2027/Actas-Sesiones/2024/"
+                    "Acta-Sesion-Ordinaria-No-099-2024-11-07-signed.pdf")
 HOSTILE_URL = "javascript:alert(document.domain)"  # a portal's link, as the ledger recorded it
 HOSTILE_REASON = "not a PDF: <img src=x onerror=alert(1)>"
 LEDGER = {
