@@ -7,6 +7,7 @@ items written as JSON Lines by Scrapy's feed exporter.
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 import threading
@@ -14,7 +15,7 @@ from dataclasses import replace
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Self
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 from scrapy.http import HtmlResponse
 
@@ -64,20 +65,23 @@ def response_for(source: Source, page: str, url: str | None = None) -> HtmlRespo
 
 
 class PortalPagesServer:
-    """One site's saved pages on 127.0.0.1 (404 for anything else); records every path requested."""
+    """One site's saved pages on 127.0.0.1, and `files` (path -> bytes: PDFs the pages link to); 404 for
+    anything else. Records every path requested."""
 
-    def __init__(self, site: str) -> None:
+    def __init__(self, site: str, files: dict[str, bytes] | None = None) -> None:
         self.routes = {path: (PORTAL_PAGES / name).read_bytes() for path, name in SITES[site].items()}
+        self.routes.update(files or {})
         self.requested: list[str] = []
         server = self
 
         class Handler(BaseHTTPRequestHandler):
             def do_GET(self) -> None:
-                path = urlsplit(self.path).path
+                path = unquote(urlsplit(self.path).path)  # "D11-137F (ESPECIAL)-Recinto.pdf" comes as %20, %28...
                 server.requested.append(path)
                 body = server.routes.get(path)
                 self.send_response(200 if body is not None else 404)
-                self.send_header("Content-Type", "text/html; charset=utf-8")
+                pdf = path.endswith(".pdf") and body is not None
+                self.send_header("Content-Type", "application/pdf" if pdf else "text/html; charset=utf-8")
                 self.send_header("Content-Length", str(len(body or b"")))
                 self.end_headers()
                 self.wfile.write(body or b"")
@@ -105,6 +109,20 @@ def local_source(source: Source, server: PortalPagesServer) -> Source:
     """The source with its start URLs' paths on the local server, and no other host allowed."""
     urls = tuple(server.url() + urlsplit(url).path for url in source.start_urls)
     return replace(source, start_urls=urls, allowed_hosts=(), allow_private_addresses=True)
+
+
+def local_sources_file(slug: str, server: PortalPagesServer, path: Path) -> Path:
+    """The project's sources/<slug>.toml as written, its site's host replaced by the local server's, private
+    addresses allowed, no other host, no politeness delay: a sources file for `concejo crawl`."""
+    source = project_source(slug)
+    site = urlsplit(source.start_urls[0])
+    text = (ROOT / "sources" / f"{slug}.toml").read_text(encoding="utf-8")
+    text = text.replace(f"{site.scheme}://{site.netloc}", server.url())
+    text = re.sub(r"(?m)^allowed_hosts = .*$", "", text)
+    text = re.sub(r"(?m)^delay_s = .*$", "delay_s = 0", text)
+    text = text.replace('family = "selectors"\n', 'family = "selectors"\nallow_private_addresses = true\n', 1)
+    path.write_text(text, encoding="utf-8")
+    return path
 
 
 def crawl_items(source: Source, out: Path) -> list[dict]:

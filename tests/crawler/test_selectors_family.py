@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import json
 import re
 from urllib.parse import urljoin
 
@@ -12,12 +13,15 @@ import pytest
 from scrapy.crawler import Crawler
 from scrapy.statscollectors import MemoryStatsCollector
 
-from concejo.config import ConfigError
+from archive import open_catalogue
+from concejo.config import ConfigError, load_settings
 from concejo.sources import Source
 from crawler.guard import SourcePolicy
 from crawler.settings import guard_hosts
 from crawler.spiders.selector_pages import listing_rows
 from crawler.spiders.selectors import SelectorsSpider
+from tests.cli.test_crawl_ledger import concejo
+from tests.crawler.hostile import make_pdf
 from tests.crawler.portal_pages import (
     COMMISSION,
     COMMISSION_INDEX,
@@ -30,6 +34,7 @@ from tests.crawler.portal_pages import (
     crawl_items,
     ground_truth,
     local_source,
+    local_sources_file,
     page_url,
     project_source,
     response_for,
@@ -317,3 +322,28 @@ def test_a_crawl_of_the_municipality_finds_its_members_and_minutes(tmp_path):
     assert documents == [(urljoin(server.url() + "/transparencia.html", d["href"]), d["label"])
                          for d in ground_truth(TRANSPARENCY)["documents"]]
     assert len(items) == len(members) + len(documents)
+
+
+def test_the_shipped_source_crawled_into_the_archive_keeps_every_session_and_pdf_once(tmp_path):
+    linked = sorted({row["url"] for row in expected_rows() if row["url"]})
+    files = {url: make_pdf(f"Documento {url}") for url in linked}
+    with PortalPagesServer("larioja", files) as server:
+        sources = local_sources_file("larioja", server, tmp_path / "sources.toml")
+        crawled = concejo(tmp_path / "data", "crawl", "--json", sources_file=sources)
+        requested = list(server.requested)
+    assert crawled.returncode == 0, crawled.stderr[-3000:]
+    ledger = json.loads(crawled.stdout)["sources"]["larioja"]
+    assert ledger["error"] is None and ledger["failed"] == []
+    assert ledger["new"] == ledger["pdfs_downloaded"] == len(linked)
+    assert sorted(path for path in requested if path.endswith(".pdf")) == linked  # each PDF fetched once
+    catalogue = open_catalogue(load_settings(environ={}, data_dir=tmp_path / "data").catalogue_url)
+    try:
+        counts = catalogue.counts()
+        assert (counts["sessions"], counts["documents"], counts["files"]) == (
+            len({truth_key(row) for row in expected_rows()}), len(linked), len(linked))
+        truth = ground_truth(COMMISSION)
+        (commission,) = catalogue.commissions("larioja")
+        assert commission["name"] == truth["commission"]
+        assert catalogue.commission_members(commission) == truth["members"]
+    finally:
+        catalogue.close()
