@@ -43,7 +43,7 @@ def slugify(text: str | None) -> str:
 
 
 def parse_date(text: str | None, formats: Iterable[str]) -> str | None:
-    """The ISO date of `text` read with the first format that fits it, None when none does (or it is empty)."""
+    """The ISO date of `text` read with the first format that fits it; None when none fits or it is empty."""
     text = clean_text(text)
     if not text:
         return None

@@ -33,7 +33,7 @@ def select(node: Selector, query: str) -> SelectorList:
 
 
 def text_of(node: Selector, query: str | None) -> str:
-    """The text of the first node `query` finds (all its descendants' text, whitespace collapsed); "" if none."""
+    """The text of the first node `query` finds (its descendants' text, whitespace collapsed); "" if none."""
     if not query:
         return ""
     found = select(node, query)
@@ -202,7 +202,8 @@ def _page(value: Any, where: str) -> Page:
 
 
 def _sessions(value: Any, where: str) -> SessionListing:
-    queries = ("rows", "blocks", "heading", "groups", "group_label", "period", "number", "date", "type", "link")
+    queries = ("rows", "blocks", "heading", "groups", "group_label",
+               "period", "number", "date", "type", "link")
     table = _table(value, where, ("rows", "date_formats"), (*queries[1:], "kinds", "kind", "key"))
     _selectors(table, queries, where)
     formats = table["date_formats"]
@@ -245,7 +246,8 @@ def _members(value: Any, where: str) -> MembersPage:
 
 
 def _documents(value: Any, where: str) -> DocumentLinks:
-    table = _table(value, where, ("links", "kind"), ("items", "title", "title_is", "link_text", "url_pattern"))
+    optional = ("items", "title", "title_is", "link_text", "url_pattern")
+    table = _table(value, where, ("links", "kind"), optional)
     _selectors(table, ("links", "items", "title"), where)
     if table.get("title_is") and not (table.get("items") and table.get("title")):
         raise ConfigError(f"{where}: title_is needs items (the candidate items) and title (an item's title)")

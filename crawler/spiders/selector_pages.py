@@ -98,7 +98,8 @@ def listing_rows(page: Selector, listing: SessionListing, urljoin: UrlJoin,
     blocks = select(page, listing.blocks) if listing.blocks else [page]
     for block in blocks:
         heading = text_of(block, listing.heading)
-        kind = listing.kinds.get(fold(heading)) or listing.kind or slugify(heading).replace("-", "_") or "documento"
+        kind = (listing.kinds.get(fold(heading)) or listing.kind
+                or slugify(heading).replace("-", "_") or "documento")
         groups = select(block, listing.groups) if listing.groups else [block]
         for group in groups:
             label = text_of(group, listing.group_label)
@@ -129,7 +130,8 @@ def group_sessions(rows: list[ListingRow], key_fields: tuple[str, ...]) -> Group
         if any(value is None for value in values):
             unkeyed.append(row)
             continue
-        key = "pleno-" + "-".join(_key_part(name, value) for name, value in zip(key_fields, values, strict=True))
+        parts = (_key_part(name, value) for name, value in zip(key_fields, values, strict=True))
+        key = "pleno-" + "-".join(parts)
         session = sessions.setdefault(key, ListedSession(key, []))
         _note_conflicts(session, row)
         session.rows.append(row)

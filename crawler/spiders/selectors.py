@@ -8,10 +8,12 @@ descendant's text included, whitespace collapsed; a link field is that node's hr
 
 Options (`[sources.options]` of a source with family = "selectors"):
 
-    pages = [                                   # which start URL is which kind of page, by its path
+    # Which start URL is which kind of page, by its path. Kinds: sessions, commission_index, commission,
+    # members, documents; each reads the table of the same name below.
+    pages = [
       { path = "/ordenydiariosesion.html", kind = "sessions" },
       { path = "/comisiones.html", kind = "commission_index" },
-    ]                                           # kinds: sessions, commission_index, commission, members, documents
+    ]
 
     [sources.options.sessions]                  # a listing of plenary sessions
     blocks = "article.tabla-cont"               # optional: blocks of rows, each of one document kind
@@ -144,15 +146,15 @@ class SelectorsSpider(CouncilSpider):
                                 self.source.slug, "/".join(listing.key), response.url, row)
             self.crawler.stats.inc_value("concejo/rows_without_key")
         for url, row in grouped.repeated_links:
-            self.logger.warning("source %s: %s is linked again by «%s» on %s; listed once, under the first row",
+            self.logger.warning("source %s: %s is linked again by «%s» on %s; listed once, under the first",
                                 self.source.slug, url, row.title(), response.url)
             self.crawler.stats.inc_value("concejo/repeated_links")
         for session in grouped.sessions:
             yield self._session_item(session, response)
 
     def _fetchable(self, row: ListingRow, response: Response) -> ListingRow:
-        """A row whose link is not http(s) (javascript:, mailto:, #...) keeps its session, without the link."""
-        if row.url is None or is_fetchable_link(row.url) and urlsplit(row.url)[:3] != urlsplit(response.url)[:3]:
+        """A row whose link is not http(s) (javascript:, mailto:, #...) keeps its session, not the link."""
+        if row.url is None or is_fetchable_link(row.url) and not _same_page(row.url, response.url):
             return row
         self.skip_link(response, row.url)
         return replace(row, url=None)
@@ -163,8 +165,9 @@ class SelectorsSpider(CouncilSpider):
                                 self.source.slug, session.key, response.url, conflict)
             self.crawler.stats.inc_value("concejo/listing_conflicts")
         return SessionItem(
-            **self.council, key=session.key, session_type=session.first("type"), number=session.first("number"),
-            date=session.first("date"), title=session.title(), commission_slug=None, source_url=response.url,
+            **self.council, key=session.key, session_type=session.first("type"),
+            number=session.first("number"), date=session.first("date"), title=session.title(),
+            commission_slug=None, source_url=response.url,
             documents=session.documents, links=[], file_urls=[d["url"] for d in session.documents],
         )
 
@@ -188,7 +191,8 @@ class SelectorsSpider(CouncilSpider):
             self.layout_changed(response, f"commission page without a name ({self.options.commission.name})")
             return
         if self.options.commission.members and not found["members"]:
-            self.layout_changed(response, f"commission page without member cards ({self.options.commission.members})")
+            self.layout_changed(response, f"commission page without member cards "
+                                          f"({self.options.commission.members})")
         yield CommissionItem(**self.council, slug=slugify(name), name=name, mission=found["mission"],
                              members=found["members"], schedule=found["schedule"], source_url=response.url)
 
@@ -224,3 +228,8 @@ class SelectorsSpider(CouncilSpider):
         parts = urlsplit(url)
         where = parts.path if parts.netloc == urlsplit(response.url).netloc else parts.netloc + parts.path
         return f"documento/{slugify(where)}"
+
+
+def _same_page(url: str, page_url: str) -> bool:
+    """True for a link back to the page itself (an "#anchor" or an empty href, once joined)."""
+    return urlsplit(url)[:4] == urlsplit(page_url)[:4]

@@ -76,7 +76,8 @@ class PortalPagesServer:
 
         class Handler(BaseHTTPRequestHandler):
             def do_GET(self) -> None:
-                path = unquote(urlsplit(self.path).path)  # "D11-137F (ESPECIAL)-Recinto.pdf" comes as %20, %28...
+                # "D11-137F (ESPECIAL)-Recinto.pdf" is requested as "D11-137F%20%28ESPECIAL%29-Recinto.pdf"
+                path = unquote(urlsplit(self.path).path)
                 server.requested.append(path)
                 body = server.routes.get(path)
                 self.send_response(200 if body is not None else 404)
@@ -150,7 +151,8 @@ def _crawl(source_json: str, out: str) -> None:
     settings.setdict({
         "CONCEJO_SOURCE_URL": source_url, "CONCEJO_ALLOWED_HOSTS": allowed_hosts,
         "CONCEJO_ALLOW_PRIVATE_ADDRESSES": source.allow_private_addresses,
-        "ITEM_PIPELINES": {}, "HTTPCACHE_ENABLED": False, "FEEDS": {Path(out).as_uri(): {"format": "jsonlines"}},
+        "ITEM_PIPELINES": {}, "HTTPCACHE_ENABLED": False,
+        "FEEDS": {Path(out).as_uri(): {"format": "jsonlines"}},
         "AUTOTHROTTLE_ENABLED": False, "DOWNLOAD_DELAY": 0, "RETRY_ENABLED": False, "DOWNLOAD_TIMEOUT": 10,
         "CLOSESPIDER_TIMEOUT": CRAWL_TIMEOUT_S - 60, "LOG_LEVEL": "WARNING",
     }, priority="cmdline")
