@@ -113,3 +113,20 @@ def test_the_api_gives_the_same_coverage(client, two):
 def test_every_page_links_to_the_coverage_page(client):
     home = client.get("/").get_data(as_text=True)
     assert home.count('href="/cobertura"') == 2  # the header's navigation and the footer
+
+
+def test_a_crawl_that_failed_says_why(tmp_path):
+    """A portal that changed shape fails its crawl loudly (concejo/steps.py records the error in the ledger):
+    the page says so, in public words, beside the counts that crawl did reach."""
+    settings = load_settings(environ={}, data_dir=tmp_path, ocr=False)
+    catalogue = open_catalogue(settings.catalogue_url)
+    catalogue.ensure_council("loja", "Concejo Municipal de Loja")
+    error = (f"source loja: the listing http://127.0.0.1:8800/sesiones yielded no session where the archive "
+             f"holds 12 (layout saved at {SERVER_PATH})")
+    catalogue.record_ledger(None, "loja", {**LEDGER, "failed": [], "error": error})
+    catalogue.close()
+    page = create_app({"TESTING": True}, settings=settings).test_client().get("/cobertura").get_data(as_text=True)
+    assert ('<p class="notice">El rastreo terminó con un error: source loja: the listing '
+            "http://127.0.0.1:8800/sesiones yielded no session where the archive holds 12 "
+            "(layout saved at [archivo del servidor])</p>") in page
+    assert 'id="fallidos-loja">0</dd>' in page
