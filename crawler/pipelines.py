@@ -292,6 +292,8 @@ class ArchiveFilesPipeline(FilesPipeline):
 
     def _plain_reason(self, failure, url: str | None = None) -> str:
         exc = getattr(failure, "value", failure)
+        if type(exc) is FileException and not str(exc) and exc.__context__ is not None:
+            exc = exc.__context__  # the files pipeline wraps what went wrong in an empty FileException
         if isinstance(exc, RequestRefused | NotAPdf):
             return exc.reason
         too_big = "max size" in str(exc) or self.received.get(url or "", 0) > self.max_download_mb * 1024 * 1024
