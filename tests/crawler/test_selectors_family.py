@@ -209,6 +209,45 @@ def test_a_session_listed_under_the_previous_years_group_keeps_its_own_date(lari
         assert sessions[truth_key(row)]["date"] == iso(row["fecha"])
 
 
+def test_xpath_selectors_read_the_same_rows_as_css_ones(larioja):
+    css = larioja.source.options["sessions"]
+    xpath = {**css, "blocks": "//article[contains(@class, 'tabla-cont')]",
+             "heading": "./span[@class='tabla-heading']", "groups": ".//div[@class='contentBx']",
+             "group_label": "./div[@class='label']", "rows": "xpath:.//tbody/tr",
+             "period": "./td[1]", "number": "./td[2]", "date": "./td[3]", "link": "./td[4]/a",
+             "type": "(./td)[5]"}
+    options = {**larioja.source.options, "sessions": xpath}
+    spider = spider_for(dataclasses.replace(larioja.source, options=options))
+    assert listing(spider) == listing(larioja)
+    assert len(listing(spider)) == len(expected_rows())
+
+
+def test_a_sources_own_wording_of_a_session_type_comes_first(larioja):
+    options = {**larioja.source.options, "session_types": {"apertura cámara": "solemne"}}
+    spider = spider_for(dataclasses.replace(larioja.source, options=options))
+    opening = [row for row in listing(spider) if "APERTURA" in row.type]
+    assert opening and {row.session_type for row in opening} == {"solemne"}
+    others = [row.session_type for row in listing(spider) if "APERTURA" not in row.type]
+    assert others == [row.session_type for row in listing(larioja) if "APERTURA" not in row.type]
+
+
+def test_a_row_whose_link_leads_nowhere_keeps_its_session_without_a_document(larioja):
+    first, second = [row["url"] for row in expected_rows() if row["url"]][:2]
+    body = (PORTAL_PAGES / LISTING).read_bytes()
+    body = body.replace(f'href="{first}"'.encode(), b'href="javascript:void(0)"', 1)
+    body = body.replace(f'href="{second}"'.encode(), b'href="#"', 1)
+    response = response_for(larioja.source, LISTING).replace(body=body)
+
+    sessions = {item["key"]: item for item in larioja.parse_sessions(response)}
+
+    broken = [row for row in expected_rows() if row["url"] in (first, second)]
+    urls = [d["url"] for item in sessions.values() for d in item["documents"]]
+    assert not [u for u in urls if u.endswith((first, second)) or "javascript" in u or u == response.url]
+    for row in broken:
+        assert sessions[truth_key(row)]["date"] == iso(row["fecha"])
+    assert stat(larioja, "concejo/links_skipped") == 2
+
+
 # --- Pages 03 and 02: commissions -------------------------------------------------------------------
 
 def test_the_commission_index_follows_each_commission_with_its_name(larioja):
@@ -351,5 +390,27 @@ def test_the_shipped_source_crawled_into_the_archive_keeps_every_session_and_pdf
         (commission,) = catalogue.commissions("larioja")
         assert commission["name"] == truth["commission"]
         assert catalogue.commission_members(commission) == truth["members"]
+    finally:
+        catalogue.close()
+
+
+def test_minutes_on_a_host_the_source_does_not_allow_are_listed_and_refused_with_the_reason(tmp_path):
+    truth = ground_truth(TRANSPARENCY)["documents"]
+    local = {"/" + d["href"]: make_pdf(d["label"]) for d in truth if not d["href"].startswith("http")}
+    with PortalPagesServer("guatajiagua", local) as server:
+        sources = local_sources_file("guatajiagua", server, tmp_path / "sources.toml")  # no allowed_hosts
+        crawled = concejo(tmp_path / "data", "crawl", "--json", sources_file=sources)
+    assert crawled.returncode == 0, crawled.stderr[-3000:]
+    ledger = json.loads(crawled.stdout)["sources"]["guatajiagua"]
+    offsite = sorted(d["href"] for d in truth if d["href"].startswith("http"))
+    assert ledger["new"] == len(local)
+    assert sorted(f["url"] for f in ledger["failed"]) == offsite
+    assert all("not one of the source's hosts" in f["reason"] for f in ledger["failed"])
+    catalogue = open_catalogue(load_settings(environ={}, data_dir=tmp_path / "data").catalogue_url)
+    try:
+        members = catalogue.members("guatajiagua")
+        assert sorted((m["name"], m["role"]) for m in members) == sorted(
+            (m["name"], m["role"]) for m in ground_truth(MEMBERS)["members"])
+        assert catalogue.counts()["documents"] == len(truth)
     finally:
         catalogue.close()
