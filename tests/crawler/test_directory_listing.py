@@ -242,11 +242,18 @@ def test_a_commission_folder_gives_the_commission_and_its_session_folder_the_dat
     assert acta["title"] == "Comisión de Movilidad — Sesión Ordinaria No. 12 del 2022-05-10"
 
 
+def test_a_signed_copy_beside_the_original_is_a_second_document_of_the_same_session(year_folder):
+    original = year_folder["Acta Sesión Ordinaria No. 030 2023-11-07.pdf"]
+    signed = year_folder["Acta Sesión Ordinaria No. 030 2023-11-07-signed.pdf"]
+    assert original["key"] == signed["key"]
+    assert original["documents"][0]["key"] != signed["documents"][0]["key"]
+
+
 def test_document_keys_are_unique_and_the_same_on_the_next_crawl():
     first = replay(make_spider(), "apache_year_folder.html", YEAR_FOLDER)
     again = replay(make_spider(), "apache_year_folder.html", YEAR_FOLDER)
     keys = [d["key"] for i in first if isinstance(i, SessionItem) for d in i["documents"]]
-    assert len(keys) == len(set(keys)) == 10  # the page's PDFs that name a session: nine actas, a resolución
+    assert len(keys) == len(set(keys)) == 11  # the page's PDFs that name a session: ten actas, a resolución
     assert keys == [d["key"] for i in again if isinstance(i, SessionItem) for d in i["documents"]]
 
 
