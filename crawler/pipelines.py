@@ -255,12 +255,12 @@ class ArchiveFilesPipeline(FilesPipeline):
             self.catalogue.record_unchanged(url, value["sha256"], etag=meta.get("etag"),
                                             last_modified=meta.get("last_modified"))
             stats.inc_value("concejo/files_unchanged")
-            stats.inc_value(LEDGER + "unchanged")
+            self._ledger_count(url, "unchanged")
         elif ok:
             sha256, size = self.store.stored[value["path"]]
             fetch = self.catalogue.record_fetch(url, sha256, size, **meta)
             stats.inc_value("concejo/files_new" if fetch.new_version else "concejo/files_unchanged")
-            stats.inc_value(LEDGER + ("new" if fetch.new_document else "changed" if fetch.changed else "unchanged"))
+            self._ledger_count(url, "new" if fetch.new_document else "changed" if fetch.changed else "unchanged")
         else:
             status = meta.get("http_status")
             # An uptodate 304 (conditional on an archived copy) was recorded above; any other 304 is a failure.
@@ -271,7 +271,14 @@ class ArchiveFilesPipeline(FilesPipeline):
             self._ledger_failure(url, reason)
         self.state.settled.add(url)
 
+    def _ledger_count(self, url: str, outcome: str) -> None:
+        """Each URL counts once in the ledger, however many sessions of the crawl list it."""
+        if url not in self.state.settled:
+            self.crawler.stats.inc_value(LEDGER + outcome)
+
     def _ledger_failure(self, url: str, reason: str) -> None:
+        if url in self.state.settled:
+            return
         failed = self.crawler.stats.get_value(LEDGER + "failed") or []
         self.crawler.stats.set_value(LEDGER + "failed", [*failed, {"url": url, "reason": reason}])
 

@@ -152,6 +152,18 @@ def test_a_file_answering_500_is_failed_with_its_reason_and_the_others_are_archi
     catalogue.close()
 
 
+def test_a_file_listed_in_two_sessions_counts_once(portal, tmp_path):
+    body = make_pdf("Informe conjunto")
+    portal.pdf("/informe.pdf", body)
+    portal.portal({DAY: [("Informe", "/informe.pdf")], OTHER_DAY: [("Informe", "/informe.pdf")]})
+    settings = crawl_settings(tmp_path, portal.url())
+
+    stats = ledger(pipelines_crawl(settings))
+
+    assert stats == {"new": 1, "changed": 0, "unchanged": 0, "failed": [], "pdfs_downloaded": 1,
+                     "bytes_downloaded": len(body)}
+
+
 # -- what the crawl contract carries ---------------------------------------------------------------------
 
 QUITO = {"council_slug": "quito", "council_name": "Concejo Metropolitano de Quito"}
