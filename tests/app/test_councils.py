@@ -99,6 +99,7 @@ def test_the_page_names_each_hit_council_and_heads_the_facet_with_council_names(
     assert f'<option value="{CUENCA}" selected>{CUENCA_NAME}</option>' in form
     assert f'<option value="movilidad" >Comisión de Movilidad ({QUITO_NAME})</option>' in form
     assert 'id="total">3 documentos<' in form
+    assert f"<code>concejo:{CUENCA}</code> busca en un solo concejo" in _page(client, "/")
 
 
 def test_an_archive_of_one_council_does_not_name_it_on_every_hit(archive):
