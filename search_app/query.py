@@ -1,8 +1,8 @@
 """The one query model shared by the UI, the API, exports and feeds, whatever the engine.
 
 Syntax: words (all must match); "exact phrases"; -exclusion; a OR b; prefix*; field filters
-(tipo:extraordinaria, comision:"uso de suelo", documento:acta, año:2024, numero:61: the names and values
-each field declares in index_config/fields.py); identifiers such
+(tipo:extraordinaria, comision:"uso de suelo", documento:acta, año:2024, numero:61, concejo:quito: the
+names and values each field declares in index_config/fields.py); identifiers such
 as CDMQ-022-2024 matched exactly. What cannot be understood is searched as plain words and a warning
 says so. What would cost the engines too much (see the bounds below) is refused with QueryTooComplex,
 whose message, in Spanish, tells the user what to shorten.
