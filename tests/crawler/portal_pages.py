@@ -1,7 +1,7 @@
 """The five real portal pages of ../shared/portal_pages, served on 127.0.0.1 at the paths their own links
 expect, or replayed as Scrapy responses; the project's sources pointed at them; and a real Scrapy crawl of
 such a source in a child process (`python -m tests.crawler.portal_pages SOURCE_JSON OUT.jsonl`), its
-items written as JSON Lines by Scrapy's feed exporter.
+items written as JSON Lines by Scrapy's feed exporter, or by `concejo crawl` into an archive.
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from urllib.parse import unquote, urlsplit
 
 from scrapy.http import HtmlResponse
 
+from concejo.config import child_environ, load_settings
 from concejo.sources import Source, read_sources_file
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -124,6 +125,14 @@ def local_sources_file(slug: str, server: PortalPagesServer, path: Path) -> Path
     text = text.replace('family = "selectors"\n', 'family = "selectors"\nallow_private_addresses = true\n', 1)
     path.write_text(text, encoding="utf-8")
     return path
+
+
+def concejo_crawl(data_dir: Path, sources_file: Path) -> subprocess.CompletedProcess:
+    """`concejo crawl --json` of a sources file into `data_dir`, as a user runs it (a child process)."""
+    settings = load_settings(environ={}, data_dir=data_dir, sources_file=sources_file,
+                             crawl_request_timeout_s=30, extract_workers=1, ocr=False)
+    return subprocess.run([sys.executable, "-m", "concejo", "crawl", "--json"], env=child_environ(settings),
+                          cwd=ROOT, text=True, capture_output=True, timeout=CRAWL_TIMEOUT_S, check=False)
 
 
 def crawl_items(source: Source, out: Path) -> list[dict]:

@@ -20,7 +20,6 @@ from crawler.guard import SourcePolicy
 from crawler.settings import guard_hosts
 from crawler.spiders.selector_pages import listing_rows
 from crawler.spiders.selectors import SelectorsSpider
-from tests.cli.test_crawl_ledger import concejo
 from tests.crawler.hostile import make_pdf
 from tests.crawler.portal_pages import (
     COMMISSION,
@@ -31,6 +30,7 @@ from tests.crawler.portal_pages import (
     PORTAL_PAGES,
     TRANSPARENCY,
     PortalPagesServer,
+    concejo_crawl,
     crawl_items,
     ground_truth,
     local_source,
@@ -374,7 +374,7 @@ def test_the_shipped_source_crawled_into_the_archive_keeps_every_session_and_pdf
     files = {url: make_pdf(f"Documento {url}") for url in linked}
     with PortalPagesServer("larioja", files) as server:
         sources = local_sources_file("larioja", server, tmp_path / "sources.toml")
-        crawled = concejo(tmp_path / "data", "crawl", "--json", sources_file=sources)
+        crawled = concejo_crawl(tmp_path / "data", sources)
         requested = list(server.requested)
     assert crawled.returncode == 0, crawled.stderr[-3000:]
     ledger = json.loads(crawled.stdout)["sources"]["larioja"]
@@ -399,7 +399,7 @@ def test_minutes_on_a_host_the_source_does_not_allow_are_listed_and_refused_with
     local = {"/" + d["href"]: make_pdf(d["label"]) for d in truth if not d["href"].startswith("http")}
     with PortalPagesServer("guatajiagua", local) as server:
         sources = local_sources_file("guatajiagua", server, tmp_path / "sources.toml")  # no allowed_hosts
-        crawled = concejo(tmp_path / "data", "crawl", "--json", sources_file=sources)
+        crawled = concejo_crawl(tmp_path / "data", sources)
     assert crawled.returncode == 0, crawled.stderr[-3000:]
     ledger = json.loads(crawled.stdout)["sources"]["guatajiagua"]
     offsite = sorted(d["href"] for d in truth if d["href"].startswith("http"))
