@@ -40,9 +40,9 @@ def session(session_id: int):
     catalogue = resources.catalogue()
     row = found_or_404(catalogue.session(session_id))
     councils = catalogue.councils()
-    council_name = next((c["name"] for c in councils if c["id"] == row["council_id"]), None)
+    council = next(c for c in councils if c["id"] == row["council_id"])
     return render_template("session.html", session=row, documents=catalogue.session_documents(session_id),
-                           council_name=council_name if len(councils) > 1 else None)
+                           council_slug=council["slug"], council_name=council["name"] if len(councils) > 1 else None)
 
 
 @bp.get("/comisiones/")

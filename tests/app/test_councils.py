@@ -133,7 +133,8 @@ def test_sessions_are_browsed_one_council_at_a_time(client):
     assert "El archivo no tiene ningún concejo «lima»" in unknown and "Sesión q-1" not in unknown
 
 
-def test_commissions_of_the_same_name_stay_with_their_council(client):
+def test_commissions_of_the_same_name_stay_with_their_council(client, two):
+    _, archive = two
     listing = _page(client, "/comisiones/")
     assert f'href="/comisiones/movilidad?concejo={QUITO}"' in listing
     assert f'href="/comisiones/movilidad?concejo={CUENCA}"' in listing
@@ -144,6 +145,11 @@ def test_commissions_of_the_same_name_stay_with_their_council(client):
     cuenca = _page(client, "/comisiones/movilidad", concejo=CUENCA)
     assert "<li>Luis Mora</li>" in cuenca and "Sesión c-mov" in cuenca and "Sesión q-mov" not in cuenca
     assert client.get("/comisiones/movilidad", query_string={"concejo": "lima"}).status_code == 404
+    # A Cuenca commission session and document link to Cuenca's commission, not the first of that slug.
+    session = _page(client, f"/sesiones/{archive.catalogue.document(archive.ids['c-movilidad'])['session_id']}")
+    document = _page(client, f"/documentos/{archive.ids['c-movilidad']}")
+    for page in (session, document):
+        assert f'href="/comisiones/movilidad?concejo={CUENCA}">Comisión de Movilidad de Cuenca</a>' in page
 
 
 def test_a_withdrawn_document_stays_searchable_and_viewable_marked_as_withdrawn(client, two):
