@@ -72,6 +72,11 @@ def _state_for(crawler) -> _CrawlState:
     return crawler._concejo_state
 
 
+def _listed_url(request) -> str:
+    """The URL a file request was made for, as listed on the portal (meta survives redirects)."""
+    return request.meta.get("concejo_listed_url") or (request.meta.get("redirect_urls") or [request.url])[0]
+
+
 class NotAPdf(FileException):
     def __init__(self, reason: str) -> None:
         super().__init__(reason)
@@ -191,7 +196,9 @@ class ArchiveFilesPipeline(FilesPipeline):
     def _file_request(self, url: str) -> Request:
         """Kept out of the HTTP cache; conditional only on validators of an archived copy checked intact, and
         never in a full sweep."""
-        meta: dict[str, Any] = {"dont_cache": True}
+        # The URL as listed: the request's own is escaped ("a b.pdf" -> "a%20b.pdf"), and what the download
+        # gave (validators, failure reason, bytes) is recorded under the listed URL.
+        meta: dict[str, Any] = {"dont_cache": True, "concejo_listed_url": url}
         headers = {}
         known = None if self.full_sweep else self.catalogue.url_validators(url)
         if known and (known["etag"] or known["last_modified"]) and self.store.store.is_intact(known["sha256"]):
@@ -203,7 +210,7 @@ class ArchiveFilesPipeline(FilesPipeline):
         return Request(url, headers=headers, meta=meta, callback=NO_CALLBACK)
 
     def media_downloaded(self, response, request, info, *, item=None):
-        self.validators[request.url] = {
+        self.validators[_listed_url(request)] = {
             "etag": (response.headers.get("ETag") or b"").decode("latin-1") or None,
             "last_modified": (response.headers.get("Last-Modified") or b"").decode("latin-1") or None,
             "media_type": (response.headers.get("Content-Type") or b"").decode("latin-1") or None,
@@ -221,11 +228,11 @@ class ArchiveFilesPipeline(FilesPipeline):
         return super().media_downloaded(response, request, info, item=item)
 
     def _bytes_received(self, data: bytes, request, spider=None) -> None:
-        url = (request.meta.get("redirect_urls") or [request.url])[0]
+        url = _listed_url(request)
         self.received[url] = self.received.get(url, 0) + len(data)
 
     def media_failed(self, failure, request, info):
-        self.failure_reasons[request.url] = self._plain_reason(failure.value, request.url)
+        self.failure_reasons[_listed_url(request)] = self._plain_reason(failure.value, _listed_url(request))
         return super().media_failed(failure, request, info)
 
     def item_completed(self, results, item, info):

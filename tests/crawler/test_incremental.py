@@ -164,6 +164,21 @@ def test_a_file_listed_in_two_sessions_counts_once(portal, tmp_path):
                      "bytes_downloaded": len(body)}
 
 
+def test_a_file_named_with_spaces_and_accents_is_asked_conditionally_and_fails_with_its_reason(portal, tmp_path):
+    """Directory listings link 'Acta Sesión Ordinaria No. 030.pdf' as written; the request escapes it."""
+    body = make_pdf("Acta de la sesion ordinaria No. 030")
+    portal.pdf("/Acta%20Sesi%C3%B3n%20Ordinaria%20No.%20030.pdf", body)
+    portal.routes["/Informe%20(roto).pdf"] = Answer(500, b"error", {"Content-Type": "text/html"})
+    portal.portal({DAY: [("Acta", "/Acta Sesión Ordinaria No. 030.pdf"), ("Informe", "/Informe (roto).pdf")]})
+    settings = crawl_settings(tmp_path, portal.url())
+    first = ledger(pipelines_crawl(settings))
+    assert first["failed"] == [{"url": portal.url() + "/Informe (roto).pdf", "reason": "HTTP 500 from the portal"}]
+
+    second = ledger(pipelines_crawl(settings))
+
+    assert (second["unchanged"], second["pdfs_downloaded"]) == (1, 0)
+
+
 # -- what the crawl contract carries ---------------------------------------------------------------------
 
 QUITO = {"council_slug": "quito", "council_name": "Concejo Metropolitano de Quito"}
