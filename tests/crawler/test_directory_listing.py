@@ -16,11 +16,13 @@ from scrapy.crawler import Crawler
 from scrapy.http import HtmlResponse
 from scrapy.statscollectors import MemoryStatsCollector
 
-from concejo.config import ConfigError
+from concejo.config import ConfigError, child_environ, load_settings
 from concejo.sources import source_from_table
 from crawler.items import DocumentItem, SessionItem
+from crawler.settings import RETRY_TIMES
 from crawler.spiders.directory_listing import DirectoryListingSpider
 from replica import build_portal
+from replica.changes import add_session, amend_document, remove_document
 from replica.directory import DIRECTORY_ROOT
 from replica.server import ReplicaServer
 
@@ -262,6 +264,7 @@ def test_document_keys_are_unique_and_the_same_on_the_next_crawl():
 CHILD = """
 import json, sys
 from scrapy.crawler import CrawlerProcess
+from crawler.settings import RETRY_TIMES
 from crawler.spiders.directory_listing import DirectoryListingSpider
 source, out = sys.argv[1], sys.argv[2]
 process = CrawlerProcess({"ITEM_PIPELINES": {}, "FEEDS": {out: {"format": "jsonlines"}}, "LOG_LEVEL": "ERROR",
@@ -329,3 +332,64 @@ def test_crawling_the_replicas_tree_yields_exactly_the_seeds_sessions_and_docume
             sessions.setdefault(listed.session_key, set()).add(key_of[DIRECTORY_ROOT + listed.path])
     assert all(len(keys) == 1 for keys in sessions.values())
     assert len({next(iter(keys)) for keys in sessions.values()}) == len(sessions)
+
+
+# --- the whole crawl step on the replica's tree, then the replica changes -----------------------------------
+
+
+def concejo_crawl(data_dir: Path, sources_file: Path) -> dict:
+    """`concejo crawl --json` as a user runs it; the one source's ledger."""
+    settings = load_settings(environ={}, data_dir=data_dir, sources_file=sources_file, extract_workers=1, ocr=False,
+                             crawl_request_timeout_s=30)
+    process = subprocess.run([sys.executable, "-m", "concejo", "crawl", "--json"], env=child_environ(settings),
+                             cwd=ROOT, text=True, capture_output=True, timeout=600, check=False)
+    assert process.returncode == 0, process.stderr[-3000:]
+    return json.loads(process.stdout)["sources"]["quito-archivos"]
+
+
+def test_a_recrawl_of_the_changed_tree_reports_exactly_the_changes(tmp_path):
+    portal = build_portal(seed=2016, years=range(2023, 2025))
+    with ReplicaServer(portal) as server:
+        sources = tmp_path / "sources.toml"
+        sources.write_text(SOURCES.format(url=server.directory_url), encoding="utf-8")
+        url_of = {f.document_key: server.url + DIRECTORY_ROOT + f.url for f in portal.listing}
+        not_pdfs = {url_of[d.key] for d in portal.documents_with_defect("html_error") if d.key in url_of}
+        first = concejo_crawl(tmp_path / "data", sources)
+        assert {f["url"] for f in first["failed"]} == not_pdfs and first["gaps"] is not None
+        assert first["new"] == len({portal.resources[DIRECTORY_ROOT + f.path].body for f in portal.listing
+                                    if url_of[f.document_key] not in not_pdfs})
+
+        unchanged = concejo_crawl(tmp_path / "data", sources)
+        assert (unchanged["new"], unchanged["changed"], unchanged["withdrawn"]) == (0, 0, 0)
+        assert unchanged["pdfs_downloaded"] == len(not_pdfs)  # only what failed as not a PDF comes again
+
+        filed = [f for f in portal.listing if f.document_key not in {d.key for d in portal.documents if d.defect}]
+        agenda = next(f for f in filed if portal.document_by_key(f.document_key).kind == "orden_del_dia")
+        gone = next(f for f in filed if f.session_key != agenda.session_key and "Comisiones/" not in f.path)
+        failing = next(f for f in filed if f.session_key not in {agenda.session_key, gone.session_key})
+        amend_document(portal, agenda.document_key)
+        added = add_session(portal)
+        remove_document(portal, gone.document_key)
+        server.fail(DIRECTORY_ROOT + failing.path, times=RETRY_TIMES + 1)  # fails through every retry
+        server.fail(DIRECTORY_ROOT + "Comisiones/", times=1)  # recovers on the first retry
+        changed = concejo_crawl(tmp_path / "data", sources)
+
+        assert (changed["new"], changed["changed"], changed["withdrawn"]) == (len(added.documents), 1, 1)
+        assert {f["url"] for f in changed["failed"]} == not_pdfs | {url_of[failing.document_key]}
+        assert changed["pdfs_downloaded"] == len(added.documents) + 1 + len(not_pdfs)
+
+        recovered = concejo_crawl(tmp_path / "data", sources)
+        assert {f["url"] for f in recovered["failed"]} == not_pdfs
+        assert (recovered["new"], recovered["changed"], recovered["withdrawn"]) == (0, 0, 0)
+
+
+SOURCES = """
+[[sources]]
+slug = "quito-archivos"
+name = "Concejo Metropolitano de Quito"
+family = "directory_listing"
+start_urls = ["{url}"]
+allow_private_addresses = true
+[sources.politeness]
+delay_s = 0
+"""
