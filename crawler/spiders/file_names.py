@@ -224,11 +224,15 @@ class FileReading:
 
     @property
     def session_title(self) -> str:
-        """The session as people read it: "Sesión Ordinaria No. 30 del 2023-11-07" (Spanish)."""
+        """The session as people read it: "Sesión Ordinaria del 2023-11-07", "Sesión Ordinaria No. 30".
+
+        The number only when there is no date: of two files of one session only one may give it, and the
+        title must not flip between crawls with the order the files arrive in.
+        """
         words = ["Sesión"]
         if self.session_type:
             words.append(self.session_type.capitalize())
-        if self.number is not None:
+        if self.number is not None and not self.date:
             words.append(f"No. {self.number}")
         if self.date:
             words.append(f"del {self.date}")

@@ -241,7 +241,17 @@ def test_a_commission_folder_gives_the_commission_and_its_session_folder_the_dat
     acta, call = files["Acta Sesión Ordinaria No. 012.pdf"], files["Convocatoria.pdf"]
     assert (acta["commission_slug"], acta["number"], acta["date"]) == ("movilidad", 12, "2022-05-10")
     assert acta["key"] == call["key"] == "movilidad-2022-05-10-ordinaria"
-    assert acta["title"] == "Comisión de Movilidad — Sesión Ordinaria No. 12 del 2022-05-10"
+    assert acta["title"] == call["title"] == "Comisión de Movilidad — Sesión Ordinaria del 2022-05-10"
+
+
+def test_files_of_one_session_give_it_one_title_whether_or_not_they_tell_its_number():
+    files = by_file(replay(make_spider(), "apache_pre_session_folder.html", SESSION_FOLDER))
+    points = by_file(replay(make_spider(), "apache_pre_agenda_point.html", AGENDA_POINT))
+    assert files["Acta Sesión Ordinaria No. 101-signed.pdf"]["number"] == 101  # the only file that tells it
+    titles = {item["title"] for item in [*files.values(), *points.values()]}
+    assert titles == {"Sesión Ordinaria del 2019-09-03"}
+    undated = by_file(replay(make_spider(), "apache_year_folder.html", YEAR_FOLDER))["Acta Sesión Ordinaria No. 037.pdf"]
+    assert undated["title"] == "Sesión Ordinaria No. 37"
 
 
 def test_a_signed_copy_beside_the_original_is_a_second_document_of_the_same_session(year_folder):
