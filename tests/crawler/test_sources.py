@@ -215,3 +215,12 @@ def test_two_sources_in_one_file_are_two_councils_in_one_archive(tmp_path):
     assert set(report.ledger) == {"quito", "quito-bis"}
     assert report.ledger["quito"]["new"] == report.ledger["quito-bis"]["new"] > 0
     catalogue.close()
+
+
+def test_the_example_sources_file_configures_one_source_per_family_its_spider_accepts():
+    sources = read_sources_file(Path(__file__).resolve().parents[2] / "sources.example.toml")
+    assert sorted(s.family for s in sources) == ["concejo_abierto", "directory_listing", "selectors"]
+    for source in sources:
+        spider = spider_class(source.family)(source=source)  # a family checks its options when built
+        assert spider.start_urls == list(source.start_urls)
+        assert spider.council == {"council_slug": source.slug, "council_name": source.name}
