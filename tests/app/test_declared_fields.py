@@ -28,12 +28,12 @@ CULTURE = IndexableDocument(
 )
 PLENARY = IndexableDocument(
     document_id=2, title="Acta de la sesión extraordinaria 9", date="2023-02-01", session_type="extraordinaria",
-    session_number=9, commission=None, commission_name=None, document_type="acta", council="quito",
+    session_number=9, commission=None, commission_name=None, document_type="acta", council="guayaquil",
     identifiers=("CDMQ-009-2023",), url="/documentos/2.pdf", pages=("Presupuesto participativo del pleno.",),
 )
 # The API's hit JSON, as researchers read it: these keys and no others.
 PUBLISHED_HIT_KEYS = ["document_id", "title", "date", "session_type", "session_number", "commission",
-                      "commission_name", "document_type", "url", "score", "snippets", "page_url"]
+                      "commission_name", "document_type", "council", "url", "score", "snippets", "page_url"]
 
 
 @pytest.fixture(scope="module")
@@ -101,7 +101,8 @@ def test_hits_carry_the_declared_fields_under_their_published_keys(client):
     assert {k: hit[k] for k in PUBLISHED_HIT_KEYS[:-3]} == {
         "document_id": 1, "title": "Acta de la sesión ordinaria 7", "date": "2024-05-10",
         "session_type": "ordinaria", "session_number": 7, "commission": "educacion-y-cultura",
-        "commission_name": "Educación y cultura", "document_type": "orden_del_dia", "url": "/documentos/1.pdf"}
+        "commission_name": "Educación y cultura", "document_type": "orden_del_dia", "council": "quito",
+        "url": "/documentos/1.pdf"}
 
 
 def test_exports_have_the_declared_columns(client):
