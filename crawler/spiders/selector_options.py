@@ -77,6 +77,8 @@ class SessionListing:
     date: str | None = None
     type: str | None = None
     link: str | None = None
+    recordings: str | None = None  # links in a row kept as links (audio, video), never downloaded
+    follow: str | None = None  # links to more pages of the same listing (other years, next pages)
     key: tuple[str, ...] = ("date", "type")
 
 
@@ -203,7 +205,7 @@ def _page(value: Any, where: str) -> Page:
 
 def _sessions(value: Any, where: str) -> SessionListing:
     queries = ("rows", "blocks", "heading", "groups", "group_label",
-               "period", "number", "date", "type", "link")
+               "period", "number", "date", "type", "link", "recordings", "follow")
     table = _table(value, where, ("rows", "date_formats"), (*queries[1:], "kinds", "kind", "key"))
     _selectors(table, queries, where)
     formats = table["date_formats"]

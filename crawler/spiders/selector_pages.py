@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 from parsel import Selector
 
+from crawler.spiders.concejo_abierto import media_kind
 from crawler.spiders.listing_values import (
     clean_text,
     fold,
@@ -47,6 +48,7 @@ class ListingRow:
     date: str  # as published ("01/03/2020")
     type: str  # as published ("APERTURA CÁMARA")
     url: str | None  # the document's absolute URL; None for a row whose link has no target
+    recordings: tuple[tuple[str, str], ...]  # (link text, absolute URL) of links kept as links
     period_value: int | None
     number_value: int | None
     date_iso: str | None
@@ -75,6 +77,7 @@ class ListedSession:
     key: str
     rows: list[ListingRow]
     documents: list[dict[str, str]] = field(default_factory=list)
+    links: list[dict[str, str]] = field(default_factory=list)  # recordings, kept as links
     conflicts: list[str] = field(default_factory=list)  # values a later row states differently, described
 
     def first(self, name: str) -> str | int | None:
@@ -113,15 +116,22 @@ def _row(row: Selector, listing: SessionListing, urljoin: UrlJoin, session_types
     period, number = text_of(row, listing.period), text_of(row, listing.number)
     date, type_ = text_of(row, listing.date), text_of(row, listing.type)
     href = href_of(row, listing.link) if listing.link else None
+    recordings = []
+    for link in select(row, listing.recordings) if listing.recordings else []:
+        target = href_of(link, "xpath:self::*")
+        if target:
+            recordings.append((clean_text(link.xpath("string()").get()), urljoin(target)))
     return ListingRow(
         **where, period=period, number=number, date=date, type=type_, url=urljoin(href) if href else None,
+        recordings=tuple(recordings),
         period_value=parse_int(period), number_value=parse_int(number),
         date_iso=parse_date(date, listing.date_formats), session_type=fold_session_type(type_, session_types),
     )
 
 
 def group_sessions(rows: list[ListingRow], key_fields: tuple[str, ...]) -> GroupedListing:
-    """Rows with the same key are one session; a document linked from several rows belongs to the first."""
+    """Rows with the same key are one session; a document linked from several rows belongs to the first.
+    Recordings (audio, video: concejo_abierto.media_kind) are kept as the session's links, never files."""
     sessions: dict[str, ListedSession] = {}
     unkeyed, repeated = [], []
     claimed: set[str] = set()
@@ -135,7 +145,14 @@ def group_sessions(rows: list[ListingRow], key_fields: tuple[str, ...]) -> Group
         session = sessions.setdefault(key, ListedSession(key, []))
         _note_conflicts(session, row)
         session.rows.append(row)
-        if row.url is None:
+        recordings = list(row.recordings)
+        if row.url is not None and media_kind(row.url):  # a recording in the document column
+            recordings.append(("", row.url))
+        for text, url in recordings:
+            if url not in {link["url"] for link in session.links}:
+                session.links.append({"kind": media_kind(url) or "enlace", "title": text or row.title(),
+                                      "url": url})
+        if row.url is None or media_kind(row.url):
             continue
         if row.url in claimed:
             repeated.append((row.url, row))

@@ -28,7 +28,9 @@ Options (`[sources.options]` of a source with family = "selectors"):
     date = "td[data-heading=Fecha]"             # read with date_formats -> "2020-03-01"
     date_formats = ["%d/%m/%Y"]                 # required; tried in order
     type = "td[data-heading=Comentario]"        # "SESIÓN ORDINARIA" -> "ordinaria" (the text stays in titles)
-    link = "td[data-heading=Estado] a"          # the row's document link
+    link = "td[data-heading=Estado] a"          # the row's document (a recording: kept as a link)
+    recordings = "td.video a"                   # optional: links in a row kept as links (audio, video)
+    follow = "nav.anios a"                      # optional: links to more pages of this listing (years, pages)
     key = ["period", "number"]                  # which fields identify a session (default ["date", "type"])
 
     [sources.options.session_types]             # optional: the source's own wording -> session type,
@@ -57,14 +59,15 @@ Options (`[sources.options]` of a source with family = "selectors"):
     title = "./a[@data-toggle='collapse']"      # an item's title ...
     title_is = "Actas del consejo Municipal y otros."  # ... keeps only the item so titled (folded match)
     links = ".//a[@href][not(@data-toggle)]"    # the document links within the kept items
-    link_text = "(?i)\\bactas?\\b"              # optional: a regular expression the link text must match
-    url_pattern = "\\.pdf$|/download$"          # optional: one the href must match
+    link_text = '(?i)\\bactas?\\b'              # optional: a regular expression the link text must match
+    url_pattern = '\\.pdf$|/download$'          # optional: one the href must match (TOML '...': no escapes)
     kind = "acta"                               # the documents' kind
 
 What it yields: a SessionItem per session of a listing (rows with the same key are one session with one
 document per row: an agenda row and a minutes row of the same period and number are one session with two
-documents); a CommissionItem per commission page; a MemberItem per member card; a DocumentItem per link a
-documents block keeps (a document of no single listed session, e.g. a quarterly bundle of minutes).
+documents; audio and video links are the session's `links`, never downloaded); a CommissionItem per
+commission page; a MemberItem per member card; a DocumentItem per link a documents block keeps (a
+document of no single listed session, e.g. a quarterly bundle of minutes).
 
 Rules it keeps: a value the page does not state stays None (or "" for a member's name); nothing is guessed.
 When rows of one session disagree (a date, a type), the first row in page order decides and the
@@ -91,7 +94,7 @@ from crawler.guard import is_fetchable_link
 from crawler.items import CommissionItem, DocumentItem, MemberItem, SessionItem
 from crawler.spiders.base import CouncilSpider
 from crawler.spiders.listing_values import slugify
-from crawler.spiders.selector_options import read_options
+from crawler.spiders.selector_options import read_options, select
 from crawler.spiders.selector_pages import (
     ListedSession,
     ListingRow,
@@ -127,12 +130,17 @@ class SelectorsSpider(CouncilSpider):
         for url, kind in self.start_kinds.items():
             yield scrapy.Request(url, callbacks[kind])
 
-    def parse_sessions(self, response: Response) -> Iterator[SessionItem]:
-        """A session listing: its rows, grouped into sessions by the configured key."""
+    def parse_sessions(self, response: Response) -> Iterator[SessionItem | scrapy.Request]:
+        """A session listing: its rows, grouped into sessions by the configured key; and the listing's
+        further pages (`follow`), read the same way."""
         listing = self.options.sessions
+        more = select(response.selector, listing.follow).xpath("@href").getall() if listing.follow else []
+        if more:
+            yield from self.follow_links(response, more, self.parse_sessions, "listing pages")
         rows = listing_rows(response.selector, listing, response.urljoin, self.options.session_types)
         if not rows:
-            self.layout_changed(response, f"no session rows ({listing.rows})")
+            if not more:
+                self.layout_changed(response, f"no session rows ({listing.rows})")
             return
         rows = [self._fetchable(row, response) for row in rows]
         for row in rows:
@@ -168,7 +176,7 @@ class SelectorsSpider(CouncilSpider):
             **self.council, key=session.key, session_type=session.first("type"),
             number=session.first("number"), date=session.first("date"), title=session.title(),
             commission_slug=None, source_url=response.url,
-            documents=session.documents, links=[], file_urls=[d["url"] for d in session.documents],
+            documents=session.documents, links=session.links, file_urls=[d["url"] for d in session.documents],
         )
 
     def parse_commission_index(self, response: Response) -> Iterator[scrapy.Request]:

@@ -414,3 +414,41 @@ def test_minutes_on_a_host_the_source_does_not_allow_are_listed_and_refused_with
         assert catalogue.counts()["documents"] == len(truth)
     finally:
         catalogue.close()
+
+
+# --- Options the saved pages do not use: a listing over several pages, recordings kept as links --------
+
+YEAR_PAGE = """<html><body><nav class="anios"><a href="/sesiones/2024.html">2024</a>
+<a href="/sesiones/2023.html">2023</a></nav><table><tbody><tr><td data-heading="Periodo">{period}</td>
+<td data-heading="N°">{number}</td><td data-heading="Fecha">{date}</td>
+<td data-heading="Estado"><a href="/documentos/{number}-{period}.pdf">DESCARGAR</a></td>
+<td data-heading="Comentario">ORDINARIA</td>
+<td data-heading="Video"><a href="https://www.youtube.com/watch?v={number}">Ver la sesión</a></td></tr>
+</tbody></table></body></html>"""
+
+
+def test_a_listing_split_by_year_is_followed_and_recordings_stay_links(tmp_path):
+    pages = {"/sesiones/2024.html": ("139", "02", "14/03/2024"),
+             "/sesiones/2023.html": ("138", "10", "02/11/2023")}
+    files = {path: YEAR_PAGE.format(period=p, number=n, date=d).encode() for path, (p, n, d) in pages.items()}
+    larioja = project_source("larioja")
+    sessions = {**larioja.options["sessions"], "follow": "nav.anios a",
+                "recordings": "td[data-heading=Video] a", "kind": "orden_del_dia"}
+    for option in ("blocks", "heading", "kinds", "groups", "group_label"):
+        sessions.pop(option)
+    source = dataclasses.replace(larioja, start_urls=("https://www.legislaturalarioja.gob.ar/sesiones/2024.html",),
+                                 options={"pages": [{"path": "/sesiones/2024.html", "kind": "sessions"}],
+                                          "sessions": sessions})
+    with PortalPagesServer("larioja", files) as server:
+        items = crawl_items(local_source(source, server), tmp_path / "items.jsonl")
+        requested = set(server.requested) - {"/robots.txt"}
+
+    assert requested == set(pages)  # each year once, no loop back to the first; no document or video fetched
+    by_key = {item["key"]: item for item in items}
+    assert set(by_key) == {f"pleno-p{p}-n{int(n)}" for p, n, _ in pages.values()}
+    for period, number, date in pages.values():
+        item = by_key[f"pleno-p{period}-n{int(number)}"]
+        assert item["date"] == iso(date)
+        assert item["links"] == [{"kind": "video", "title": "Ver la sesión",
+                                  "url": f"https://www.youtube.com/watch?v={number}"}]
+        assert item["file_urls"] == [server.url() + f"/documentos/{number}-{period}.pdf"]
