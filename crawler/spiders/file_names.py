@@ -253,8 +253,12 @@ def read_path(segments: Sequence[str]) -> FileReading:
     points = [f for f in folders[at + 1:] if is_agenda_point(f)] if at is not None else []
     commission = next((c for f in reversed(folders) if (c := read_commission(f))), None)
     date = own.date or folder.date
+    # A file that does not say its kind takes its category folder's ("Actas Sesiones/2024/..."), never a
+    # session's or an agenda point's (an annex in "V. Informe de movilidad" is no report).
+    filed_as = next((r.kind for f, r in zip(reversed(folders), reversed(readings), strict=True)
+                     if r.kind and not r.names_a_session and not is_agenda_point(f)), None)
     return FileReading(
-        path="/".join(names), name=stem(file_name), kind=own.kind or "documento",
+        path="/".join(names), name=stem(file_name), kind=own.kind or filed_as or "documento",
         session_type=own.session_type or folder.session_type,
         number=own.number if own.number is not None else folder.number,
         date=date.isoformat() if date else None,

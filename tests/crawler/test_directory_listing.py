@@ -196,6 +196,16 @@ def test_a_name_that_is_itself_percent_encoded_is_decoded(year_folder):
     assert (item["session_type"], item["number"], item["date"]) == ("ordinaria", 38, "2024-02-20")
 
 
+def test_a_name_without_its_kind_takes_its_category_folders(year_folder):
+    item = year_folder["Sesión Ordinaria No. 040 2024-03-05.pdf"]
+    assert item["documents"][0]["kind"] == "acta" and (item["number"], item["date"]) == (40, "2024-03-05")
+
+
+def test_an_agenda_point_folder_does_not_give_its_documents_a_kind():
+    files = by_file(replay(make_spider(), "apache_pre_agenda_point.html", SESSION_FOLDER + "V. Informe de movilidad/"))
+    assert files["Anexo 1 - mapa.pdf"]["documents"][0]["kind"] == "documento"
+
+
 def test_a_resolution_number_is_not_the_sessions(year_folder):
     item = year_folder["Resolución No. 045 Sesión Ordinaria 2024-02-27.pdf"]
     assert item["documents"][0]["kind"] == "resolucion" and item["number"] is None
@@ -265,7 +275,7 @@ def test_document_keys_are_unique_and_the_same_on_the_next_crawl():
     first = replay(make_spider(), "apache_year_folder.html", YEAR_FOLDER)
     again = replay(make_spider(), "apache_year_folder.html", YEAR_FOLDER)
     keys = [d["key"] for i in first if isinstance(i, SessionItem) for d in i["documents"]]
-    assert len(keys) == len(set(keys)) == 11  # the page's PDFs that name a session: ten actas, a resolución
+    assert len(keys) == len(set(keys)) == 12  # the page's PDFs that name a session: eleven actas, a resolución
     assert keys == [d["key"] for i in again if isinstance(i, SessionItem) for d in i["documents"]]
 
 
