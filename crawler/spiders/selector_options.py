@@ -96,6 +96,7 @@ class CommissionPage:
     member_role: str | None = None
     mission: str | None = None
     schedule: str | None = None
+    sessions: SessionListing | None = None  # the commission's own session listing, if its page has one
 
 
 @dataclass(frozen=True)
@@ -234,10 +235,12 @@ def _commission_index(value: Any, where: str) -> CommissionIndex:
 
 def _commission(value: Any, where: str) -> CommissionPage:
     names = ("name", "members", "member_name", "member_role", "mission", "schedule")
-    table = _table(value, where, ("name",), names[1:])
+    table = _table(value, where, ("name",), (*names[1:], "sessions"))
     _selectors(table, names, where)
     if table.get("members") and not table.get("member_name"):
         raise ConfigError(f"{where}: members (the cards) needs member_name (the name within a card)")
+    if table.get("sessions") is not None:
+        table["sessions"] = _sessions(table["sessions"], f"{where}.sessions")
     return CommissionPage(**table)
 
 

@@ -129,9 +129,11 @@ def _row(row: Selector, listing: SessionListing, urljoin: UrlJoin, session_types
     )
 
 
-def group_sessions(rows: list[ListingRow], key_fields: tuple[str, ...]) -> GroupedListing:
+def group_sessions(rows: list[ListingRow], key_fields: tuple[str, ...],
+                   series: str = "pleno") -> GroupedListing:
     """Rows with the same key are one session; a document linked from several rows belongs to the first.
-    Recordings (audio, video: concejo_abierto.media_kind) are kept as the session's links, never files."""
+    Recordings (audio, video: concejo_abierto.media_kind) are kept as the session's links, never files.
+    Keys start with the series: "pleno" for plenary sessions, a commission's slug for its own."""
     sessions: dict[str, ListedSession] = {}
     unkeyed, repeated = [], []
     claimed: set[str] = set()
@@ -141,7 +143,7 @@ def group_sessions(rows: list[ListingRow], key_fields: tuple[str, ...]) -> Group
             unkeyed.append(row)
             continue
         parts = (_key_part(name, value) for name, value in zip(key_fields, values, strict=True))
-        key = "pleno-" + "-".join(parts)
+        key = f"{series}-" + "-".join(parts)
         session = sessions.setdefault(key, ListedSession(key, []))
         _note_conflicts(session, row)
         session.rows.append(row)

@@ -48,6 +48,13 @@ Options (`[sources.options]` of a source with family = "selectors"):
     member_name = "span"                        # within a card; an empty name stays empty
     member_role = "small"                       # within a card
 
+    [sources.options.commission.sessions]       # optional: the commission's own sessions on its page,
+    rows = "table.sesiones tbody tr"            #   with every option of [sources.options.sessions]
+    date = "td:nth-child(1)"                    #   (keys start with the commission's slug, not "pleno")
+    date_formats = ["%d/%m/%Y"]
+    link = "td:nth-child(2) a"
+    key = ["date"]
+
     [sources.options.members]                   # the council's members page
     body = "#hotels .section-header h2"         # optional: the heading they are listed under
     cards = "div.hotel"
@@ -94,7 +101,7 @@ from crawler.guard import is_fetchable_link
 from crawler.items import CommissionItem, DocumentItem, MemberItem, SessionItem
 from crawler.spiders.base import CouncilSpider
 from crawler.spiders.listing_values import slugify
-from crawler.spiders.selector_options import read_options, select
+from crawler.spiders.selector_options import SessionListing, read_options, select
 from crawler.spiders.selector_pages import (
     ListedSession,
     ListingRow,
@@ -138,17 +145,20 @@ class SelectorsSpider(CouncilSpider):
         if more:
             yield from self.follow_links(response, more, self.parse_sessions, "listing pages")
         rows = listing_rows(response.selector, listing, response.urljoin, self.options.session_types)
-        if not rows:
-            if not more:
-                self.layout_changed(response, f"no session rows ({listing.rows})")
-            return
+        if not rows and not more:
+            self.layout_changed(response, f"no session rows ({listing.rows})")
+        yield from self._sessions(response, listing, rows)
+
+    def _sessions(self, response: Response, listing: SessionListing, rows: list[ListingRow],
+                  commission: tuple[str, str] | None = None) -> Iterator[SessionItem]:
+        """The rows' sessions, each row's problems logged and counted; `commission` is (slug, name)."""
         rows = [self._fetchable(row, response) for row in rows]
         for row in rows:
             if row.date and row.date_iso is None:
                 self.logger.warning("source %s: date %r on %s fits none of %s", self.source.slug, row.date,
                                     response.url, list(listing.date_formats))
                 self.crawler.stats.inc_value("concejo/dates_not_understood")
-        grouped = group_sessions(rows, listing.key)
+        grouped = group_sessions(rows, listing.key, commission[0] if commission else "pleno")
         for row in grouped.unkeyed:
             self.logger.warning("source %s: a row without %s on %s cannot be told apart and is left out: %s",
                                 self.source.slug, "/".join(listing.key), response.url, row)
@@ -158,7 +168,7 @@ class SelectorsSpider(CouncilSpider):
                                 self.source.slug, url, row.title(), response.url)
             self.crawler.stats.inc_value("concejo/repeated_links")
         for session in grouped.sessions:
-            yield self._session_item(session, response)
+            yield self._session_item(session, response, commission)
 
     def _fetchable(self, row: ListingRow, response: Response) -> ListingRow:
         """A row whose link is not http(s) (javascript:, mailto:, #...) keeps its session, not the link."""
@@ -167,15 +177,17 @@ class SelectorsSpider(CouncilSpider):
         self.skip_link(response, row.url)
         return replace(row, url=None)
 
-    def _session_item(self, session: ListedSession, response: Response) -> SessionItem:
+    def _session_item(self, session: ListedSession, response: Response,
+                      commission: tuple[str, str] | None) -> SessionItem:
         for conflict in session.conflicts:
             self.logger.warning("source %s: session %s on %s: %s; the first row's value is kept",
                                 self.source.slug, session.key, response.url, conflict)
             self.crawler.stats.inc_value("concejo/listing_conflicts")
         return SessionItem(
             **self.council, key=session.key, session_type=session.first("type"),
-            number=session.first("number"), date=session.first("date"), title=session.title(),
-            commission_slug=None, source_url=response.url,
+            number=session.first("number"), date=session.first("date"),
+            title=f"{session.title()} — {commission[1]}" if commission else session.title(),
+            commission_slug=commission[0] if commission else None, source_url=response.url,
             documents=session.documents, links=session.links, file_urls=[d["url"] for d in session.documents],
         )
 
@@ -191,8 +203,10 @@ class SelectorsSpider(CouncilSpider):
             yield from self.follow_links(response, [href], self.parse_commission, "commission link",
                                          index_name=name)
 
-    def parse_commission(self, response: Response, index_name: str | None = None) -> Iterator[CommissionItem]:
-        """A commission's page: name, mission, schedule, member cards."""
+    def parse_commission(self, response: Response,
+                         index_name: str | None = None) -> Iterator[CommissionItem | SessionItem]:
+        """A commission's page: name, mission, schedule, member cards; then its sessions, when its page lists
+        them (a commission without sessions yet is no layout change)."""
         found = commission_of(response.selector, self.options.commission)
         name = found["name"] or index_name
         if not name:
@@ -201,8 +215,13 @@ class SelectorsSpider(CouncilSpider):
         if self.options.commission.members and not found["members"]:
             self.layout_changed(response, f"commission page without member cards "
                                           f"({self.options.commission.members})")
-        yield CommissionItem(**self.council, slug=slugify(name), name=name, mission=found["mission"],
+        slug = slugify(name)
+        yield CommissionItem(**self.council, slug=slug, name=name, mission=found["mission"],
                              members=found["members"], schedule=found["schedule"], source_url=response.url)
+        listing = self.options.commission.sessions
+        if listing is not None:
+            rows = listing_rows(response.selector, listing, response.urljoin, self.options.session_types)
+            yield from self._sessions(response, listing, rows, (slug, name))
 
     def parse_members(self, response: Response) -> Iterator[MemberItem]:
         """The council's members page: one item per card, names and roles as published."""

@@ -452,3 +452,32 @@ def test_a_listing_split_by_year_is_followed_and_recordings_stay_links(tmp_path)
         assert item["links"] == [{"kind": "video", "title": "Ver la sesión",
                                   "url": f"https://www.youtube.com/watch?v={number}"}]
         assert item["file_urls"] == [server.url() + f"/documentos/{number}-{period}.pdf"]
+
+
+COMMISSION_SESSIONS = """<table class="sesiones"><tbody>
+<tr><td>12/03/2024</td><td>Reunión ordinaria</td>
+<td><a href="/documentos/comisiones/juv-2024-03-12.pdf">Acta</a></td></tr>
+<tr><td>26/03/2024</td><td>Reunión extraordinaria</td><td></td></tr>
+</tbody></table>"""
+
+
+def test_a_commission_page_that_lists_its_sessions_yields_them_under_the_commission(larioja):
+    options = {**larioja.source.options}
+    options["commission"] = {**options["commission"], "sessions": {
+        "rows": "table.sesiones tbody tr", "date": "td:nth-child(1)", "type": "td:nth-child(2)",
+        "link": "td:nth-child(3) a", "date_formats": ["%d/%m/%Y"], "kind": "acta"}}
+    spider = spider_for(dataclasses.replace(larioja.source, options=options))
+    saved = response_for(spider.source, COMMISSION)
+    body = saved.body.replace(b"</article>", COMMISSION_SESSIONS.encode() + b"</article>", 1)
+
+    commission, *sessions = spider.parse_commission(saved.replace(body=body))
+
+    assert commission["members"] == ground_truth(COMMISSION)["members"]
+    slug = commission["slug"]
+    assert [(s["commission_slug"], s["key"], s["date"], s["session_type"]) for s in sessions] == [
+        (slug, f"{slug}-2024-03-12-ordinaria", "2024-03-12", "ordinaria"),
+        (slug, f"{slug}-2024-03-26-extraordinaria", "2024-03-26", "extraordinaria")]
+    acta = saved.urljoin("/documentos/comisiones/juv-2024-03-12.pdf")
+    assert [s["file_urls"] for s in sessions] == [[acta], []]
+    assert all(s["title"].endswith(f"— {commission['name']}") for s in sessions)
+    assert len(list(larioja.parse_commission(saved))) == 1  # the shipped source reads no commission sessions
