@@ -48,12 +48,13 @@ def href_of(node: Selector, query: str) -> str | None:
     """The href of the first node `query` finds (an element's href attribute, or an attribute node itself);
     None when there is no such node or it has no href (a link without a target stays without one)."""
     found = select(node, query)
-    if not found:
-        return None
-    first = found[0]
-    value = first.attrib.get("href") if hasattr(first.root, "tag") else first.get()
-    value = (value or "").strip()
-    return value or None
+    return href_of_node(found[0]) if found else None
+
+
+def href_of_node(node: Selector) -> str | None:
+    """A found node's href: an element's href attribute, or the node itself when it is an attribute."""
+    value = node.attrib.get("href") if hasattr(node.root, "tag") else node.get()
+    return (value or "").strip() or None
 
 
 @dataclass(frozen=True)

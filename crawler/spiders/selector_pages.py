@@ -29,6 +29,7 @@ from crawler.spiders.selector_options import (
     MembersPage,
     SessionListing,
     href_of,
+    href_of_node,
     select,
     text_of,
 )
@@ -118,7 +119,7 @@ def _row(row: Selector, listing: SessionListing, urljoin: UrlJoin, session_types
     href = href_of(row, listing.link) if listing.link else None
     recordings = []
     for link in select(row, listing.recordings) if listing.recordings else []:
-        target = href_of(link, "xpath:self::*")
+        target = href_of_node(link)
         if target:
             recordings.append((clean_text(link.xpath("string()").get()), urljoin(target)))
     return ListingRow(
@@ -190,7 +191,7 @@ def commission_links(page: Selector, index: CommissionIndex) -> list[tuple[str, 
     """(name, href) of each commission the index links to; the name is the link's text without `name`."""
     found = []
     for link in select(page, index.links):
-        href = href_of(link, "xpath:self::*") or ""
+        href = href_of_node(link) or ""
         found.append((text_of(link, index.name) if index.name else text_of(link, "xpath:."), href))
     return found
 
@@ -229,7 +230,7 @@ def document_links(page: Selector, block: DocumentLinks) -> DocumentBlock:
     links, seen = [], set()
     for item in items:
         for link in select(item, block.links):
-            text, href = clean_text(link.xpath("string()").get()), href_of(link, "xpath:self::*")
+            text, href = clean_text(link.xpath("string()").get()), href_of_node(link)
             if not href or href in seen:
                 continue
             if block.link_text and not block.link_text.search(text):

@@ -101,7 +101,7 @@ from crawler.guard import is_fetchable_link
 from crawler.items import CommissionItem, DocumentItem, MemberItem, SessionItem
 from crawler.spiders.base import CouncilSpider
 from crawler.spiders.listing_values import slugify
-from crawler.spiders.selector_options import SessionListing, read_options, select
+from crawler.spiders.selector_options import SessionListing, href_of_node, read_options, select
 from crawler.spiders.selector_pages import (
     ListedSession,
     ListingRow,
@@ -141,7 +141,8 @@ class SelectorsSpider(CouncilSpider):
         """A session listing: its rows, grouped into sessions by the configured key; and the listing's
         further pages (`follow`), read the same way."""
         listing = self.options.sessions
-        more = select(response.selector, listing.follow).xpath("@href").getall() if listing.follow else []
+        more = [href for node in (select(response.selector, listing.follow) if listing.follow else [])
+                if (href := href_of_node(node))]
         if more:
             yield from self.follow_links(response, more, self.parse_sessions, "listing pages")
         rows = listing_rows(response.selector, listing, response.urljoin, self.options.session_types)
@@ -234,6 +235,7 @@ class SelectorsSpider(CouncilSpider):
 
     def parse_documents(self, response: Response) -> Iterator[DocumentItem]:
         """A page of mixed links: only what each documents block keeps is a council document."""
+        seen: set[str] = set()  # a document kept by two blocks is still one document
         for block in self.options.documents:
             found = document_links(response.selector, block)
             what = f"item «{block.title_is}»" if block.title_is else f"links ({block.links})"
@@ -246,14 +248,19 @@ class SelectorsSpider(CouncilSpider):
                 if href.startswith("#") or not is_fetchable_link(url):
                     self.skip_link(response, href)
                     continue
+                if url in seen:
+                    continue
+                seen.add(url)
                 yield DocumentItem(**self.council, key=self._document_key(url, response),
                                    kind=block.kind, title=text, date=None, source_url=response.url, url=url,
                                    file_urls=[url])
 
     def _document_key(self, url: str, response: Response) -> str:
-        """A document's key from its URL: the path on the page's own host, the host and path elsewhere."""
+        """A document's key from its URL: path and query on the page's own host, with the host elsewhere."""
         parts = urlsplit(url)
-        where = parts.path if parts.netloc == urlsplit(response.url).netloc else parts.netloc + parts.path
+        where = f"{parts.path}?{parts.query}" if parts.query else parts.path
+        if parts.netloc != urlsplit(response.url).netloc:
+            where = parts.netloc + where
         return f"documento/{slugify(where)}"
 
 

@@ -295,6 +295,27 @@ def test_only_the_council_minutes_item_yields_documents(guatajiagua):
     assert stat(guatajiagua, "concejo/layout_errors") is None
 
 
+def test_a_document_two_blocks_keep_is_one_document(guatajiagua):
+    options = dict(guatajiagua.source.options)
+    block = options["documents"][0]
+    options["documents"] = [block, {"items": block["items"], "title": block["title"],
+                                    "title_is": block["title_is"], "links": block["links"], "kind": "acta"}]
+    spider = spider_for(dataclasses.replace(guatajiagua.source, options=options))
+    items = list(spider.parse_documents(response_for(spider.source, TRANSPARENCY)))
+    assert len(items) == len({i["url"] for i in items}) == len(ground_truth(TRANSPARENCY)["documents"])
+
+
+def test_documents_told_apart_only_by_their_query_get_their_own_keys(guatajiagua):
+    html = (b"<html><body><ul><li><a href='descarga.php?id=1'>Acta 1</a></li>"
+            b"<li><a href='descarga.php?id=2'>Acta 2</a></li></ul></body></html>")
+    options = {**guatajiagua.source.options, "documents": [{"links": "li a", "kind": "acta"}]}
+    spider = spider_for(dataclasses.replace(guatajiagua.source, options=options))
+    response = response_for(spider.source, TRANSPARENCY).replace(body=html)
+    items = list(spider.parse_documents(response))
+    assert [i["url"] for i in items] == [response.urljoin(f"descarga.php?id={n}") for n in (1, 2)]
+    assert len({i["key"] for i in items}) == 2
+
+
 def test_the_item_that_only_describes_minutes_yields_nothing_and_is_reported(guatajiagua):
     options = dict(guatajiagua.source.options)
     options["documents"] = [{**options["documents"][0], "title_is": "Actas de concejo."}]
