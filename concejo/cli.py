@@ -321,7 +321,8 @@ def cmd_verify(settings: Settings, args) -> int:
             console.print("No se descargó nada (--no-refetch): ejecute `concejo verify` o `concejo crawl` "
                           "para recuperar esos documentos.")
             return 1
-        console.print(f"Descargando de nuevo desde {settings.portal_url} (rastreo completo) …")
+        portals = ", ".join(source.start_urls[0] for source in load_sources(settings))
+        console.print(f"Descargando de nuevo desde {portals} (rastreo completo) …")
         try:
             print_report(steps.crawl(settings, catalogue))
         except steps.StepFailed as exc:
