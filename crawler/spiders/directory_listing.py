@@ -1,7 +1,7 @@
 """Spider for councils that publish their PDFs as an open directory listing of files.
 
-Walks Apache-style ("Index of /...", a <table> or <pre> autoindex with "Parent Directory"), nginx-style
-and IIS-style ("host - /path/" with "[To Parent Directory]") indexes from the source's start URLs, only
+Walks Apache-style ("Index of /...", a <table> or <pre> autoindex with "Parent Directory"), nginx- and
+lighttpd-style, Python http.server-style ("Directory listing for /...") and IIS-style ("host - /path/" with "[To Parent Directory]") indexes from the source's start URLs, only
 downward: never a parent link, never a sort link (?C=N;O=D), never outside a start URL's folder, and no
 deeper than `max_depth` folders below it. Each listed file becomes a document of the session its folder
 and file names tell (crawler.spiders.file_names); a file that tells no session is a DocumentItem.
@@ -126,11 +126,12 @@ class DirectoryListingSpider(CouncilSpider):
 
 
 def is_directory_index(response: Response) -> bool:
-    """An Apache/nginx ("Index of /...") or IIS ("host - /path/", "[To Parent Directory]") listing."""
+    """An Apache/nginx/lighttpd ("Index of /..."), Python http.server ("Directory listing for /...") or IIS
+    ("host - /path/", "[To Parent Directory]") listing."""
     if not hasattr(response, "xpath"):
         return False
     headings = [" ".join(t.split()) for t in response.xpath("//title//text() | //h1//text()").getall()]
-    if any(h.startswith("Index of /") for h in headings):
+    if any(h.startswith(("Index of /", "Directory listing for /")) for h in headings):
         return True
     if response.xpath("//a[contains(., '[To Parent Directory]')]"):
         return True

@@ -119,6 +119,31 @@ def test_a_page_that_is_not_a_directory_index_is_a_layout_error():
     assert spider.crawler.stats.get_value("concejo/layout_errors") == 1
 
 
+def inline(spider: DirectoryListingSpider, folder: str, html: str) -> list:
+    url = HOST + quote(folder)
+    return list(spider.parse(HtmlResponse(url, body=html.encode(), encoding="utf-8", request=Request(url))))
+
+
+def test_an_empty_listing_at_the_start_url_is_a_layout_error_but_an_empty_subfolder_is_not():
+    empty = ("<html><head><title>Index of {0}</title></head><body><h1>Index of {0}</h1><pre>"
+             '<a href="/">Parent Directory</a></pre></body></html>')
+    spider = make_spider()
+    assert inline(spider, "/archivos/2024/", empty.format("/archivos/2024")) == []
+    assert spider.crawler.stats.get_value("concejo/layout_errors") is None
+    assert inline(spider, "/archivos/", empty.format("/archivos")) == []
+    assert spider.crawler.stats.get_value("concejo/layout_errors") == 1
+
+
+def test_a_python_http_server_listing_is_walked_too():
+    html = ("<html><head><title>Directory listing for /archivos/</title></head><body>"
+            "<h1>Directory listing for /archivos/</h1><hr><ul><li><a href=\"2024/\">2024/</a></li>"
+            "<li><a href=\"Acta%20Sesi%C3%B3n%20Ordinaria%20No.%20030%202023-11-07.pdf\">Acta</a></li></ul>"
+            "<hr></body></html>")
+    results = inline(make_spider(), "/archivos/", html)
+    assert requested(results) == ["/archivos/2024/"]
+    assert by_file(results)["Acta Sesión Ordinaria No. 030 2023-11-07.pdf"]["number"] == 30
+
+
 def test_only_the_configured_extensions_become_documents():
     default = by_file(replay(make_spider(), "apache_year_folder.html", YEAR_FOLDER))
     assert "Listado de actas.docx" not in default
