@@ -76,8 +76,11 @@ class _Choices:
 
 
 def build_portal(seed: int = 2016, extra_pdfs_dir: Path | None = None, *, years: range = DEFAULT_YEARS,
-                 plenary_sessions_per_year: int = 10, directory_style: str = "apache") -> Portal:
+                 plenary_sessions_per_year: int = 10, directory_style: str = "apache",
+                 defects: bool = True) -> Portal:
     """Generate the complete portal for `seed` (see replica.model.Portal for what it holds).
+
+    `defects=False` publishes every document whole (no broken link, corrupt file or HTML error page).
 
     The same documents are served twice: as the "Concejo Abierto" portal (from "/") and as an open
     directory listing under replica.directory.DIRECTORY_ROOT ("/archivos/"), rendered Apache-style or,
@@ -90,6 +93,8 @@ def build_portal(seed: int = 2016, extra_pdfs_dir: Path | None = None, *, years:
     plenary = plan_plenary(rng, years, plenary_sessions_per_year)
     plan = plan_commissions(rng, years, periods[-1])
     choices = _choose(rng, plenary, plan, years)
+    if not defects:
+        choices.defects.clear()
     extras = load_extra_pdfs(Path(extra_pdfs_dir), years, {s.date for s in plenary}) if extra_pdfs_dir else []
     if extras:
         first_number = plenary[0].number
@@ -127,9 +132,12 @@ def build_portal(seed: int = 2016, extra_pdfs_dir: Path | None = None, *, years:
 
 
 def build_large_portal(seed: int = 2016, min_documents: int = 2000, *, directory_style: str = "apache",
-                       plenary_sessions_per_year: int = LARGE_SESSIONS_PER_YEAR) -> Portal:
+                       plenary_sessions_per_year: int = LARGE_SESSIONS_PER_YEAR, defects: bool = False) -> Portal:
     """A replica with at least `min_documents` documents (for bench/crawl_bench.py): the same generator
     over as many years (ending with DEFAULT_YEARS' last) as it takes, every document with its own bytes.
+
+    Without defects by default: an HTML error page served as a PDF has no validators to ask with, so it
+    would be downloaded again by every crawl, and an unchanged re-crawl must download no PDF at all.
 
     A plenary session publishes at most two documents, so the years are counted from that, plus one year
     of margin for the sessions of the last month, whose minutes are not out yet.
@@ -139,7 +147,7 @@ def build_large_portal(seed: int = 2016, min_documents: int = 2000, *, directory
     count = max(len(DEFAULT_YEARS), math.ceil(min_documents / (2 * plenary_sessions_per_year)) + 1)
     years = range(DEFAULT_YEARS[-1] + 1 - count, DEFAULT_YEARS[-1] + 1)
     portal = build_portal(seed, years=years, plenary_sessions_per_year=plenary_sessions_per_year,
-                          directory_style=directory_style)
+                          directory_style=directory_style, defects=defects)
     if len(portal.documents) < min_documents:
         raise ValueError(f"a replica over {count} years has {len(portal.documents)} documents, fewer than "
                          f"{min_documents}: raise plenary_sessions_per_year")

@@ -133,5 +133,6 @@ def test_a_large_replica_has_at_least_the_documents_asked_for_all_listed() -> No
     published = [d for d in portal.documents if d.url in portal.resources]
     assert len(portal.documents) >= 400
     assert len(portal.listing) == len(published) + sum(len(d.urls) - 1 for d in published if d.kind == "informe")
-    assert len({portal.resources[d.url].body for d in published if not d.defect}) == len(
-        [d for d in published if not d.defect]), "every document has its own bytes (none merged as duplicates)"
+    assert len(published) == len(portal.documents) and not any(d.defect for d in portal.documents)
+    assert len({portal.resources[d.url].body for d in published}) == len(published), \
+        "every document has its own bytes (none merged as duplicates)"
