@@ -185,8 +185,9 @@ def _crawl_in_child(settings: Settings, source: Source, full_sweep: bool) -> dic
     try:
         return json.loads(proc.stdout.strip().splitlines()[-1])
     except (IndexError, json.JSONDecodeError):
+        output = (proc.stdout + proc.stderr).strip()  # the child's own error message is on its stdout
         raise StepFailed(f"source {source.slug}: the crawl process failed (exit {proc.returncode}): "
-                         f"{proc.stderr[-2000:]}") from None
+                         f"{output[-2000:]}") from None
 
 
 # -- extract -----------------------------------------------------------------------------------------

@@ -75,12 +75,15 @@ def spider_class(family: str, scrapy_settings: ScrapySettings | None = None) -> 
 
 
 def check_families(sources: list[Source]) -> None:
-    """Fail before crawling anything when a source names a family no spider implements."""
+    """Fail before crawling anything when a source names a family no spider implements, or options its
+    family's spider refuses (each family checks its options when it is built)."""
     for source in sources:
         try:
-            spider_class(source.family)
+            spider_class(source.family)(source=source)
         except ConfigError as exc:
-            raise ConfigError(f"source {source.slug}: {exc}") from None
+            message = str(exc)
+            raise ConfigError(message if message.startswith(f"source {source.slug}") else
+                              f"source {source.slug}: {message}") from None
 
 
 def ledger_from_stats(stats: dict) -> dict:

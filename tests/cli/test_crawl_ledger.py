@@ -87,27 +87,35 @@ def test_status_shows_each_sources_last_ledger(replica, tmp_path):
 
 
 def sessions_portal(server: HostileServer, line_format: str) -> None:
-    """A "Concejo Abierto" portal with one session, whose line is written as `line_format`."""
-    server.portal({DAY: [("Acta", server.pdf("/acta.pdf", make_pdf("Acta")))]})
+    """A "Concejo Abierto" portal with one session in March and one in April, their lines written as
+    `line_format`."""
+    server.portal({DAY: [("Acta", server.pdf("/acta.pdf", make_pdf("Acta")))]}, months=("/sesiones/2024/04/",))
     server.html("/sesiones/2024/03/", "<html><body><ul><li class='sesion'>"
                 + line_format.format(day=DAY) + " — <a href='/acta.pdf'>ACTA</a></li></ul></body></html>")
+    server.pdf("/abril.pdf", make_pdf("Abril"))
+    server.html("/sesiones/2024/04/", "<html><body><ul><li class='sesion'>"
+                + line_format.format(day="2024-04-02") + " — <a href='/abril.pdf'>ACTA</a></li></ul></body></html>")
 
 
 def test_a_listing_that_became_a_script_shell_fails_the_crawl_naming_source_and_page(tmp_path):
     with HostileServer() as server:
         sessions_portal(server, "Sesión ordinaria {day}")
         assert concejo(tmp_path, "crawl", portal_url=server.url()).returncode == 0
-        server.html("/sesiones/2024/03/", "<html><body><div id='app'><table id='sesiones'></table></div>"
+        # April's page is now filled in by a script; March's still lists its session.
+        server.html("/sesiones/2024/04/", "<html><body><div id='app'><table id='sesiones'></table></div>"
                     "<script>fetch('/api/sesiones').then(r => r.json()).then(pintar)</script></body></html>")
 
         changed = concejo(tmp_path, "crawl", "--json", portal_url=server.url())
 
     assert changed.returncode != 0
     ledger = ledger_of(changed)["quito"]
-    assert "source quito" in ledger["error"] and server.url() + "/sesiones/2024/03/" in ledger["error"]
+    assert "source quito" in ledger["error"] and server.url() + "/sesiones/2024/04/" in ledger["error"]
     assert "JavaScript shell" in ledger["error"]
-    assert "source quito" in changed.stderr and "/sesiones/2024/03/" in changed.stderr
-    assert ledger["withdrawn"] == 0  # a failed crawl withdraws nothing
+    assert "source quito" in changed.stderr and "/sesiones/2024/04/" in changed.stderr
+    assert ledger["withdrawn"] == 0  # a failed crawl withdraws nothing: April's acta is not taken for gone
+    catalogue = open_catalogue(load_settings(environ={}, data_dir=tmp_path).catalogue_url)
+    assert {row["status"] for row in catalogue.db.execute("SELECT status FROM documents")} == {"fetched"}
+    catalogue.close()
 
 
 def test_session_lines_no_longer_understood_fail_the_crawl_where_the_archive_has_sessions(tmp_path):
@@ -120,7 +128,7 @@ def test_session_lines_no_longer_understood_fail_the_crawl_where_the_archive_has
 
     assert changed.returncode != 0
     error = ledger_of(changed)["quito"]["error"]
-    assert "source quito" in error and "found no session" in error and "holds 1 sessions" in error
+    assert "source quito" in error and "found no session" in error and "holds 2 sessions" in error
     run = json.loads(concejo(tmp_path, "status", "--json").stdout)["runs"][0]
     assert run["step"] == "crawl" and run["outcome"] == "failed"
 

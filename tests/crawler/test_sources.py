@@ -224,3 +224,17 @@ def test_the_example_sources_file_configures_one_source_per_family_its_spider_ac
         spider = spider_class(source.family)(source=source)  # a family checks its options when built
         assert spider.start_urls == list(source.start_urls)
         assert spider.council == {"council_slug": source.slug, "council_name": source.name}
+
+
+def test_options_a_family_refuses_stop_the_crawl_before_anything_is_fetched(portal, tmp_path):
+    path = sources_file(tmp_path, SOURCE.format(slug="archivo", name="Archivo", url=portal.url() + "/actas/")
+                        .replace('"concejo_abierto"', '"directory_listing"') + "[sources.options]\nprofundidad = 3\n")
+    settings = load_settings(environ={}, data_dir=tmp_path / "data", sources_file=path)
+    catalogue = open_catalogue(settings.catalogue_url)
+
+    with pytest.raises(ConfigError) as refused:
+        steps.crawl(settings, catalogue)
+
+    assert "source archivo" in str(refused.value) and "profundidad" in str(refused.value)
+    assert portal.requests == []
+    catalogue.close()
