@@ -31,7 +31,8 @@ ValueForm = Literal["code", "slug", "folded", "typed"]
 # form and citable titles).
 SESSION_TYPES = {
     "ordinaria": "Ordinaria", "extraordinaria": "Extraordinaria", "solemne": "Solemne",
-    "conmemorativa": "Conmemorativa", "inaugural": "Inaugural",
+    "conmemorativa": "Conmemorativa", "inaugural": "Inaugural", "especial": "Especial",
+    "preparatoria": "Preparatoria",
 }
 DOCUMENT_TYPES = {
     "acta": "Acta", "orden_del_dia": "Orden del día", "convocatoria": "Convocatoria", "informe": "Informe",
