@@ -299,10 +299,13 @@ class ArchiveFilesPipeline(FilesPipeline):
         self.state.settled.add(url)
 
     def close_spider(self, spider=None) -> None:
-        """Listed documents the crawl never got to (stopped by its time bound, say) are failed, with why."""
+        """Listed documents the crawl never got to (stopped by its time bound, say) are failed, with why; the
+        ledger's failures are sorted by URL, so two crawls of the same portal list them alike."""
         for url, key in self.state.listed.items():
             if url not in self.state.settled:
                 self._record_failure(url, NOT_REACHED, key)
+        failed = self.crawler.stats.get_value(LEDGER + "failed") or []
+        self.crawler.stats.set_value(LEDGER + "failed", sorted(failed, key=lambda f: f["url"]))
 
     def _plain_reason(self, failure, url: str | None = None) -> str:
         exc = getattr(failure, "value", failure)

@@ -179,6 +179,17 @@ def test_a_file_named_with_spaces_and_accents_is_asked_conditionally_and_fails_w
     assert (second["unchanged"], second["pdfs_downloaded"]) == (1, 0)
 
 
+def test_the_ledgers_failures_are_listed_by_url_whatever_order_they_came_in(portal, tmp_path):
+    portal.routes["/a-tarde.pdf"] = Answer(404, b"no", delay_s=1.0)  # fails after the other
+    portal.routes["/z-pronto.pdf"] = Answer(404, b"no")
+    portal.portal({DAY: [("Acta", "/a-tarde.pdf")], OTHER_DAY: [("Acta", "/z-pronto.pdf")]})
+
+    stats = ledger(pipelines_crawl(crawl_settings(tmp_path, portal.url())))
+
+    assert stats["failed"] == [{"url": portal.url() + path, "reason": "HTTP 404 from the portal"}
+                               for path in ("/a-tarde.pdf", "/z-pronto.pdf")]
+
+
 # -- what the crawl contract carries ---------------------------------------------------------------------
 
 QUITO = {"council_slug": "quito", "council_name": "Concejo Metropolitano de Quito"}
