@@ -213,6 +213,9 @@ def test_two_sources_in_one_file_are_two_councils_in_one_archive(tmp_path):
         "SELECT co.slug, COUNT(*) FROM documents d JOIN councils co ON co.id = d.council_id GROUP BY co.slug"))
     assert per_council["quito"] == per_council["quito-bis"] > 0
     assert set(report.ledger) == {"quito", "quito-bis"}
+    # Each source keeps its own HTTP cache of listing pages; no crawl job is left once both completed.
+    assert sorted(p.name for p in (settings.data_dir / "httpcache").iterdir()) == ["quito", "quito-bis"]
+    assert list((settings.data_dir / "crawl-jobs").iterdir()) == []
     assert report.ledger["quito"]["new"] == report.ledger["quito-bis"]["new"] > 0
     catalogue.close()
 
