@@ -356,7 +356,7 @@ def cmd_schedule(settings: Settings, args) -> int:
 COMMANDS: dict[str, tuple[Callable, str]] = {
     "run": (cmd_run, "todo en uno: réplica, rastreo, extracción, índice y buscador en 127.0.0.1:5000"),
     "replica": (cmd_replica, "sirve la réplica del portal del concejo"),
-    "crawl": (cmd_crawl, "rastrea el portal y archiva los documentos"),
+    "crawl": (cmd_crawl, "rastrea las fuentes (los portales de los concejos) y archiva los documentos"),
     "extract": (cmd_extract, "extrae el texto de los documentos archivados"),
     "index": (cmd_index, "indexa los documentos extraídos"),
     "serve": (cmd_serve, "sirve el buscador"),

@@ -145,8 +145,9 @@ def source_failure(catalogue: Catalogue, source: Source, summary: dict) -> str |
     """Why a source's crawl failed, None if it completed: nothing fetched, a portal that changed shape (a
     layout error, or no session where the archive holds some of this council), or a crawl cut short."""
     if not summary.get("pages"):
-        return " ".join(p for p in summary.get("problems", []) if "no page" in p) or (
-            f"source {source.slug}: no page of the portal could be fetched")
+        unreachable = f"source {source.slug}: no page of the portal"
+        return next((p for p in summary.get("problems", []) if p.startswith(unreachable)),
+                    f"{unreachable} could be fetched")
     page = summary.get("last_layout_error")
     if summary.get("layout_errors"):
         return f"source {source.slug}: the portal changed shape: {page}"
