@@ -157,10 +157,10 @@ def document(catalogue: Catalogue, url: str):
     return catalogue.document(row[0])
 
 
-def pipelines_crawl(settings: Settings, *, full_sweep: bool = False) -> dict:
-    """One crawl of `settings.portal_url` by the "Concejo Abierto" spider through the real pipelines, in a
-    child process (the reactor cannot restart), on its own Scrapy settings: it tests the pipelines and the
-    catalogue, whatever runs crawls in the product. Returns the crawl's stats under concejo/ (and the
+def pipelines_crawl(settings: Settings, *, full_sweep: bool = False, spider: str | None = None) -> dict:
+    """One crawl of `settings.portal_url` by the "Concejo Abierto" spider (or `spider`, "module:Class")
+    through the real pipelines, in a child process (the reactor cannot restart), on its own Scrapy
+    settings: it tests the pipelines and the catalogue, whatever runs crawls in the product. Returns the crawl's stats under concejo/ (and the
     downloader's), plus "started_at": an ISO time after everything earlier crawls listed and before
     anything this one lists (the seen_before of Catalogue.mark_withdrawn)."""
     import json
@@ -178,7 +178,7 @@ def pipelines_crawl(settings: Settings, *, full_sweep: bool = False) -> dict:
     started_at = now_iso()
     config = {"portal_url": settings.portal_url, "catalogue_url": settings.catalogue_url,
               "files_dir": str(settings.files_dir), "http_cache_dir": str(settings.http_cache_dir),
-              "full_sweep": full_sweep}
+              "full_sweep": full_sweep, "spider": spider}
     code = "from tests.crawler.hostile import pipelines_crawl_child; pipelines_crawl_child()"
     proc = run_child([sys.executable, "-c", code, json.dumps(config)], env=dict(os.environ), timeout_s=300)
     assert proc.returncode == 0, f"the crawl failed (exit {proc.returncode}): {proc.stderr[-3000:]}"
@@ -187,6 +187,7 @@ def pipelines_crawl(settings: Settings, *, full_sweep: bool = False) -> dict:
 
 def pipelines_crawl_child() -> None:
     """The child of pipelines_crawl: crawl, then print the stats as one JSON line."""
+    import importlib
     import json
     import sys
 
@@ -209,8 +210,12 @@ def pipelines_crawl_child() -> None:
         "DOWNLOAD_TIMEOUT": 10, "DNS_TIMEOUT": 10, "CLOSESPIDER_TIMEOUT": 240, "LOG_LEVEL": "WARNING",
     }, priority="cmdline")
     process = CrawlerProcess(scrapy_settings, install_root_handler=True)
-    crawler = process.create_crawler(ConcejoAbiertoSpider)
-    if issubclass(ConcejoAbiertoSpider, CouncilSpider):
+    spider = ConcejoAbiertoSpider
+    if config["spider"]:
+        module, name = config["spider"].split(":")
+        spider = getattr(importlib.import_module(module), name)
+    crawler = process.create_crawler(spider)
+    if issubclass(spider, CouncilSpider):
         source = Source(slug="quito", name="Concejo Metropolitano de Quito", family="concejo_abierto",
                         start_urls=(config["portal_url"],), allow_private_addresses=True)
         process.crawl(crawler, source=source)

@@ -13,6 +13,7 @@ import pytest
 from archive import CatalogueError, FileStore, open_catalogue, sha256_of
 from crawler.items import CommissionItem, DocumentItem, MemberItem, SessionItem
 from crawler.pipelines import CataloguePipeline, _CrawlState
+from crawler.spiders.base import CouncilSpider
 from tests.crawler.hostile import DAY, Answer, crawl_settings, document, make_pdf, pipelines_crawl
 
 OTHER_DAY = "2024-03-12"
@@ -191,6 +192,42 @@ def test_the_ledgers_failures_are_listed_by_url_whatever_order_they_came_in(port
 
 
 # -- what the crawl contract carries ---------------------------------------------------------------------
+
+
+class LooseDocumentsSpider(CouncilSpider):
+    """Every PDF link of the start page as a document of no single session (as the selectors family yields
+    a transparency page's minutes); it leaves file_urls unset, as DocumentItem's contract allows."""
+
+    name = "test_loose_documents"
+
+    def parse(self, response):
+        for link in response.css("a[href$='.pdf']"):
+            href = link.attrib["href"]
+            yield DocumentItem(**self.council, key=f"suelto{href.removesuffix('.pdf')}", kind="acta",
+                               title=link.css("::text").get(), date="2024-04-01", source_url=response.url,
+                               url=response.urljoin(href))
+
+
+def test_documents_of_no_session_are_archived_and_recrawled_like_the_others(portal, tmp_path):
+    bodies = {"/actas-t1.pdf": make_pdf("Actas del primer trimestre"), "/actas-t2.pdf": make_pdf("Actas t2")}
+    for path, body in bodies.items():
+        portal.pdf(path, body)
+    portal.html("/", "".join(f'<a href="{path}">Actas {path}</a>' for path in bodies))
+    settings = crawl_settings(tmp_path, portal.url())
+    spider = f"{__name__}:LooseDocumentsSpider"
+
+    first = ledger(pipelines_crawl(settings, spider=spider))
+    second = ledger(pipelines_crawl(settings, spider=spider))
+
+    assert (first["new"], first["pdfs_downloaded"], first["failed"]) == (2, 2, [])
+    assert (second["unchanged"], second["pdfs_downloaded"]) == (2, 0)
+    catalogue = open_catalogue(settings.catalogue_url)
+    for path, body in bodies.items():
+        row = document(catalogue, portal.url() + path)
+        assert (row["session_id"], row["current_sha256"], row["listing_date"]) == (None, sha256_of(body),
+                                                                                    "2024-04-01")
+    catalogue.close()
+
 
 QUITO = {"council_slug": "quito", "council_name": "Concejo Metropolitano de Quito"}
 
