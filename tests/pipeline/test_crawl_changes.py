@@ -1,15 +1,16 @@
-"""A council's portal crawled over HTTP on 127.0.0.1 in both of the replica's layouts, then changed, then crawled
-again: what `concejo crawl --json` reports and what the catalogue and file store hold, against the replica's model.
+"""A council's portal crawled over HTTP on 127.0.0.1 in both of the replica's layouts, then changed, then
+crawled again: what `concejo crawl --json` reports and what the catalogue and file store hold, against the
+replica's model.
 
-Layouts: the "Concejo Abierto" portal (family concejo_abierto: sessions, commissions with members) and the same
-council's files as an open directory listing under /archivos/ (family directory_listing: sessions and commissions
-from folder and file names, no members). Each story builds its own small replica (one or two years), so the
-changes it makes are its own.
+Layouts: the "Concejo Abierto" portal (family concejo_abierto: sessions, commissions with members) and the
+same council's files as an open directory listing under /archivos/ (family directory_listing: sessions and
+commissions from folder and file names, no members). Each story builds its own small replica (one or two
+years), so the changes it makes are its own.
 
-The portal's deliberately broken documents stay in: a broken link (404, portal layout only: a directory listing
-only lists files that exist) and an "html_error" document (an HTML error page served as a PDF). Neither is ever
-archived, so every crawl asks for them again; the ledger's `pdfs_downloaded` counts every file body received, so
-an unchanged crawl receives exactly those non-PDF bodies and no PDF at all.
+The portal's deliberately broken documents stay in: a broken link (404, portal layout only: a directory
+listing only lists files that exist) and an "html_error" document (an HTML error page served as a PDF).
+Neither is ever archived, so every crawl asks for them again; the ledger's `pdfs_downloaded` counts every file
+body received, so an unchanged crawl receives exactly those non-PDF bodies and no PDF at all.
 """
 
 from __future__ import annotations
@@ -72,7 +73,8 @@ class Site:
         """Every URL the layout publishes the document under, as the crawler lists it."""
         if self.layout == "portal":
             return [self.server.url + url for url in document.urls]
-        return [self.server.url + DIRECTORY_ROOT + f.url for f in self.portal.listing if f.document_key == document.key]
+        return [self.server.url + DIRECTORY_ROOT + f.url for f in self.portal.listing
+                if f.document_key == document.key]
 
     def path(self, document: Document) -> str:
         """The (decoded) path of the document's first URL in this layout, for ReplicaServer.fail."""
@@ -110,7 +112,7 @@ class Site:
 
 
 def serve(layout: str, tmp_path: Path) -> tuple[Portal, ReplicaServer, Settings]:
-    portal = build_portal(seed=2016, years=YEARS[layout])
+    portal = build_portal(seed=2016, years=YEARS[layout], defects=True)
     server = ReplicaServer(portal).start()
     url = server.url + "/" if layout == "portal" else server.directory_url
     sources = tmp_path / "sources.toml"
@@ -169,7 +171,7 @@ def sessions_listing(portal: Portal, document: Document) -> set[tuple]:
     return {model_identity(s) for s in portal.sessions if any(d is document for d in s.documents)}
 
 
-# --- the story: crawl, change the portal, crawl again, crawl once more -----------------------------------------
+# --- the story: crawl, change the portal, crawl again, crawl once more --------------------------------------
 
 
 @dataclass
@@ -210,8 +212,8 @@ def story(request, tmp_path_factory) -> Story:
         site = Site(layout, portal, server, settings)
         first = site.crawl()
         with closing(open_catalogue(settings.catalogue_url)) as catalogue:
-            story = Story(Site(layout, build_portal(seed=2016, years=YEARS[layout]), server, settings), site, first,
-                          catalogue_documents(catalogue),
+            seed = Site(layout, build_portal(seed=2016, years=YEARS[layout], defects=True), server, settings)
+            story = Story(seed, site, first, catalogue_documents(catalogue),
                           [session_identity(row) for row in catalogue.sessions(council_slug=SLUG)],
                           {row["slug"]: (row["name"], row["schedule"], catalogue.commission_members(row))
                            for row in catalogue.commissions(SLUG)})
@@ -223,8 +225,8 @@ def story(request, tmp_path_factory) -> Story:
         story.removed_url, story.removed_body = site.urls(removed)[0], site.body(removed)
         remove_document(portal, removed.key)
         story.stuck = stuck
-        # The amended agenda answers 500 as many times as the crawl retries, so its last retry gets it; the stuck
-        # file answers 500 once more than that, so it fails with the reason the portal gave.
+        # The amended agenda answers 500 as many times as the crawl retries, so its last retry gets it; the
+        # stuck file answers 500 once more than that, so it fails with the reason the portal gave.
         server.fail(site.path(agenda), times=RETRY_TIMES)
         server.fail(site.path(stuck), times=RETRY_TIMES + 1)
         story.second = site.crawl()
@@ -234,7 +236,7 @@ def story(request, tmp_path_factory) -> Story:
         server.stop()
 
 
-# --- the first crawl: exactly what the seed defines -------------------------------------------------------------
+# --- the first crawl: exactly what the seed defines ---------------------------------------------------------
 
 
 def test_first_crawl_archives_every_published_document_under_every_url_with_its_exact_bytes(story):
@@ -283,7 +285,8 @@ def test_first_crawl_holds_exactly_the_seeds_commissions_and_their_members(story
     assert {(slug, name, schedule) for slug, (name, schedule, _) in held.items()} == {
         (c.slug, c.name, c.schedule) for c in site.portal.commissions}
     for commission in site.portal.commissions:
-        published = [dict(zip(("name", "role"), line.split(" — ", 1), strict=True)) for line in commission.members]
+        published = [dict(zip(("name", "role"), line.split(" — ", 1), strict=True))
+                     for line in commission.members]
         assert held[commission.slug][2] == published, commission.slug
 
 
@@ -369,7 +372,7 @@ def test_stuck_file_keeps_the_version_archived_before(story):
     assert row["status"] != "withdrawn"
 
 
-# --- the third crawl: nothing changed ------------------------------------------------------------------------
+# --- the third crawl: nothing changed -----------------------------------------------------------------------
 
 
 def test_unchanged_third_crawl_downloads_no_pdf_and_reports_nothing_new(story):
@@ -381,7 +384,7 @@ def test_unchanged_third_crawl_downloads_no_pdf_and_reports_nothing_new(story):
     assert ledger["bytes_downloaded"] == sum(len(site.body(d)) for d in site.not_pdfs())
 
 
-# --- a listing page answering 500 once --------------------------------------------------------------------------
+# --- a listing page answering 500 once ----------------------------------------------------------------------
 
 
 def listing_page(site: Site, session: Session) -> str:
@@ -393,9 +396,10 @@ def listing_page(site: Site, session: Session) -> str:
 
 
 @pytest.mark.xfail(strict=True, reason=(
-    "crawler/settings.py HTTPCACHE_POLICY is Scrapy's RFC2616Policy, whose is_cached_response_valid takes a 5xx "
-    "answer to a revalidation as 'use the cached copy': HttpCacheMiddleware (900) hands the stale page to "
-    "RetryMiddleware (550) as a 200, so the page is never retried and what it newly lists is silently missed"))
+    "crawler/settings.py HTTPCACHE_POLICY is Scrapy's RFC2616Policy, whose is_cached_response_valid takes "
+    "a 5xx answer to a revalidation as 'use the cached copy': HttpCacheMiddleware (900) hands the stale page "
+    "to RetryMiddleware (550) as a 200, so the page is never retried and what it newly lists is silently "
+    "missed"))
 @pytest.mark.parametrize("layout", ["portal", "directory"])
 def test_a_listing_page_answering_500_once_is_retried_and_the_session_it_now_lists_is_found(layout, tmp_path):
     portal, server, settings = serve(layout, tmp_path)

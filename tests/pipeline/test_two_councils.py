@@ -3,8 +3,9 @@
 Two replicas built from different seeds are served on two ports of 127.0.0.1: one as the "Concejo Abierto"
 portal (family concejo_abierto), the other as an open directory listing (family directory_listing), configured
 as two sources of one sources file under two slugs and names. `concejo run --once --json` crawls, extracts and
-indexes both into one archive (the embedded index); then the search app, built with the same settings, is asked
-what a citizen would ask. Expected documents come from the replicas' models, never from counts written here.
+indexes both into one archive (the embedded index); then the search app, built with the same settings, is
+asked what a citizen would ask. Expected documents come from the replicas' models, never from counts written
+here.
 """
 
 from __future__ import annotations
@@ -58,7 +59,8 @@ class Council:
     def urls(self, document: Document) -> list[str]:
         if self.family == "concejo_abierto":
             return [self.server.url + url for url in document.urls]
-        return [self.server.url + DIRECTORY_ROOT + f.url for f in self.portal.listing if f.document_key == document.key]
+        return [self.server.url + DIRECTORY_ROOT + f.url for f in self.portal.listing
+                if f.document_key == document.key]
 
     def with_phrase(self, phrase: str) -> list[Document]:
         """Born-digital documents of this council whose text holds the phrase (scans need OCR, off here)."""
@@ -102,8 +104,8 @@ def archive(tmp_path_factory):
         settings = load_settings(environ={}, data_dir=root / "data", sources_file=sources, extract_workers=2,
                                  ocr=False, crawl_request_timeout_s=30)
         process = subprocess.run([sys.executable, "-m", "concejo", "run", "--once", "--json"],
-                                 env=child_environ(settings), cwd=ROOT, text=True, capture_output=True, timeout=600,
-                                 check=False)
+                                 env=child_environ(settings), cwd=ROOT, text=True, capture_output=True,
+                                 timeout=600, check=False)
         assert process.returncode == 0, process.stderr[-3000:]
         yield Archive(councils, settings, json.loads(process.stdout.strip().splitlines()[-1])["sources"])
     finally:
