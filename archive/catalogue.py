@@ -803,9 +803,11 @@ class Catalogue:
 
     # -- coverage gaps and session identity ----------------------------------------------------------
 
-    def gaps(self, council_slug: str, *, minutes_after_days: int = 30, today: date | str | None = None) -> list[dict]:
+    def gaps(self, council_slug: str, *, minutes_after_days: int = 30, today: date | str | None = None,
+             by_type: bool = False) -> list[dict]:
         """Gaps in what the council published; see archive.gaps.find_gaps for the kinds and their fields."""
-        return find_gaps(self.db, council_slug, minutes_after_days=minutes_after_days, today=today)
+        return find_gaps(self.db, council_slug, minutes_after_days=minutes_after_days, today=today,
+                         by_type=by_type)
 
     def reconcile_session(self, document_id: int, metadata: dict) -> bool:
         """Attach the document to the session its text names when the listing disagrees; see

@@ -1,9 +1,10 @@
 """Gaps in what a council published, read from the catalogue: numbers missing from a numbered series of
 sessions, and sessions whose agenda is archived but whose minutes never came.
 
-Only reads. A series is one council's sessions of one body (a commission, or the plenary), of one session
-type, in one year: numbering restarts with each, so a gap is only ever looked for between two numbers the
-archive holds (nothing is guessed before the first or after the last). Sessions without a date or a number
+Only reads. A series is one council's sessions of one body (a commission, or the plenary) in one year,
+all session types together (Quito and La Rioja number ordinary, extraordinary and special sessions in one
+sequence); `by_type=True` splits it by session type for councils that number each type apart. A gap is
+only ever looked for between two numbers the archive holds (nothing is guessed before the first or after the last). Sessions without a date or a number
 take no part in the number check. A session left empty because every document listed under it was found
 by its text to belong to another session (archive.reconcile) is not a session the council held.
 """
@@ -21,7 +22,7 @@ PLENARY = "pleno"
 
 
 def find_gaps(db: sqlite3.Connection, council_slug: str, *, minutes_after_days: int = 30,
-              today: date | str | None = None) -> list[dict]:
+              today: date | str | None = None, by_type: bool = False) -> list[dict]:
     """The council's gaps, numbers first (by series, type, year, number), then missing minutes (by date).
 
     {"kind": "missing_number", "series", "series_name", "session_type", "year", "number", "message"}: a
@@ -47,16 +48,16 @@ def find_gaps(db: sqlite3.Connection, council_slug: str, *, minutes_after_days: 
         "ORDER BY s.date, s.id",
         (council[0],),
     ).fetchall()
-    return _missing_numbers(sessions) + _missing_minutes(sessions, minutes_after_days, _as_date(today))
+    return _missing_numbers(sessions, by_type) + _missing_minutes(sessions, minutes_after_days, _as_date(today))
 
 
-def _missing_numbers(sessions: list[sqlite3.Row]) -> list[dict]:
+def _missing_numbers(sessions: list[sqlite3.Row], by_type: bool) -> list[dict]:
     series: dict[tuple, set[int]] = defaultdict(set)
     names: dict[tuple, str] = {}
     for row in sessions:
         if row["number"] is None or not row["date"]:
             continue
-        key = (row["commission_slug"] or PLENARY, row["session_type"] or "", row["date"][:4])
+        key = (row["commission_slug"] or PLENARY, (row["session_type"] or "") if by_type else "", row["date"][:4])
         series[key].add(int(row["number"]))
         names[key] = _series_name(row)
     gaps = []

@@ -82,7 +82,7 @@ def test_the_page_counts_what_ocr_read_and_lists_what_could_not_be_read(client, 
 
 def test_the_page_lists_the_gaps_of_each_council(client):
     page = client.get("/cobertura").get_data(as_text=True)
-    assert ("<li>Falta la sesión ordinaria No. 3 de 2024 (Pleno): el archivo tiene la No. 2 y la No. 4</li>"
+    assert ("<li>Falta la sesión No. 3 de 2024 (Pleno): el archivo tiene la No. 2 y la No. 4</li>"
             in _section(page, QUITO))
     cuenca = _section(page, CUENCA)
     assert "La sesión ordinaria del 2024-01-10 (Pleno) tiene su orden del día archivada y ninguna acta" in cuenca

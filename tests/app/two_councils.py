@@ -59,7 +59,7 @@ LEDGER = {
     "failed": [{"url": FAILED_FETCH_URL, "reason": f"HTTP 500 from the portal; body kept at {SERVER_PATH}"},
                {"url": HOSTILE_URL, "reason": HOSTILE_REASON}],
     "requests": 23, "pdfs_downloaded": 5, "bytes_downloaded": 2_345_678,
-    "gaps": [{"kind": "missing_number", "message": "Falta la sesión ordinaria No. 3 de 2024 (Pleno)"}],
+    "gaps": [{"kind": "missing_number", "message": "Falta la sesión No. 3 de 2024 (Pleno)"}],
 }
 # What each engine must find, by council: every document read, the withdrawn agenda included.
 SEARCHABLE = {QUITO: 5, CUENCA: 3}

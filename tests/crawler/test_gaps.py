@@ -35,23 +35,32 @@ def test_actas_47_and_49_report_48_missing_in_that_series_only(catalogue):
     movilidad = catalogue.upsert_commission(quito, "movilidad", "Comisión de Movilidad", [], None, None)
     session_with(catalogue, quito, "pleno-47", date="2024-03-05", number=47, kinds=("acta",))
     session_with(catalogue, quito, "pleno-49", date="2024-03-19", number=49, kinds=("acta",))
-    # No. 48 of another series fills no gap of the plenary's ordinary sessions: a commission's, an
-    # extraordinary one, one of another year, or another council's.
+    # No. 48 of another series fills no gap of the plenary's: a commission's, one of another year, or another
+    # council's.
     session_with(catalogue, quito, "movilidad-48", date="2024-03-12", number=48, kinds=("acta",),
                  commission=movilidad)
-    session_with(catalogue, quito, "pleno-ex-48", date="2024-03-12", number=48, kinds=("acta",),
-                 session_type="extraordinaria")
     session_with(catalogue, quito, "pleno-2023-48", date="2023-03-12", number=48, kinds=("acta",))
     other = catalogue.ensure_council("cuenca", "Concejo Cantonal de Cuenca")
     session_with(catalogue, other, "pleno-48", date="2024-03-12", number=48, kinds=("acta",))
 
     gaps = catalogue.gaps("quito")
 
-    assert [(g["kind"], g["series"], g["session_type"], g["year"], g["number"]) for g in gaps] == [
-        ("missing_number", "pleno", "ordinaria", 2024, 48)]
-    assert gaps[0]["message"] == ("Falta la sesión ordinaria No. 48 de 2024 (Pleno): el archivo tiene la No. 47 "
-                                  "y la No. 49")
+    assert [(g["kind"], g["series"], g["year"], g["number"]) for g in gaps] == [("missing_number", "pleno", 2024, 48)]
+    assert gaps[0]["message"] == "Falta la sesión No. 48 de 2024 (Pleno): el archivo tiene la No. 47 y la No. 49"
     assert catalogue.gaps("cuenca") == []
+
+
+def test_one_sequence_across_session_types_unless_the_council_numbers_each_type_apart(catalogue):
+    """Quito and La Rioja number ordinary and extraordinary sessions in one sequence: an extraordinary No. 48
+    between ordinary 47 and 49 is no gap; a council numbering each type apart says so with by_type."""
+    quito = catalogue.ensure_council("quito", "Concejo Metropolitano de Quito")
+    session_with(catalogue, quito, "pleno-47", date="2024-03-05", number=47, kinds=("acta",))
+    session_with(catalogue, quito, "pleno-ex-48", date="2024-03-12", number=48, kinds=("acta",),
+                 session_type="extraordinaria")
+    session_with(catalogue, quito, "pleno-49", date="2024-03-19", number=49, kinds=("acta",))
+
+    assert catalogue.gaps("quito") == []
+    assert [(g["session_type"], g["number"]) for g in catalogue.gaps("quito", by_type=True)] == [("ordinaria", 48)]
 
 
 def test_a_long_run_of_missing_numbers_is_one_range(catalogue):
