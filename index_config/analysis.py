@@ -36,7 +36,9 @@ from dataclasses import dataclass
 from index_config import spanish
 
 EXACT = "es_exact"
-ANALYSIS_VERSION = 2  # 1: Snowball-stemmed fields plus `_exact` sub-fields; 2: one folded field, query-time stems
+# 1: Snowball-stemmed fields plus `_exact` sub-fields; 2: one folded field, query-time stems;
+# 3: every entry also carries its document id as a keyword (document_ref), looked up through the term dictionary.
+ANALYSIS_VERSION = 3
 
 EXACT_FORM_BOOST = 2.0
 PROXIMITY_SLOP = 3

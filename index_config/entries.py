@@ -28,6 +28,7 @@ class IndexableDocument:
         """Field dicts following index_config.fields.FIELDS (values analysed by the engine)."""
         common = {
             "document_id": self.document_id,
+            "document_ref": str(self.document_id),
             "title": normalize(self.title or ""),
             "date": self.date,
             "year": int(self.date[:4]) if self.date else None,

@@ -74,6 +74,9 @@ FIELDS: tuple[Field, ...] = (
     Field("entry_id", "keyword"),                       # "d<document_id>" or "p<document_id>-<page>"
     Field("entry_kind", "keyword"),                     # "document" | "page"
     Field("document_id", "integer", sortable=True, hit=True, export=True),
+    # The same id as a term, on every entry: a document's entries found (snippets) and deleted (re-indexing)
+    # through the term dictionary; the embedded engine cannot look an integer up as a term.
+    Field("document_ref", "keyword"),
     Field("page", "integer"),                           # 0 on document entries
     Field("title", "text", EXACT, hit=True, export=True),
     Field("text", "text", EXACT, stored=False),        # document entries: all pages

@@ -330,7 +330,7 @@ class ElasticsearchBackend:
         built = sorted({str(m.get("analysis_version", 1)) for m in metas})
         if built != [str(ANALYSIS_VERSION)]:
             raise SearchEngineUnavailable(
-                f"the Elasticsearch index {self.alias} at {self.url} was built with an older Spanish analysis "
+                f"the Elasticsearch index {self.alias} at {self.url} was built with an older analysis or layout "
                 f"(version {', '.join(built)}, now {ANALYSIS_VERSION}); rebuild it with `concejo index --rebuild`")
         return DEGRADED if any(m.get("analysis_profile") == DEGRADED for m in metas) else FULL
 
