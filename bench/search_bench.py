@@ -28,15 +28,16 @@ import bisect
 import json
 import os
 import random
-import resource
 import shutil
 import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from collections import defaultdict
 from pathlib import Path
+from typing import Self
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -209,16 +210,33 @@ def query_mix(vocabulary: Vocabulary, identifiers: list[str], count: int, seed: 
 # -- measuring (in the child processes) ----------------------------------------------------------------
 
 
-def rss_bytes(pid: int | str = "self") -> int:
+def rss_bytes(pid: int | str = "self", kind: str = "VmRSS") -> int:
+    """Resident memory of a process; kind "RssAnon" leaves out the index files it has mapped (page cache)."""
     with open(f"/proc/{pid}/status") as status:
         for line in status:
-            if line.startswith("VmRSS:"):
+            if line.startswith(f"{kind}:"):
                 return int(line.split()[1]) * 1024
-    raise RuntimeError(f"no VmRSS for process {pid}")
+    raise RuntimeError(f"no {kind} for process {pid}")
 
 
-def peak_rss_bytes() -> int:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024  # kilobytes on Linux
+class PeakMemory:
+    """The highest anonymous resident memory of this process while the block runs, sampled every 50 ms:
+    the indexer's own memory (buffers, merges), without the index files it maps, which the kernel can drop."""
+
+    def __enter__(self) -> Self:
+        self.peak = rss_bytes(kind="RssAnon")
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._sample, daemon=True)
+        self._thread.start()
+        return self
+
+    def _sample(self) -> None:
+        while not self._stop.wait(0.05):
+            self.peak = max(self.peak, rss_bytes(kind="RssAnon"))
+
+    def __exit__(self, *exc) -> None:
+        self._stop.set()
+        self._thread.join(timeout=5)
 
 
 def percentile(values: list[float], fraction: float) -> float:
@@ -240,11 +258,12 @@ def phase_index(engine: str, pages: int, workdir: Path, es_url: str | None) -> d
     vocabulary = Vocabulary()
     generator = CorpusGenerator(vocabulary)
     documents = generator.documents(pages)
-    before = rss_bytes()
+    before = rss_bytes(kind="RssAnon")
     backend = open_backend(engine, workdir, es_url)
-    started = time.perf_counter()
-    backend.rebuild(documents)
-    seconds = time.perf_counter() - started
+    with PeakMemory() as memory:
+        started = time.perf_counter()
+        backend.rebuild(documents)
+        seconds = time.perf_counter() - started
     if engine == "embedded":
         size = sum(f.stat().st_size for f in Path(os.path.realpath(workdir / "index")).rglob("*") if f.is_file())
     else:
@@ -252,7 +271,7 @@ def phase_index(engine: str, pages: int, workdir: Path, es_url: str | None) -> d
             "size_in_bytes"]
     backend.close()
     return {"documents": len(documents), "seconds": seconds, "indexing_pages_per_s": pages / seconds,
-            "size_bytes": size, "indexer_peak_rss_bytes": peak_rss_bytes(), "corpus_rss_bytes": before,
+            "size_bytes": size, "indexer_peak_rss_bytes": memory.peak - before, "corpus_rss_bytes": before,
             "identifiers": generator.identifiers[:2000]}
 
 
@@ -307,6 +326,8 @@ def bench_engine(engine: str, pages: int, queries: int, workdir: Path, es_url: s
                  es_pid: str | None) -> dict:
     common = ["--pages", str(pages), "--workdir", str(workdir)] + (["--es-url", es_url] if es_url else [])
     indexed = run_phase(["--phase", "index", "--engine", engine, *common])
+    if engine == "elasticsearch":  # the node does the indexing: its memory, beside the client's above
+        indexed["node_rss_after_indexing_bytes"] = rss_bytes(es_pid) if es_pid else None
     identifiers_file = workdir / "identifiers.json"
     identifiers_file.write_text(json.dumps(indexed["identifiers"]))
     queried = run_phase(["--phase", "query", "--engine", engine, "--queries", str(queries),
@@ -324,8 +345,10 @@ def print_engine(name: str, figures: dict, heap: str | None) -> None:
     rss = f"{figures['rss_bytes'] / mb:,.0f} MB" if figures.get("rss_bytes") else "not measured"
     print(f"\n{name}" + (f" (heap {heap})" if heap else ""))
     print(f"  indexing   {figures['indexing_pages_per_s']:9,.0f} pages/s ({figures['seconds']:.1f} s, "
-          f"{figures['documents']:,} documents); indexer peak RSS {figures['indexer_peak_rss_bytes'] / mb:,.0f} MB "
-          f"(corpus in memory: {figures['corpus_rss_bytes'] / mb:,.0f} MB)")
+          f"{figures['documents']:,} documents); indexer peak memory {figures['indexer_peak_rss_bytes'] / mb:,.0f} MB "
+          f"above the corpus it reads ({figures['corpus_rss_bytes'] / mb:,.0f} MB)")
+    if figures.get("node_rss_after_indexing_bytes"):
+        print(f"  node RSS after indexing {figures['node_rss_after_indexing_bytes'] / mb:,.0f} MB")
     print(f"  index size {figures['size_bytes'] / mb:9,.1f} MB")
     print(f"  queries    p50 {figures['p50_ms']:.1f} ms  p95 {figures['p95_ms']:.1f} ms  "
           f"p99 {figures['p99_ms']:.1f} ms  mean {figures['mean_ms']:.1f} ms  ({figures['queries']} queries, "
