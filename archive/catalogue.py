@@ -100,6 +100,8 @@ CREATE INDEX IF NOT EXISTS crawl_ledgers_council ON crawl_ledgers(council_slug, 
 CREATE INDEX IF NOT EXISTS documents_status ON documents(status);
 CREATE INDEX IF NOT EXISTS documents_session ON documents(session_id);
 CREATE INDEX IF NOT EXISTS sessions_date ON sessions(date);
+CREATE INDEX IF NOT EXISTS sessions_council ON sessions(council_id);
+CREATE INDEX IF NOT EXISTS documents_council ON documents(council_id, status);
 """
 
 # Columns added to SCHEMA after catalogues already existed: opening an older catalogue adds them, NULL
@@ -685,6 +687,17 @@ class Catalogue:
                 (slug, council_slug),
             ).fetchone()
         return self.db.execute("SELECT * FROM commissions WHERE slug = ? ORDER BY id LIMIT 1", (slug,)).fetchone()
+
+    def extraction_counts(self, origins: tuple[str, ...] = ("ocr", "digital+ocr")) -> dict[str, dict[str, int]]:
+        """Per council slug: documents with a page read by OCR (the pages' `origin`), and those pages."""
+        marks = ", ".join("?" * len(origins))
+        rows = self.db.execute(
+            "SELECT co.slug, COUNT(DISTINCT p.document_id) AS ocr_documents, COUNT(*) AS ocr_pages "
+            "FROM pages p JOIN documents d ON d.id = p.document_id JOIN councils co ON co.id = d.council_id "
+            f"WHERE p.origin IN ({marks}) GROUP BY co.slug",
+            origins,
+        ).fetchall()
+        return {row["slug"]: {"ocr_documents": row["ocr_documents"], "ocr_pages": row["ocr_pages"]} for row in rows}
 
     def councils(self) -> list[sqlite3.Row]:
         """Every council: slug, name, portal_url, session_count, document_count, withdrawn_count."""

@@ -67,16 +67,5 @@ def _extraction_failures(catalogue: Catalogue) -> dict[str, list[dict]]:
 
 
 def extraction_counts(catalogue: Catalogue) -> dict[str, dict[str, int]]:
-    """Per council slug: documents with a page read by OCR, and those pages.
-
-    The SQL belongs in the Catalogue (archive/ owns every query); it reads here until the catalogue
-    offers these counts.
-    """
-    marks = ", ".join("?" * len(OCR_ORIGINS))
-    rows = catalogue.db.execute(
-        "SELECT co.slug, COUNT(DISTINCT p.document_id) AS ocr_documents, COUNT(*) AS ocr_pages "
-        "FROM pages p JOIN documents d ON d.id = p.document_id JOIN councils co ON co.id = d.council_id "
-        f"WHERE p.origin IN ({marks}) GROUP BY co.slug",
-        OCR_ORIGINS,
-    ).fetchall()
-    return {row["slug"]: {"ocr_documents": row["ocr_documents"], "ocr_pages": row["ocr_pages"]} for row in rows}
+    """Per council slug: documents with a page read by OCR, and those pages."""
+    return catalogue.extraction_counts(OCR_ORIGINS)
