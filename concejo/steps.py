@@ -125,6 +125,9 @@ def _crawl_source(settings: Settings, catalogue: Catalogue, source: Source, repo
         # not have seen the whole portal, so what it did not see is not taken for withdrawn.
         report.problems.append(f"source {source.slug}: this crawl resumed an interrupted one; withdrawn "
                                "documents are looked for again after the next complete crawl")
+    elif failure is None and summary.get("pages_failed"):
+        report.problems.append(f"source {source.slug}: listing pages could not be fetched (see the ledger's "
+                               "failures), so no document is marked withdrawn in this crawl")
     elif failure is None:
         try:
             ledger["withdrawn"] = len(catalogue.mark_withdrawn(source.slug, seen_before=summary["started_at"]))

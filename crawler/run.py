@@ -23,6 +23,7 @@ from concejo.config import ConfigError, Settings
 from concejo.sources import Source
 from crawler import settings as default_settings
 from crawler.items import SessionItem
+from crawler.page_failures import STAT as PAGES_FAILED
 from crawler.settings import crawl_settings, job_dir_for
 
 # What a job directory remembers across attempts of one crawl, beside Scrapy's own queue and seen requests.
@@ -48,6 +49,7 @@ class CrawlReport:
     last_layout_error: str | None = None
     refused_requests: int = 0  # requests (pages, files, redirects) the source's configuration does not allow
     links_skipped: int = 0  # links in session lines that are not http(s): javascript:, mailto:, tel:, #...
+    pages_failed: int = 0  # listing pages not fetched (their final answer an error, or no answer)
     problems: list[str] = field(default_factory=list)
     finish_reason: str = ""
     # What this crawl saw, from the pipelines' stats: new, changed, unchanged, failed, requests, pdfs and bytes
@@ -87,12 +89,14 @@ def check_families(sources: list[Source]) -> None:
 
 
 def ledger_from_stats(stats: dict) -> dict:
-    """The coverage ledger's crawl half, from the stats the pipelines keep (0 or [] for a stat not set)."""
+    """The coverage ledger's crawl half, from the stats the pipelines and crawler.page_failures keep (0 or []
+    for a stat not set). `failed` lists the files and the listing pages not fetched, by URL."""
+    failed = [*(stats.get("concejo/ledger/failed") or []), *(stats.get(PAGES_FAILED) or [])]
     return {
         "new": stats.get("concejo/ledger/new", 0),
         "changed": stats.get("concejo/ledger/changed", 0),
         "unchanged": stats.get("concejo/ledger/unchanged", 0),
-        "failed": list(stats.get("concejo/ledger/failed") or []),
+        "failed": sorted(failed, key=lambda failure: failure["url"]),
         "requests": stats.get("downloader/request_count", 0),
         "pdfs_downloaded": stats.get("concejo/ledger/pdfs_downloaded", 0),
         "bytes_downloaded": stats.get("concejo/ledger/bytes_downloaded", 0),
@@ -154,6 +158,7 @@ def _report(source: Source, stats: dict, progress: dict, resumed: bool) -> Crawl
         last_layout_error=stats.get("concejo/last_layout_error"),
         refused_requests=stats.get("concejo/refused_requests", 0),
         links_skipped=stats.get("concejo/links_skipped", 0),
+        pages_failed=len(stats.get(PAGES_FAILED) or []),
         finish_reason=stats.get("finish_reason", ""),
         ledger=ledger_from_stats(stats),
     )
@@ -172,6 +177,10 @@ def _report(source: Source, stats: dict, progress: dict, resumed: bool) -> Crawl
             f"{report.links_skipped} links in session lines are not http(s) (javascript:, mailto:, tel:, #...) "
             "and were skipped"
         )
+    if report.pages_failed:
+        first = (stats.get(PAGES_FAILED) or [{}])[0]
+        report.problems.append(f"source {source.slug}: {report.pages_failed} listing pages could not be fetched "
+                               f"(first: {first.get('url')}: {first.get('reason')}); what they list was not seen")
     if not report.pages:
         why = refusals[0] if refusals else f"{report.finish_reason}: is it up and are its start URLs right?"
         report.problems.append(f"source {source.slug}: no page of the portal at {', '.join(source.start_urls)} "

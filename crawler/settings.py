@@ -36,10 +36,13 @@ DEFAULT_REQUEST_HEADERS = {
     "Cache-Control": "max-age=0",
 }
 HTTPCACHE_ENABLED = True
-HTTPCACHE_POLICY = "scrapy.extensions.httpcache.RFC2616Policy"
+# RFC 2616 revalidation, except that a 5xx never passes for the cached page: it goes on to the retries.
+HTTPCACHE_POLICY = "crawler.httpcache.RevalidatingPolicy"
 HTTPCACHE_STORAGE = "scrapy.extensions.httpcache.FilesystemCacheStorage"
-# Before every other middleware, so a refused request (or redirect) never reaches robots.txt or the cache.
-DOWNLOADER_MIDDLEWARES = {"crawler.guard.SourceGuardMiddleware": 40}
+# The guard before every other middleware, so a refused request (or redirect) never reaches robots.txt or
+# the cache; page failures after RetryMiddleware (550), so they see a page's answer once its retries are spent.
+DOWNLOADER_MIDDLEWARES = {"crawler.guard.SourceGuardMiddleware": 40,
+                          "crawler.page_failures.PageFailuresMiddleware": 540}
 DNS_RESOLVER = "crawler.guard.GuardedResolver"
 ITEM_PIPELINES = {
     "crawler.pipelines.CataloguePipeline": 100,

@@ -13,9 +13,10 @@ import pytest
 
 from archive import open_catalogue
 from concejo.config import child_environ, load_settings
+from crawler.settings import RETRY_TIMES
 from replica import build_portal
 from replica.server import ReplicaServer
-from tests.crawler.hostile import DAY, HostileServer, make_pdf
+from tests.crawler.hostile import DAY, Answer, HostileServer, make_pdf
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 LEDGER_KEYS = {"new", "changed", "unchanged", "withdrawn", "failed", "requests", "pdfs_downloaded",
@@ -177,4 +178,24 @@ def test_run_once_runs_the_chain_on_the_replica_and_prints_the_ledger(tmp_path):
     counts = catalogue.counts()
     assert counts["files"] == ledger["new"]
     assert counts["extracted"] > 0 and counts["indexed"] == counts["extracted"]
+    catalogue.close()
+
+
+def test_a_listing_page_failing_through_every_retry_is_a_failure_and_withdraws_nothing(tmp_path):
+    with HostileServer() as server:
+        sessions_portal(server, "Sesión ordinaria {day}")
+        assert concejo(tmp_path, "crawl", portal_url=server.url()).returncode == 0
+        server.routes["/sesiones/2024/04/"] = Answer(503, b"mantenimiento", {"Content-Type": "text/html"})
+        start = len(server.requests)
+
+        crawled = concejo(tmp_path, "crawl", "--json", portal_url=server.url())
+
+        asked = [path for path, _ in server.requests[start:]]
+    assert crawled.returncode == 0, crawled.stderr
+    ledger = ledger_of(crawled)["quito"]
+    assert asked.count("/sesiones/2024/04/") == 1 + RETRY_TIMES
+    assert ledger["failed"] == [{"url": server.url() + "/sesiones/2024/04/", "reason": "HTTP 503 from the portal"}]
+    assert ledger["withdrawn"] == 0  # April's acta was not seen, not withdrawn
+    catalogue = open_catalogue(load_settings(environ={}, data_dir=tmp_path).catalogue_url)
+    assert {row["status"] for row in catalogue.db.execute("SELECT status FROM documents")} == {"fetched"}
     catalogue.close()
