@@ -199,3 +199,37 @@ def test_a_listing_page_failing_through_every_retry_is_a_failure_and_withdraws_n
     catalogue = open_catalogue(load_settings(environ={}, data_dir=tmp_path).catalogue_url)
     assert {row["status"] for row in catalogue.db.execute("SELECT status FROM documents")} == {"fetched"}
     catalogue.close()
+
+
+class FailingOnce(dict):
+    """Routes where `path` answers 500 the first time it is asked for, then as routed."""
+
+    def __init__(self, routes: dict, path: str) -> None:
+        super().__init__(routes)
+        self.path, self.failed = path, False
+
+    def get(self, key, default=None):
+        if key == self.path and not self.failed:
+            self.failed = True
+            return Answer(500, b"error")
+        return super().get(key, default)
+
+
+def test_a_cached_listing_page_answering_500_once_is_retried_not_served_stale(tmp_path):
+    with HostileServer() as server:
+        sessions_portal(server, "Sesión ordinaria {day}")
+        server.routes["/sesiones/2024/04/"].headers["ETag"] = '"abril-1"'  # cached, revalidated next time
+        assert concejo(tmp_path, "crawl", portal_url=server.url()).returncode == 0
+        server.pdf("/abril-2.pdf", make_pdf("Abril, segunda"))
+        server.html("/sesiones/2024/04/", "<html><body><ul><li class='sesion'>Sesión ordinaria 2024-04-02 — "
+                    "<a href='/abril.pdf'>ACTA</a></li><li class='sesion'>Sesión extraordinaria 2024-04-20 — "
+                    "<a href='/abril-2.pdf'>ACTA</a></li></ul></body></html>")
+        server.routes["/sesiones/2024/04/"].headers["ETag"] = '"abril-2"'
+        server.routes = FailingOnce(server.routes, "/sesiones/2024/04/")
+
+        crawled = concejo(tmp_path, "crawl", "--json", portal_url=server.url())
+
+    assert crawled.returncode == 0, crawled.stderr
+    ledger = ledger_of(crawled)["quito"]
+    assert server.routes.failed
+    assert (ledger["new"], ledger["failed"], ledger["withdrawn"]) == (1, [], 0)
