@@ -385,7 +385,7 @@ def test_unchanged_third_crawl_downloads_no_pdf_and_reports_nothing_new(story):
     assert ledger["bytes_downloaded"] == sum(len(site.body(d)) for d in site.not_pdfs())
 
 
-# --- a listing page answering 500 once ----------------------------------------------------------------------
+# --- a listing page answering 500: once, or through every retry ---------------------------------------------
 
 
 def listing_page(site: Site, session: Session) -> str:
@@ -396,11 +396,6 @@ def listing_page(site: Site, session: Session) -> str:
     return DIRECTORY_ROOT + agenda.path.rsplit("/", 1)[0] + "/"
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "crawler/settings.py HTTPCACHE_POLICY is Scrapy's RFC2616Policy, whose is_cached_response_valid takes "
-    "a 5xx answer to a revalidation as 'use the cached copy': HttpCacheMiddleware (900) hands the stale page "
-    "to RetryMiddleware (550) as a 200, so the page is never retried and what it newly lists is silently "
-    "missed"))
 @pytest.mark.parametrize("layout", ["portal", "directory"])
 def test_a_listing_page_answering_500_once_is_retried_and_the_session_it_now_lists_is_found(layout, tmp_path):
     portal, server, settings = serve(layout, tmp_path)
@@ -433,14 +428,11 @@ def a_listing_page(site: Site) -> tuple[str, list[Document]]:
     return DIRECTORY_ROOT + folder, [d for d in site.portal.documents if d.key in keys]
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "a listing page that fails through every retry is recorded nowhere (no errback on page requests in "
-    "crawler/spiders/base.py, and the ledger's failures are files only), and a full sweep has no HTTP "
-    "cache to fall back on: concejo/steps.py then marks everything the page listed withdrawn, and the run "
-    "succeeds"))
+@pytest.mark.parametrize("options", [(), ("--full",)], ids=["incremental", "full-sweep"])
 @pytest.mark.parametrize("layout", ["portal", "directory"])
-def test_a_full_sweep_with_a_listing_page_failing_through_every_retry_withdraws_nothing_and_names_it(
-        layout, tmp_path):
+def test_a_listing_page_failing_through_every_retry_is_named_and_nothing_it_lists_is_withdrawn(
+        layout, options, tmp_path):
+    """Incremental, the cached copy must not pass for the page; a full sweep has none to fall back on."""
     portal, server, settings = serve(layout, tmp_path)
     try:
         site = Site(layout, portal, server, settings)
@@ -448,8 +440,10 @@ def test_a_full_sweep_with_a_listing_page_failing_through_every_retry_withdraws_
         page, listed = a_listing_page(site)
         assert listed, "the page lists documents"
         server.fail(page, times=RETRY_TIMES + 1)
-        ledger = site.crawl("--full")
+        ledger = site.crawl(*options)
+        with closing(open_catalogue(settings.catalogue_url)) as catalogue:
+            statuses = {catalogue_documents(catalogue)[site.urls(d)[0]]["status"] for d in listed}
     finally:
         server.stop()
-    assert ledger["withdrawn"] == 0
+    assert ledger["withdrawn"] == 0 and "withdrawn" not in statuses
     assert failures(ledger) == {**site.expected_failures(), server.url + quote(page): HTTP_500}
