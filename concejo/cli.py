@@ -415,7 +415,9 @@ def main(argv: list[str] | None = None) -> int:
         handler, _ = COMMANDS[args.command]
         return handler(settings, args)
     except (ConfigError, CatalogueError, steps.StepFailed, AlreadyRunning) as exc:
-        console.print(f"[red]Error:[/red] {exc}")
+        # With --json, stdout holds the JSON object alone (a failed crawl has printed its ledger there).
+        out = Console(stderr=True, highlight=False) if getattr(args, "json", False) else console
+        out.print(f"[red]Error:[/red] {exc}")
         return 2
     except KeyboardInterrupt:
         return 130

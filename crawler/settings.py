@@ -41,8 +41,11 @@ HTTPCACHE_POLICY = "crawler.httpcache.RevalidatingPolicy"
 HTTPCACHE_STORAGE = "scrapy.extensions.httpcache.FilesystemCacheStorage"
 # The guard before every other middleware, so a refused request (or redirect) never reaches robots.txt or
 # the cache; page failures after RetryMiddleware (550), so they see a page's answer once its retries are spent.
+# Scrapy's cache middleware is replaced by one that never answers a download error with the cached page.
 DOWNLOADER_MIDDLEWARES = {"crawler.guard.SourceGuardMiddleware": 40,
-                          "crawler.page_failures.PageFailuresMiddleware": 540}
+                          "crawler.page_failures.PageFailuresMiddleware": 540,
+                          "scrapy.downloadermiddlewares.httpcache.HttpCacheMiddleware": None,
+                          "crawler.httpcache.RevalidatingCacheMiddleware": 900}
 DNS_RESOLVER = "crawler.guard.GuardedResolver"
 ITEM_PIPELINES = {
     "crawler.pipelines.CataloguePipeline": 100,

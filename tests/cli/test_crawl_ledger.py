@@ -233,3 +233,20 @@ def test_a_cached_listing_page_answering_500_once_is_retried_not_served_stale(tm
     ledger = ledger_of(crawled)["quito"]
     assert server.routes.failed
     assert (ledger["new"], ledger["failed"], ledger["withdrawn"]) == (1, [], 0)
+
+
+def test_a_portal_that_is_down_is_never_answered_from_the_cache(tmp_path):
+    with HostileServer() as server:
+        sessions_portal(server, "Sesión ordinaria {day}")
+        for path in ("/", "/sesiones/", "/sesiones/2024/", "/sesiones/2024/03/", "/sesiones/2024/04/"):
+            server.routes[path].headers["ETag"] = f'"{path}"'  # every listing page cached with a validator
+        assert concejo(tmp_path, "crawl", portal_url=server.url()).returncode == 0
+        url = server.url()
+    # The server is gone: its port refuses connections.
+
+    down = concejo(tmp_path, "crawl", "--json", portal_url=url)
+
+    assert down.returncode != 0
+    ledger = ledger_of(down)["quito"]
+    assert "source quito: no page of the portal" in ledger["error"] and ledger["withdrawn"] == 0
+    assert {f["url"]: f["reason"] for f in ledger["failed"]} == {url: "the server refused the connection"}
