@@ -153,12 +153,11 @@ def not_pdf_urls(portal: Portal, layout: str, base: str) -> set[str]:
 
 def verdict(layout: str, ledger: dict, not_pdfs: set[str]) -> tuple[bool, str]:
     """OK when the unchanged re-crawl downloaded no PDF and saw nothing new, changed or withdrawn."""
-    failed = {f["url"] for f in ledger["failed"]}
-    asked_again = len(not_pdfs & failed)
-    pdfs = ledger["pdfs_downloaded"] - asked_again
+    asked_again = len(not_pdfs & {f["url"] for f in ledger["failed"]})
+    pdfs = ledger["pdfs_downloaded"]
     changes = {k: ledger[k] for k in ("new", "changed", "withdrawn") if ledger[k]}
-    note = (f" (the ledger's pdfs_downloaded is {ledger['pdfs_downloaded']}: {asked_again} listed file(s) "
-            "whose body is an HTML error page, never archived, so received again)" if asked_again else "")
+    note = (f" ({asked_again} listed file(s) whose body is an HTML error page, never archived, were received "
+            "again)" if asked_again else "")
     if pdfs or changes:
         return False, (f"FAIL: {layout}: the unchanged re-crawl downloaded {pdfs} PDFs again (must be 0)"
                        f"{note}; new/changed/withdrawn: {changes or 'none'}")

@@ -16,8 +16,8 @@ The coverage ledger of the crawl (one crawl = one source) is kept in Scrapy's st
   concejo/ledger/changed           known documents whose file at their URL changed: a new version, now current
   concejo/ledger/unchanged         a 304 against a verified copy, or the same sha256 as the current file
   concejo/ledger/failed            [{"url", "reason"}] of listed files not archived, with a plain reason
-  concejo/ledger/pdfs_downloaded   file bodies received (HTTP 200), whatever they turned out to be
-  concejo/ledger/bytes_downloaded  and their size in bytes
+  concejo/ledger/pdfs_downloaded   PDF bodies received (HTTP 200); a body that is not a PDF is a failure
+  concejo/ledger/bytes_downloaded  the size in bytes of every file body received, PDF or not
 """
 
 from __future__ import annotations
@@ -217,14 +217,16 @@ class ArchiveFilesPipeline(FilesPipeline):
             "http_status": response.status,
         }
         archived = request.meta.get("concejo_archived_sha256")
+        refusal = pdf_refusal(response.body) if response.status == 200 and response.body else None
         if response.status == 200:
-            self.crawler.stats.inc_value(LEDGER + "pdfs_downloaded")
             self.crawler.stats.inc_value(LEDGER + "bytes_downloaded", len(response.body))
+            if response.body and refusal is None:
+                self.crawler.stats.inc_value(LEDGER + "pdfs_downloaded")
         if response.status == 304 and archived:
             return {"url": request.url, "path": self.file_path(request, info=info, item=item), "checksum": None,
                     "status": "uptodate", "sha256": archived}
-        if response.status == 200 and response.body and (reason := pdf_refusal(response.body)):
-            raise NotAPdf(reason)
+        if refusal:
+            raise NotAPdf(refusal)
         return super().media_downloaded(response, request, info, item=item)
 
     def _bytes_received(self, data: bytes, request, spider=None) -> None:
