@@ -245,7 +245,7 @@ def _extract_into(report: StepReport, settings: Settings, catalogue: Catalogue, 
         hints = {"title": row["title"], "document_type": row["kind"], "session_type": row["listed_session_type"],
                  "date": row["listed_date"]}
         jobs.append((str(row["id"]), path, hints))
-    extracted = pages = 0
+    extracted = pages = moved = 0
     for done, (key, result) in enumerate(extract_batch(jobs, workers=settings.extract_workers, timeout_s=settings.extract_timeout_s,
                                      memory_mb=settings.extract_memory_mb, ocr=settings.ocr), start=1):
         row = by_id[key]
@@ -260,8 +260,11 @@ def _extract_into(report: StepReport, settings: Settings, catalogue: Catalogue, 
             metadata = result.metadata.to_dict()
             catalogue.save_extraction(row["id"], row["current_sha256"], page_dicts, metadata, result.errors,
                                       extractor_version=version)
-            number = as_int(metadata.get("session_number"))
-            if row["session_id"] and number is not None:
+            # The text names the session better than a file name can (no year, a wrong year): the document
+            # moves there; otherwise the listed session takes the number the text states.
+            if catalogue.reconcile_session(row["id"], metadata):
+                moved += 1
+            elif row["session_id"] and (number := as_int(metadata.get("session_number"))) is not None:
                 catalogue.set_session_number(row["session_id"], number)
             extracted += 1
             pages += len(page_dicts)
@@ -273,6 +276,7 @@ def _extract_into(report: StepReport, settings: Settings, catalogue: Catalogue, 
         # Why each document was attempted: a new or changed file, a new extractor, or --retry-failed.
         "new": reasons.count("new"), "reextracted": reasons.count("extractor_changed"),
         "retried": reasons.count("retry_failed"),
+        "moved_to_the_session_of_their_text": moved,
     })
 
 

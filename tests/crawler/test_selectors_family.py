@@ -399,7 +399,13 @@ def test_the_shipped_source_crawled_into_the_archive_keeps_every_session_and_pdf
         requested = list(server.requested)
     assert crawled.returncode == 0, crawled.stderr[-3000:]
     ledger = json.loads(crawled.stdout)["sources"]["larioja"]
-    assert ledger["error"] is None and ledger["failed"] == []
+    # Of the 14 commission pages the index links, only Juventudes was saved: the others answer 404, and the
+    # ledger names each of them (a listing page that could not be read is never silently skipped).
+    unsaved = sorted(server.url() + c["url"] for c in ground_truth(COMMISSION_INDEX)["commissions"]
+                     if not c["url"].endswith("/juventudes.html"))
+    assert ledger["error"] is None and len(unsaved) == 13
+    assert sorted((f["url"], f["reason"]) for f in ledger["failed"]) == [
+        (url, "HTTP 404 from the portal") for url in unsaved]
     assert ledger["new"] == ledger["pdfs_downloaded"] == len(linked)
     assert sorted(path for path in requested if path.endswith(".pdf")) == linked  # each PDF fetched once
     catalogue = open_catalogue(load_settings(environ={}, data_dir=tmp_path / "data").catalogue_url)

@@ -92,8 +92,9 @@ def archive(tmp_path_factory):
     councils = [
         Council("quito", "Concejo Metropolitano de Quito", "concejo_abierto",
                 build_portal(seed=2016, years=range(2024, 2025)), None),
+        # Two years: the second administration's tree holds agendas whose names tell no date.
         Council("cuenca", "Concejo Cantonal de Cuenca", "directory_listing",
-                build_portal(seed=2017, years=range(2024, 2025)), None),
+                build_portal(seed=2017, years=range(2023, 2025)), None),
     ]
     for council in councils:
         council.server = ReplicaServer(council.portal).start()
@@ -185,3 +186,23 @@ def test_the_search_pages_council_facet_names_both_councils_with_their_counts(ar
     shown = {html.unescape(name).strip(): int(count) for name, count in
              re.findall(r'<li>(.*?) <span class="count">(\d+)</span></li>', council_list[1])}
     assert shown == {c.name: search(client, q=WORD, concejo=c.slug)["total"] for c in archive.councils}
+
+
+def test_actas_and_agendas_whose_file_name_gives_no_date_join_the_session_their_text_names(archive):
+    """Issue 10: in the directory tree some names tell no date (or the wrong one); after extraction each
+    born-digital acta and agenda sits in the session of the date its text states, with its listing kept."""
+    cuenca = next(c for c in archive.councils if c.family == "directory_listing")
+    undated = [f for f in cuenca.portal.listing if not f.tells_date
+               and cuenca.portal.document_by_key(f.document_key).kind in {"acta", "orden_del_dia"}
+               and not cuenca.portal.document_by_key(f.document_key).scanned
+               and not cuenca.portal.document_by_key(f.document_key).defect]
+    assert undated, "the replica's directory tree should hold undated actas or agendas"
+    with closing(open_catalogue(archive.settings.catalogue_url)) as catalogue:
+        for listed in undated:
+            row = catalogue.db.execute(
+                "SELECT s.date, d.listed_session_key FROM document_urls u JOIN documents d ON d.id = u.document_id "
+                "JOIN sessions s ON s.id = d.session_id WHERE u.url = ?",
+                (cuenca.server.url + DIRECTORY_ROOT + listed.url,)).fetchone()
+            assert row is not None, listed.path
+            assert row["date"] == cuenca.portal.session_by_key(listed.session_key).date.isoformat(), listed.path
+            assert row["listed_session_key"], listed.path
