@@ -137,8 +137,14 @@ class SelectorOptions:
         return None
 
 
+OPTIONS = ("pages", "sessions", "commission_index", "commission", "members", "documents", "session_types")
+
+
 def read_options(options: Mapping[str, Any], where: str) -> SelectorOptions:
     """The selectors family's settings; a ConfigError names the source and the option that is wrong."""
+    unknown = sorted(set(options) - set(OPTIONS))
+    if unknown:  # a misspelt option would otherwise be ignored, and its part of the site never read
+        raise ConfigError(f"{where}: unknown selectors options {', '.join(unknown)}; known: {', '.join(OPTIONS)}")
     pages = tuple(_page(entry, f"{where}: options.pages") for entry in _list(options.get("pages"), where,
                                                                              "options.pages"))
     if not pages:

@@ -359,6 +359,13 @@ def test_a_broken_selector_is_refused_naming_the_option():
         SelectorsSpider(source=dataclasses.replace(source, options=options))
 
 
+def test_a_misspelt_option_is_refused_naming_it():
+    source = project_source("larioja")
+    options = {**source.options, "comission_index": source.options["commission_index"]}
+    with pytest.raises(ConfigError, match="unknown selectors options comission_index"):
+        SelectorsSpider(source=dataclasses.replace(source, options=options))
+
+
 # --- A real crawl over HTTP ---------------------------------------------------------------------------
 
 def test_a_crawl_of_the_legislature_finds_its_sessions_and_commissions(tmp_path):
