@@ -94,13 +94,19 @@ class SourcePolicy:
 
     hosts: frozenset[tuple[str, int | None]]
     allow_private: bool = False
+    source_slug: str | None = None  # names the setting to change in a refusal's message
 
     @classmethod
     def for_source(cls, portal_url: str, allowed_hosts: tuple[str, ...] | list[str] = (),
-                   allow_private: bool = False) -> SourcePolicy:
+                   allow_private: bool = False, source_slug: str | None = None) -> SourcePolicy:
         hosts = {_host_port(portal_url)}
         hosts.update(_host_port(f"//{entry.strip()}") for entry in allowed_hosts if entry.strip())
-        return cls(frozenset(hosts), allow_private)
+        return cls(frozenset(hosts), allow_private, source_slug)
+
+    def _setting(self, key: str, variable: str) -> str:
+        if self.source_slug is None:
+            return variable
+        return f"{key} of source {self.source_slug} in the sources file, or {variable} for the default source"
 
     def describe_hosts(self) -> str:
         return ", ".join(sorted(host if port is None else f"{host}:{port}" for host, port in self.hosts))
@@ -118,7 +124,8 @@ class SourcePolicy:
         if not allowed:
             shown = host if port is None else f"{host}:{port}"
             return (f"the link points to {shown}, which is not one of the source's hosts "
-                    f"({self.describe_hosts()}); add it to CONCEJO_CRAWL_ALLOWED_HOSTS if it belongs to the portal")
+                    f"({self.describe_hosts()}); add it to "
+                    f"{self._setting('allowed_hosts', 'CONCEJO_CRAWL_ALLOWED_HOSTS')} if it belongs to the portal")
         literal = _ip_literal(host)
         return self.address_refusal(host, literal) if literal else None
 
@@ -129,8 +136,8 @@ class SourcePolicy:
         if kind is None:
             return None
         named = address if host == address else f"{host} ({address})"
-        return (f"{named} is a {kind} address, which the crawler does not fetch unless the source allows "
-                "it (CONCEJO_CRAWL_ALLOW_PRIVATE_ADDRESSES=true)")
+        setting = self._setting("allow_private_addresses = true", "CONCEJO_CRAWL_ALLOW_PRIVATE_ADDRESSES=true")
+        return f"{named} is a {kind} address, which the crawler does not fetch unless the source allows it ({setting})"
 
 
 def policy_from_settings(settings) -> SourcePolicy:
@@ -139,6 +146,7 @@ def policy_from_settings(settings) -> SourcePolicy:
         settings.get("CONCEJO_SOURCE_URL") or "",
         tuple(settings.getlist("CONCEJO_ALLOWED_HOSTS")),
         settings.getbool("CONCEJO_ALLOW_PRIVATE_ADDRESSES"),
+        settings.get("CONCEJO_SOURCE_SLUG"),
     )
 
 

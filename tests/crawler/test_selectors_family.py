@@ -439,7 +439,9 @@ def test_minutes_on_a_host_the_source_does_not_allow_are_listed_and_refused_with
     offsite = sorted(d["href"] for d in truth if d["href"].startswith("http"))
     assert ledger["new"] == len(local)
     assert sorted(f["url"] for f in ledger["failed"]) == offsite
-    assert all("not one of the source's hosts" in f["reason"] for f in ledger["failed"])
+    # The reason names the setting to change: this source's allowed_hosts, not an environment variable.
+    assert all("not one of the source's hosts" in f["reason"] and "allowed_hosts of source guatajiagua"
+               in f["reason"] for f in ledger["failed"])
     catalogue = open_catalogue(load_settings(environ={}, data_dir=tmp_path / "data").catalogue_url)
     try:
         members = catalogue.members("guatajiagua")
