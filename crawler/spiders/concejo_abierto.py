@@ -11,9 +11,7 @@ downloaded. The family has no options.
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Iterator
-from urllib.parse import urlsplit
 
 import scrapy
 from scrapy.http import Response
@@ -21,6 +19,7 @@ from scrapy.http import Response
 from crawler.guard import is_fetchable_link
 from crawler.items import CommissionItem, SessionItem
 from crawler.spiders.base import CouncilSpider
+from crawler.vocabulary import fold, media_kind, slugify
 
 SESSION_LINE = re.compile(
     r"Sesi[oó]n\s+(?P<type>[a-záéíóúñ]+)\s+(?:(?:No|Nro|N[º°]|N[uú]mero)\.?\s*(?P<number>\d{1,4})\s+)?"
@@ -34,34 +33,14 @@ DOCUMENT_KINDS = {
     "informe": "informe",
     "resolucion": "resolucion",
 }
-AUDIO_EXTENSIONS = (".mp3", ".m4a", ".aac", ".ogg", ".oga", ".opus", ".wav", ".flac")
-VIDEO_EXTENSIONS = (".mp4", ".m4v", ".webm", ".mov", ".mkv", ".avi", ".ogv")
-VIDEO_HOSTS = ("youtube.com", "youtu.be", "vimeo.com")
 # "Concejala Ana Torres — Presidenta": the name as published, then the role after a dash set off by spaces.
 MEMBER_ROLE = re.compile(r"(?:^|\s+)[—–-]\s+")
 
 
-def fold(text: str) -> str:
-    """Lowercase without accents, whitespace collapsed: for matching labels, never for storing."""
-    text = unicodedata.normalize("NFKD", text)
-    text = "".join(c for c in text if not unicodedata.combining(c))
-    return " ".join(text.lower().split())
 
 
-def slugify(text: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", fold(text)).strip("-")
 
 
-def media_kind(url: str) -> str | None:
-    """"audio" or "video" for a recording's link (kept as a link), None for a document to download."""
-    parts = urlsplit(url)
-    path = parts.path.lower()
-    host = (parts.hostname or "").lower()
-    if path.endswith(AUDIO_EXTENSIONS):
-        return "audio"
-    if path.endswith(VIDEO_EXTENSIONS) or any(host == h or host.endswith("." + h) for h in VIDEO_HOSTS):
-        return "video"
-    return None
 
 
 def parse_member(text: str) -> dict[str, str | None] | None:

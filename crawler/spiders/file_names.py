@@ -20,6 +20,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from urllib.parse import unquote
 
+from crawler.vocabulary import fold, slugify
+
 MONTHS = ("enero", "febrero", "marzo", "abril", "mayo", "junio", "julio", "agosto", "septiembre", "octubre",
           "noviembre", "diciembre")
 
@@ -79,15 +81,8 @@ def clean(name: str) -> str:
     return " ".join(unicodedata.normalize("NFC", name).split())
 
 
-def fold(text: str) -> str:
-    """Lowercase, without accents, single spaces: for matching words, never for storing."""
-    text = unicodedata.normalize("NFKD", text)
-    text = "".join(c for c in text if not unicodedata.combining(c))
-    return " ".join(text.lower().split())
 
 
-def slugify(text: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", fold(text)).strip("-")
 
 
 def stem(file_name: str) -> str:

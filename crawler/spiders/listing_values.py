@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import unicodedata
 from collections.abc import Iterable, Mapping
+
+from crawler.vocabulary import fold
 
 # Folded session-type words -> the archive's vocabulary (crawler/items.py SessionItem.session_type).
 # Checked in this order, as whole words: "extraordinaria" before "ordinaria", and an opening of the
@@ -32,14 +33,8 @@ def clean_text(text: str | None) -> str:
     return " ".join((text or "").split())
 
 
-def fold(text: str | None) -> str:
-    """Lowercase without accents, whitespace collapsed: for matching labels, never for storing."""
-    decomposed = unicodedata.normalize("NFKD", text or "")
-    return clean_text("".join(c for c in decomposed if not unicodedata.combining(c)).lower())
 
 
-def slugify(text: str | None) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", fold(text)).strip("-")
 
 
 def parse_date(text: str | None, formats: Iterable[str]) -> str | None:

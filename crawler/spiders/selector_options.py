@@ -15,7 +15,7 @@ from cssselect import SelectorError
 from parsel import Selector, SelectorList
 
 from concejo.config import ConfigError
-from crawler.spiders.listing_values import fold
+from crawler.vocabulary import fold
 
 PAGE_KINDS = ("sessions", "commission_index", "commission", "members", "documents")
 SESSION_KEY_FIELDS = ("period", "number", "date", "type")

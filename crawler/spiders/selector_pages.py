@@ -13,15 +13,7 @@ from dataclasses import dataclass, field
 
 from parsel import Selector
 
-from crawler.spiders.concejo_abierto import media_kind
-from crawler.spiders.listing_values import (
-    clean_text,
-    fold,
-    fold_session_type,
-    parse_date,
-    parse_int,
-    slugify,
-)
+from crawler.spiders.listing_values import clean_text, fold_session_type, parse_date, parse_int
 from crawler.spiders.selector_options import (
     CommissionIndex,
     CommissionPage,
@@ -33,6 +25,7 @@ from crawler.spiders.selector_options import (
     select,
     text_of,
 )
+from crawler.vocabulary import fold, media_kind, slugify
 
 UrlJoin = Callable[[str], str]
 

@@ -100,7 +100,6 @@ from concejo.sources import Source
 from crawler.guard import is_fetchable_link
 from crawler.items import CommissionItem, DocumentItem, MemberItem, SessionItem
 from crawler.spiders.base import CouncilSpider
-from crawler.spiders.listing_values import slugify
 from crawler.spiders.selector_options import SessionListing, href_of_node, read_options, select
 from crawler.spiders.selector_pages import (
     ListedSession,
@@ -112,6 +111,7 @@ from crawler.spiders.selector_pages import (
     listing_rows,
     members_of,
 )
+from crawler.vocabulary import slugify
 
 
 class SelectorsSpider(CouncilSpider):
