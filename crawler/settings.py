@@ -44,6 +44,8 @@ HTTPCACHE_STORAGE = "scrapy.extensions.httpcache.FilesystemCacheStorage"
 # Scrapy's cache middleware is replaced by one that never answers a download error with the cached page.
 DOWNLOADER_MIDDLEWARES = {"crawler.guard.SourceGuardMiddleware": 40,
                           "crawler.page_failures.PageFailuresMiddleware": 540,
+                          # After RetryMiddleware (550) in the request order, so it sees each answer first.
+                          "crawler.backoff.BackoffMiddleware": 560,
                           "scrapy.downloadermiddlewares.httpcache.HttpCacheMiddleware": None,
                           "crawler.httpcache.RevalidatingCacheMiddleware": 900}
 DNS_RESOLVER = "crawler.guard.GuardedResolver"
@@ -88,9 +90,10 @@ def crawl_settings(settings: Settings, source: Source, *, full_sweep: bool = Fal
     """Settings of one source's crawl, layered over this module's defaults.
 
     Retries: Scrapy's RetryMiddleware retries 429 and 5xx answers RETRY_TIMES times, each retry queued
-    behind the waiting requests (RETRY_PRIORITY_ADJUST); it has no backoff of its own, so the backoff is
-    AutoThrottle's: each answer's latency moves the host's delay (never under the source's delay_s), and
-    a slow or failing portal gets asked less often.
+    behind the waiting requests (RETRY_PRIORITY_ADJUST); it has no backoff of its own, so crawler.backoff
+    doubles the host's delay on each 429 or 5xx (or waits what Retry-After asks, up to a minute) and
+    halves it back on each good answer; AutoThrottle then moves it with the answers' latency, never under
+    the source's delay_s.
     """
     max_bytes = settings.crawl_max_download_mb * 1024 * 1024
     polite = source.politeness

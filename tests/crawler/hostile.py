@@ -48,7 +48,7 @@ class HostileServer:
     sent after its delay or when the server stops, whichever comes first."""
 
     def __init__(self, host: str = "127.0.0.1") -> None:
-        self.routes: dict[str, Answer] = {}
+        self.routes: dict[str, Answer | list[Answer]] = {}
         self.requests: list[tuple[str, dict[str, str]]] = []
         self.arrivals: list[tuple[str, float]] = []
         self.stopping = threading.Event()
@@ -59,6 +59,8 @@ class HostileServer:
                 server.requests.append((self.path, dict(self.headers)))
                 server.arrivals.append((self.path, time.monotonic()))
                 answer = server.routes.get(self.path, Answer(404, b"no"))
+                if isinstance(answer, list):  # answers in turn, the last one for good
+                    answer = answer.pop(0) if len(answer) > 1 else answer[0]
                 if answer.delay_s:
                     server.stopping.wait(answer.delay_s)
                 etag = answer.headers.get("ETag")
