@@ -55,9 +55,14 @@ EDGE_LINES = 4  # lines at the top and bottom of a page where headers/footers li
 MAX_HEADER_CHARS = 160
 
 
+def with_symbols_mapped(raw: str) -> str:
+    """NFC, and symbol-font ticks, crosses and bullets as the Unicode characters they show."""
+    return _SYMBOL_FONT_CHAR.sub(lambda match: SYMBOL_FONT_CHARS[match.group()], unicodedata.normalize("NFC", raw))
+
+
 def display_text(raw: str) -> str:
     """NFC, symbol-font ticks mapped, pdfium's hyphen marker restored, spacing tidied; nothing removed."""
-    text = _SYMBOL_FONT_CHAR.sub(lambda match: SYMBOL_FONT_CHARS[match.group()], unicodedata.normalize("NFC", raw))
+    text = with_symbols_mapped(raw)
     text = text.replace(PDFIUM_LINE_HYPHEN, "-\n").replace("\u00ad", "")
     text = text.replace("\f", "\n").replace("\x00", "")
     text = _LINE_EDGE_SPACES.sub("\n", _SPACES.sub(" ", text))  # whole-text regexes: this runs per page

@@ -3,7 +3,8 @@
 Per page: the text layer (pypdfium2) is kept when it says something and is not garbage; an
 image-only page, or one whose layer is a bad OCR ("Sesi6n", "APROBAC16N"), is OCR'd with
 Tesseract. Blank scanned pages are recognised and skipped. A tick in a vote or attendance table
-gets the name of its column (extract/vote_tables.py). This module runs in-process with no
+gets the name of its column (extract/vote_tables.py). Pages whose drawn rules close a cell have their
+tables read by pdfplumber (extract/tables.py), after every page's text. This module runs in-process with no
 bounds: extract/batch.py adds the time and memory limits for untrusted files.
 
 Origins: "digital" (text layer), "ocr" (no usable layer), "digital+ocr" (a layer existed and OCR
@@ -20,7 +21,7 @@ from pathlib import Path
 import pypdfium2 as pdfium
 import pytesseract
 
-from extract import cleanup, ocr, pdf_text, text_quality, vote_tables
+from extract import cleanup, ocr, pdf_text, tables, text_quality, vote_tables
 from extract.errors import ExtractionFailed
 from extract.metadata import read_metadata
 from extract.model import Extraction, Origin, Page
@@ -48,13 +49,19 @@ def extract_document(
     hints: dict | None = None,
     max_bytes: int = DEFAULT_MAX_BYTES,
     max_pages: int = DEFAULT_MAX_PAGES,
+    read_tables: bool = True,
 ) -> Extraction:
-    """Extract ``path``; raise ExtractionFailed if the file cannot be read at all."""
+    """Extract ``path``; raise ExtractionFailed if the file cannot be read at all.
+
+    ``read_tables=False`` skips the tables (extract/tables.py); the bench measures what they cost.
+    """
     path = Path(path)
     check_file(path, max_bytes=max_bytes)
     errors: list[str] = []
     reads: list[_PageRead] = []
     table_headers: dict[tuple[int, int], str] = {}  # vote-table columns, carried to continuation pages
+    ruled: list[int] = []  # pages whose rules close a cell: pdfplumber reads their tables
+    table_errors: list[str] = []
     with pdf_text.open_pdf(path, max_pages=max_pages) as document:
         for index in range(len(document)):
             try:
@@ -64,12 +71,25 @@ def extract_document(
                 continue
             try:
                 reads.append(_read_page(page, index + 1, use_ocr=ocr, table_headers=table_headers))
+                if read_tables and _has_ruled_table(page, index + 1, table_errors):
+                    ruled.append(index + 1)
             finally:
                 page.close()
     errors.extend(read.error for read in reads if read.error)
     if all(read.unreadable for read in reads):
         raise ExtractionFailed("corrupt", f"{path}: no page could be read; the PDF is corrupt or truncated")
-    return _assemble(reads, errors, hints)
+    found = tables.read_tables(path, ruled)
+    extraction = _assemble(reads, errors + table_errors + found.errors, hints)
+    extraction.tables = found.tables
+    return extraction
+
+
+def _has_ruled_table(page: pdfium.PdfPage, number: int, errors: list[str]) -> bool:
+    try:
+        return tables.has_ruled_table(page)
+    except Exception as exc:  # noqa: BLE001 - tables are an extra; the page's text must not be lost
+        errors.append(f"page {number}: tables not looked for ({type(exc).__name__}: {exc})")
+        return False
 
 
 def _read_page(page: pdfium.PdfPage, number: int, *, use_ocr: bool, table_headers: dict) -> _PageRead:

@@ -1,4 +1,4 @@
-"""What extraction produces: pages with their origin, metadata read from the text, non-fatal errors.
+"""What extraction produces: pages with their origin, metadata read from the text, tables, non-fatal errors.
 
 These dataclasses are the contract with the archive and the index; keep field names stable.
 """
@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 from typing import Literal
+
+from extract.tables import Table
 
 Origin = Literal["digital", "ocr", "digital+ocr", "needs_ocr", "empty"]
 
@@ -58,6 +60,7 @@ class Extraction:
     pages: list[Page]
     metadata: Metadata
     errors: list[str] = field(default_factory=list)
+    tables: list[Table] = field(default_factory=list)  # every ruled table pdfplumber read, page by page
 
     @property
     def text(self) -> str:
@@ -68,4 +71,5 @@ class Extraction:
             "pages": [page.to_dict() for page in self.pages],
             "metadata": self.metadata.to_dict(),
             "errors": list(self.errors),
+            "tables": [table.to_dict() for table in self.tables],
         }

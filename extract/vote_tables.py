@@ -36,7 +36,7 @@ _TICK = re.compile("[" + "".join(sorted(TICK_CHARS)) + "]")
 
 
 @dataclass
-class _Rules:
+class Rules:
     horizontal: list[tuple[float, float, float]]  # (y, x0, x1)
     vertical: list[tuple[float, float, float]]  # (x, y0, y1)
     _vertical_by_x: dict[int, list[tuple[float, float]]] = field(init=False, default_factory=dict)
@@ -81,7 +81,7 @@ def label_ticks(
     ``carried_headers`` maps a column's (left, right) to its header and is shared across the pages of
     one document, so a table continued on the next page without its header row is still labelled.
     """
-    columns = _Columns(textpage, _read_rules(page), carried_headers)
+    columns = _Columns(textpage, read_rules(page), carried_headers)
     labels = [columns.header_of(index) for index in _tick_indices(textpage)]
     if not any(labels):
         return raw
@@ -101,7 +101,7 @@ def _tick_indices(textpage: pdfium.PdfTextPage) -> list[int]:
     return [pdfium_c.FPDFText_GetCharIndexFromTextIndex(textpage, i) for i, char in enumerate(text) if char in TICK_CHARS]
 
 
-def _read_rules(page: pdfium.PdfPage) -> _Rules:
+def read_rules(page: pdfium.PdfPage) -> Rules:
     """Thin horizontal and vertical paths, read with pdfium's raw calls (its object wrappers cost ~20 µs each)."""
     horizontal: list[tuple[float, float, float]] = []
     vertical: list[tuple[float, float, float]] = []
@@ -122,13 +122,13 @@ def _read_rules(page: pdfium.PdfPage) -> _Rules:
 
     raw_page = page.raw
     visit([pdfium_c.FPDFPage_GetObject(raw_page, i) for i in range(pdfium_c.FPDFPage_CountObjects(raw_page))], 0)
-    return _Rules(horizontal, vertical)
+    return Rules(horizontal, vertical)
 
 
 class _Columns:
     """Finds the header of the ruled column a character sits in, walking up the column's cells."""
 
-    def __init__(self, textpage: pdfium.PdfTextPage, rules: _Rules, carried: dict[tuple[int, int], str]) -> None:
+    def __init__(self, textpage: pdfium.PdfTextPage, rules: Rules, carried: dict[tuple[int, int], str]) -> None:
         self.textpage, self.rules, self.carried = textpage, rules, carried
         self._found: dict[tuple[float, float, float], str | None] = {}  # (left, right, cell top) -> header
 
