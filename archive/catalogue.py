@@ -77,6 +77,11 @@ CREATE TABLE IF NOT EXISTS pages (
     text TEXT NOT NULL, display_text TEXT, origin TEXT, ocr_confidence REAL,
     PRIMARY KEY (document_id, number)
 );
+CREATE TABLE IF NOT EXISTS document_tables (
+    document_id INTEGER NOT NULL REFERENCES documents(id), page INTEGER NOT NULL, position INTEGER NOT NULL,
+    sha256 TEXT NOT NULL, rows_json TEXT NOT NULL, bbox_json TEXT,
+    PRIMARY KEY (document_id, page, position)
+);
 CREATE TABLE IF NOT EXISTS runs (
     id INTEGER PRIMARY KEY, step TEXT NOT NULL, started_at TEXT NOT NULL, finished_at TEXT,
     stats_json TEXT, errors_json TEXT
@@ -550,12 +555,23 @@ class Catalogue:
 
     def save_extraction(
         self, document_id: int, sha256: str, pages: list[dict], metadata: dict, errors: list[str], *,
-        extractor_version: str,
+        extractor_version: str, tables: list[dict] | None = None,
     ) -> None:
-        """Replace the document's pages and metadata; its index entry is then out of date until indexed."""
+        """Replace the document's pages, tables (``{"page", "index", "rows", "bbox"}``) and metadata;
+        its index entry is then out of date until indexed."""
         ts = now_iso()
         with self.transaction() as db:
             db.execute("DELETE FROM pages WHERE document_id = ?", (document_id,))
+            db.execute("DELETE FROM document_tables WHERE document_id = ?", (document_id,))
+            db.executemany(
+                "INSERT INTO document_tables (document_id, page, position, sha256, rows_json, bbox_json) "
+                "VALUES (?, ?, ?, ?, ?, ?)",
+                [
+                    (document_id, t["page"], t["index"], sha256, json.dumps(t["rows"], ensure_ascii=False),
+                     json.dumps(t.get("bbox")))
+                    for t in tables or ()
+                ],
+            )
             db.executemany(
                 "INSERT INTO pages (document_id, number, text, display_text, origin, ocr_confidence) "
                 "VALUES (?, ?, ?, ?, ?, ?)",
@@ -623,6 +639,15 @@ class Catalogue:
         return self.db.execute(
             "SELECT * FROM pages WHERE document_id = ? ORDER BY number", (document_id,)
         ).fetchall()
+
+    def tables(self, document_id: int) -> list[dict]:
+        """The document's tables in reading order: page, index on the page, rows, bbox, sha256 of their file."""
+        rows = self.db.execute(
+            "SELECT * FROM document_tables WHERE document_id = ? ORDER BY page, position", (document_id,)
+        ).fetchall()
+        return [{"page": r["page"], "index": r["position"], "rows": json.loads(r["rows_json"]),
+                 "bbox": json.loads(r["bbox_json"]) if r["bbox_json"] else None, "sha256": r["sha256"]}
+                for r in rows]
 
     def document_urls(self, document_id: int) -> list[str]:
         rows = self.db.execute(

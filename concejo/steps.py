@@ -259,7 +259,8 @@ def _extract_into(report: StepReport, settings: Settings, catalogue: Catalogue, 
             ]
             metadata = result.metadata.to_dict()
             catalogue.save_extraction(row["id"], row["current_sha256"], page_dicts, metadata, result.errors,
-                                      extractor_version=version)
+                                      extractor_version=version,
+                                      tables=[table.to_dict() for table in result.tables])
             # The text names the session better than a file name can (no year, a wrong year): the document
             # moves there; otherwise the listed session takes the number the text states.
             if catalogue.reconcile_session(row["id"], metadata):

@@ -112,6 +112,35 @@ def document(document_id: int):
     })
 
 
+def _document_tables(document_id: int) -> list[dict]:
+    catalogue = resources.catalogue()
+    if catalogue.document(document_id) is None:
+        abort(404, description=f"No existe el documento {document_id}.")
+    return catalogue.tables(document_id)
+
+
+@bp.get("/api/v1/documents/<id:document_id>/tables")
+def document_tables(document_id: int):
+    """The document's tables in reading order; number N (1-based) is the N-th, its CSV at csv_url."""
+    return jsonify([{
+        "number": number, "page": table["page"], "index": table["index"], "rows": table["rows"],
+        "sha256": table["sha256"],  # the archived file the table was read from
+        "csv_url": _public(url_for("api.document_table_csv", document_id=document_id, number=number)),
+    } for number, table in enumerate(_document_tables(document_id), start=1)])
+
+
+@bp.get("/api/v1/documents/<id:document_id>/tables/<int:number>.csv")
+def document_table_csv(document_id: int, number: int):
+    tables = _document_tables(document_id)
+    if not 1 <= number <= len(tables):
+        abort(404, description=f"El documento {document_id} no tiene una tabla {number}; "
+                               f"tiene {len(tables)} {'tabla' if len(tables) == 1 else 'tablas'}.")
+    buffer = io.StringIO()
+    csv.writer(buffer).writerows([csv_cell(cell) for cell in row] for row in tables[number - 1]["rows"])
+    return Response(buffer.getvalue(), mimetype="text/csv; charset=utf-8",
+                    headers={"Content-Disposition": f"attachment; filename=documento-{document_id}-tabla-{number}.csv"})
+
+
 def _export_rows():
     service = resources.search_service()
     query = service.query_from_args(request.args)

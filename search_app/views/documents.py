@@ -62,7 +62,7 @@ def show(document_id: int):
     metadata = json.loads(row["metadata_json"] or "{}")
     return render_template(
         "document.html", doc=row, metadata=metadata, disagreements=listing_disagreements(metadata),
-        pages=catalogue.pages(document_id),
+        pages=catalogue.pages(document_id), tables=catalogue.tables(document_id),
         urls=catalogue.document_urls(document_id), versions=catalogue.versions(document_id),
     )
 
