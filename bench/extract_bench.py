@@ -3,7 +3,10 @@
 Run from the project root:  python bench/extract_bench.py [--ocr-pages N] [--corpus ../shared/corpus/real]
 Born-digital: every PDF of the corpus whose pages all have a text layer, extracted with ocr=False by
 our extractor and by poppler's pdftotext, in the same run; "words lost" counts words pdftotext finds
-that we do not. OCR: the image-only pages of the corpus, one single-threaded Tesseract at a time.
+that we do not. Tables: the same files with and without reading tables (extract/tables.py), split
+into files with and without ruled tables, so the cost of pdfplumber on table pages and of looking for
+rules on every page show apart. OCR: the image-only pages of the corpus, one single-threaded Tesseract
+at a time.
 """
 
 from __future__ import annotations
@@ -20,7 +23,7 @@ from pathlib import Path
 import pdfplumber
 import pypdfium2 as pdfium
 
-from extract import ExtractionFailed, extract_document, ocr, pdf_text, text_quality
+from extract import ExtractionFailed, extract_document, ocr, pdf_text, tables, text_quality
 from extract.batch import extract_batch
 
 DEFAULT_CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus" / "real"
@@ -66,6 +69,35 @@ def bench_born_digital(files: list[Path], rounds: int) -> None:
     print(f"  words pdftotext found that we did not: {sum(lost.values())} {dict(lost.most_common(20))}")
     print("  (mostly codes broken at a line end, which pdftotext joins, 'PMDOT-/PUGS' -> 'pmdotpugs', and we keep")
     print("   as 'PMDOT-PUGS'; 'activar las' is a space pdfium does not generate: we read 'activarlas')")
+
+
+def bench_tables(files: list[Path], rounds: int) -> None:
+    """Extraction with and without tables, on the files with ruled tables and on those without."""
+    ruled_pages: dict[Path, int] = {}
+    for path in files:
+        document = pdfium.PdfDocument(str(path))
+        try:
+            ruled_pages[path] = sum(tables.has_ruled_table(document[i]) for i in range(len(document)))
+        finally:
+            document.close()
+    print(f"tables ({rounds} rounds; pdfplumber runs on {sum(ruled_pages.values())} pages with ruled tables):")
+    for label, group in (("files with ruled tables", [p for p in files if ruled_pages[p]]),
+                         ("files without", [p for p in files if not ruled_pages[p]]),
+                         ("all born-digital files", files)):
+        if not group:
+            continue
+        pages = sum(len(pdfium.PdfDocument(str(path))) for path in group) * rounds
+        seconds = {True: 0.0, False: 0.0}
+        for _ in range(rounds):
+            for path in group:
+                for read_tables in (False, True):
+                    start = time.perf_counter()
+                    extract_document(path, ocr=False, read_tables=read_tables)
+                    seconds[read_tables] += time.perf_counter() - start
+        table_ms = (seconds[True] - seconds[False]) * 1000 / max(sum(ruled_pages[p] for p in group) * rounds, 1)
+        print(f"  {label:24} {pages / seconds[False]:7.1f} pages/s without tables, {pages / seconds[True]:7.1f} with "
+              f"({(seconds[True] / seconds[False] - 1) * 100:+.0f}% time"
+              + (f"; {table_ms:.0f} ms per page pdfplumber reads)" if "without" not in label else ")"))
 
 
 def bench_ceiling(files: list[Path]) -> None:
@@ -160,6 +192,7 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     files = born_digital_files(args.corpus)
     bench_born_digital(files, args.rounds)
+    bench_tables(files, args.rounds)
     bench_ceiling(files)
     bench_parallel(files, os.cpu_count() or 1)
     bench_ocr(args.corpus, args.ocr_pages)
