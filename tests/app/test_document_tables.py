@@ -10,6 +10,8 @@ from __future__ import annotations
 import csv
 import html
 import io
+import sqlite3
+from contextlib import closing
 from dataclasses import replace
 from pathlib import Path
 
@@ -105,12 +107,27 @@ def test_reextraction_replaces_the_tables_and_a_failed_one_keeps_them(archived, 
     before = catalogue.tables(document_id)
     assert len(before) == 5 and {t["sha256"] for t in before} == {catalogue.document(document_id)["current_sha256"]}
 
+    # What an older extractor stored (a table on page 2) is replaced, not added to.
+    sha256 = catalogue.document(document_id)["current_sha256"]
+    catalogue.save_extraction(document_id, sha256, [dict(p) for p in catalogue.pages(document_id)], {}, [],
+                              extractor_version="old", tables=[{"page": 2, "index": 0, "rows": [["x"]], "bbox": None}])
+    assert [(t["page"], t["rows"]) for t in catalogue.tables(document_id)] == [(2, [["x"]])]
     again = steps.extract(settings, catalogue, extractor_version=f"{EXTRACTOR_VERSION}+next")
     assert again.counts["documents"] == 1
-    assert catalogue.tables(document_id) == before  # replaced, not added to
+    assert catalogue.tables(document_id) == before
 
     unreachable = replace(settings, data_dir=tmp_path / "unmounted")
     failed = steps.extract(unreachable, catalogue, extractor_version=f"{EXTRACTOR_VERSION}+later")
     assert failed.counts["failed"] == 1
     assert catalogue.tables(document_id) == before
+    catalogue.close()
+
+
+def test_a_catalogue_from_before_tables_gains_them_on_open(tmp_path):
+    path = tmp_path / "catalogue.sqlite3"
+    open_catalogue(f"sqlite:///{path}").close()
+    with closing(sqlite3.connect(path)) as db, db:
+        db.execute("DROP TABLE document_tables")
+    catalogue = open_catalogue(f"sqlite:///{path}")
+    assert catalogue.tables(1) == []
     catalogue.close()
