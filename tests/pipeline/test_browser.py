@@ -2,46 +2,23 @@
 
 from __future__ import annotations
 
-import os
-import shutil
-import threading
-
 import pytest
-from werkzeug.serving import make_server
 
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+from tests.browser import FITS_THE_SCREEN, phone_page, served
+
 pytestmark = pytest.mark.browser
 
 
 @pytest.fixture(scope="module")
 def live_url(app):
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    thread.join(5)
+    with served(app) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
 def phone():
-    if CHROMIUM is None:
-        if os.environ.get("CI"):
-            pytest.fail("chromium is not installed; scripts/setup installs it")
-        pytest.skip("chromium is not installed (scripts/setup installs it): no browser to drive")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM, headless=True,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                  "--disable-sync", "--no-first-run", "--disable-quic"],
-        )
-        context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True,
-                                      locale="es-EC")
-        context.set_default_timeout(15_000)
-        yield context.new_page()
-        browser.close()
+    with phone_page(390, 844) as page:
+        yield page
 
 
 def test_search_filter_and_open_a_result_on_a_phone(live_url, phone):
@@ -53,8 +30,7 @@ def test_search_filter_and_open_a_result_on_a_phone(live_url, phone):
     assert total_all > 0
     assert phone.locator("li.hit mark").count() > 0
     assert phone.locator("li.hit a.page").first.inner_text().startswith("pág.")
-    # Against the screen: a mobile browser zooms out to fit a page too wide, so window.innerWidth grows with it.
-    fits = phone.evaluate("document.documentElement.scrollWidth <= screen.width + 1")
+    fits = phone.evaluate(FITS_THE_SCREEN)
     assert fits, "the results page scrolls sideways on a phone"
 
     phone.click("details.filters summary")
