@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import re
 import unicodedata
-import urllib.error
-import urllib.request
 from html import unescape
 from urllib.parse import quote, unquote, urljoin, urlsplit
 
@@ -16,19 +14,12 @@ from replica import Portal, build_portal
 from replica.build import build_large_portal
 from replica.directory import DIRECTORY_ROOT
 from replica.server import ReplicaServer
+from tests.replica.fetching import fetch
 
 HREF = re.compile(r'href="([^"]+)"', re.IGNORECASE)
 MAX_FOLDERS = 2000  # bounds the walk below; the default replica has about a hundred folders
 
 
-def _get(url: str, headers: dict[str, str] | None = None) -> tuple[int, dict, bytes]:
-    request = urllib.request.Request(url, headers=headers or {})
-    try:
-        with urllib.request.urlopen(request, timeout=5) as response:
-            return response.status, dict(response.headers), response.read()
-    except urllib.error.HTTPError as error:
-        with error:
-            return error.code, dict(error.headers), error.read()
 
 
 def _walk(base: str) -> tuple[set[str], int]:
@@ -39,7 +30,7 @@ def _walk(base: str) -> tuple[set[str], int]:
     while folders and seen < MAX_FOLDERS:
         folder = folders.pop()
         seen += 1
-        status, _, body = _get(folder)
+        status, _, body = fetch(folder)
         assert status == 200, folder
         for href in HREF.findall(body.decode()):
             # As a browser does: characters a link leaves raw (IIS leaves accents) are sent percent-encoded.
@@ -51,7 +42,7 @@ def _walk(base: str) -> tuple[set[str], int]:
 
 
 def test_apache_root_index_is_shaped_like_mod_autoindex(server: ReplicaServer) -> None:
-    status, headers, body = _get(server.directory_url)
+    status, headers, body = fetch(server.directory_url)
     text = body.decode()
     assert status == 200 and headers["Content-Type"] == "text/html; charset=utf-8"
     assert "<title>Index of /archivos</title>" in text and "<h1>Index of /archivos</h1>" in text
@@ -68,7 +59,7 @@ def test_walking_the_index_finds_exactly_the_listed_files(server: ReplicaServer,
 def test_every_listed_file_serves_its_documents_bytes(server: ReplicaServer, portal: Portal) -> None:
     documents = {d.key: d for d in portal.documents}
     for listed in portal.listing:
-        status, headers, body = _get(server.url + DIRECTORY_ROOT + listed.url)
+        status, headers, body = fetch(server.url + DIRECTORY_ROOT + listed.url)
         assert status == 200 and headers["Content-Type"] == "application/pdf", listed.path
         assert body == portal.resources[documents[listed.document_key].url].body, listed.path
 
@@ -83,10 +74,10 @@ def test_every_published_document_is_listed_and_broken_links_are_not(portal: Por
 def test_a_folder_and_a_file_answer_conditional_requests(server: ReplicaServer, portal: Portal) -> None:
     listed = portal.listing[0]
     for url in (server.directory_url, server.url + DIRECTORY_ROOT + listed.url):
-        status, headers, _ = _get(url)
+        status, headers, _ = fetch(url)
         assert status == 200
-        assert _get(url, {"If-None-Match": headers["ETag"]})[0] == 304
-        assert _get(url, {"If-Modified-Since": headers["Last-Modified"]})[0] == 304
+        assert fetch(url, {"If-None-Match": headers["ETag"]})[0] == 304
+        assert fetch(url, {"If-Modified-Since": headers["Last-Modified"]})[0] == 304
 
 
 def _session_of(portal: Portal, key: str):
@@ -119,7 +110,7 @@ def test_the_tree_has_the_naming_mess_of_real_trees(portal: Portal, mess: str) -
 def test_iis_variant_is_shaped_like_iis_directory_browsing(tmp_path) -> None:
     portal = build_portal(seed=2016, years=range(2023, 2025), directory_style="iis")
     with ReplicaServer(portal) as server:
-        status, _, body = _get(server.directory_url)
+        status, _, body = fetch(server.directory_url)
         text = body.decode()
         assert status == 200 and "<H1>archivos.concejo.local - /archivos/</H1>" in text
         assert '<A HREF="/">[To Parent Directory]</A>' in text
