@@ -3,7 +3,7 @@
 pdfplumber's table finder is the project's declared table reader, but it costs tens of milliseconds a
 page (pdfminer parses the whole page in Python). So the pages are chosen first, cheaply, from the
 page's drawn lines as extract/vote_tables.py reads them with pdfium's raw calls (~0.2 ms a page): a
-page is read by pdfplumber only if its thin rules cross into at least one closed cell. A table drawn
+page is read by pdfplumber only if its thin rules close at least two adjacent cells. A table drawn
 only with thick borders, filled rectangles or no lines at all (aligned text) is not found.
 
 A table continued on the next page stays two tables, one per page: joining them would need guessing
@@ -16,6 +16,7 @@ its reason, and the other pages' tables (and every page's text) are kept.
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -23,8 +24,6 @@ import pdfplumber
 import pypdfium2 as pdfium
 
 from extract import cleanup, vote_tables
-
-MIN_CELLS = 1  # closed cells a page's rules must form for pdfplumber to be asked
 
 
 @dataclass
@@ -45,27 +44,49 @@ class TablesRead:
 
 
 def has_ruled_table(page: pdfium.PdfPage) -> bool:
-    """Whether the page's thin rules close at least one cell: two horizontal rules both crossed by two verticals."""
+    """Whether the page's thin rules close at least two adjacent cells, as a table has.
+
+    One closed box (a framed paragraph, a signature frame) is not a table to pdfplumber either.
+    Two cells: two vertical rules crossing three horizontal ones (cells one above the other), or three
+    vertical rules crossing the same two horizontal ones (side by side).
+    """
     rules = vote_tables.read_rules(page)
     if len(rules.horizontal) < 2 or len(rules.vertical) < 2:
         return False
     snap = vote_tables.SNAP
-    crossed: list[frozenset[int]] = []  # per vertical rule: the horizontal rules it crosses
-    for vx, y0, y1 in rules.vertical:
+    # Word draws each cell's borders apart, and some twice: join them into lines first.
+    horizontal = _joined(rules.horizontal)
+    crossed: list[frozenset[int]] = []  # per vertical line, the horizontal lines it crosses
+    for vx, y0, y1 in _joined(rules.vertical):
         hits = frozenset(
-            i for i, (hy, x0, x1) in enumerate(rules.horizontal)
+            i for i, (hy, x0, x1) in enumerate(horizontal)
             if x0 - snap <= vx <= x1 + snap and y0 - snap <= hy <= y1 + snap
         )
         if len(hits) >= 2:
             crossed.append(hits)
-    cells = 0
+    side_by_side: Counter[frozenset[int]] = Counter()
     for i, first in enumerate(crossed):
         for second in crossed[i + 1:]:
-            if len(first & second) >= 2:
-                cells += 1
-                if cells >= MIN_CELLS:
+            shared = first & second
+            if len(shared) >= 3:
+                return True
+            if len(shared) == 2:
+                side_by_side[shared] += 1
+                if side_by_side[shared] >= 2:  # only a third vertical crossing the same two rules gets here
                     return True
     return False
+
+
+def _joined(rules: list[tuple[float, float, float]]) -> list[tuple[float, float, float]]:
+    """(position, start, end) rules on one line (within SNAP) that touch or overlap, joined into one."""
+    joined: list[list[float]] = []
+    for position, start, end in sorted(rules, key=lambda rule: (round(rule[0] / vote_tables.SNAP), rule[1])):
+        last = joined[-1] if joined else None
+        if last and abs(last[0] - position) <= vote_tables.SNAP and start <= last[2] + vote_tables.SNAP:
+            last[2] = max(last[2], end)
+        else:
+            joined.append([position, start, end])
+    return [(position, start, end) for position, start, end in joined]
 
 
 def read_tables(path: Path, page_numbers: list[int]) -> TablesRead:
