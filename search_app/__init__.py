@@ -21,6 +21,7 @@ def create_app(test_config: dict | None = None, *, settings: Settings | None = N
     """Build the app: settings, resources (catalogue, search engine), blueprints, error pages, headers."""
     from search_app import errors, headers, resources
     from search_app.links import safe_href
+    from search_app.reasons import in_spanish
     from search_app.views import api, browse, coverage, documents, search
 
     app = Flask(__name__)
@@ -39,6 +40,6 @@ def create_app(test_config: dict | None = None, *, settings: Settings | None = N
     headers.register(app)
     app.jinja_env.filters["fecha"] = search.format_date
     app.jinja_env.filters["safe_href"] = safe_href
-    app.jinja_env.filters["motivo"] = documents.public_reason
+    app.jinja_env.filters["motivo"] = lambda reason: in_spanish(documents.public_reason(reason))
     app.jinja_env.globals["etiqueta"] = search.label
     return app

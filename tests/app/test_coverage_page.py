@@ -50,7 +50,8 @@ def test_the_page_shows_the_last_crawl_of_a_council_with_its_counts_and_failure_
         assert f'id="{name}-{QUITO}">{LEDGER[key]}</dd>' in quito, name
     assert f'id="fallidos-{QUITO}">2</dd>' in quito
     assert "5 PDF (2,3 MB) en 23 solicitudes" in quito
-    assert f'<span class="url">{FAILED_FETCH_URL}</span>: HTTP 500 from the portal; body kept at [archivo del servidor]' in quito
+    assert (f'<span class="url">{FAILED_FETCH_URL}</span>: el portal respondió con el código HTTP 500; body kept at '
+            "[archivo del servidor]") in quito
     assert "Sin rastreos" not in quito
 
 
