@@ -3,8 +3,8 @@
 Per page: the text layer (pypdfium2) is kept when it says something and is not garbage; an
 image-only page, or one whose layer is a bad OCR ("Sesi6n", "APROBAC16N"), is OCR'd with
 Tesseract. Blank scanned pages are recognised and skipped. A tick in a vote or attendance table
-gets the name of its column (extract/vote_tables.py). Pages whose drawn rules close a cell have their
-tables read by pdfplumber (extract/tables.py), after every page's text. This module runs in-process with no
+gets the name of its column (extract/vote_tables.py). Pages whose drawn rules close two adjacent cells
+have their tables read by pdfplumber (extract/tables.py), after every page's text. This module runs in-process with no
 bounds: extract/batch.py adds the time and memory limits for untrusted files.
 
 Origins: "digital" (text layer), "ocr" (no usable layer), "digital+ocr" (a layer existed and OCR
@@ -60,7 +60,7 @@ def extract_document(
     errors: list[str] = []
     reads: list[_PageRead] = []
     table_headers: dict[tuple[int, int], str] = {}  # vote-table columns, carried to continuation pages
-    ruled: list[int] = []  # pages whose rules close a cell: pdfplumber reads their tables
+    ruled: list[int] = []  # pages whose rules close two cells: pdfplumber reads their tables
     table_errors: list[str] = []
     with pdf_text.open_pdf(path, max_pages=max_pages) as document:
         for index in range(len(document)):
