@@ -128,6 +128,10 @@ def _crawl_source(settings: Settings, catalogue: Catalogue, source: Source, repo
     elif failure is None and summary.get("pages_failed"):
         report.problems.append(f"source {source.slug}: listing pages could not be fetched (see the ledger's "
                                "failures), so no document is marked withdrawn in this crawl")
+    elif failure is None and summary.get("pages_skipped"):
+        report.problems.append(f"source {source.slug}: {summary['pages_skipped']} listing pages were not fetched "
+                               "on purpose (outside the source's hosts, forbidden by robots.txt, or deeper than "
+                               "max_depth), so no document is marked withdrawn in this crawl")
     elif failure is None:
         try:
             ledger["withdrawn"] = len(catalogue.mark_withdrawn(source.slug, seen_before=summary["started_at"]))

@@ -16,6 +16,9 @@ from scrapy.http.request import NO_CALLBACK
 from twisted.internet.error import ConnectionRefusedError, DNSLookupError, TimeoutError
 
 STAT = "concejo/ledger/pages_failed"
+# Pages deliberately not fetched (refused by the source's hosts, forbidden by robots.txt): not failures, but
+# what they list was not seen either, so the crawl withdraws nothing.
+SKIPPED = "concejo/pages_skipped"
 
 
 class PageFailuresMiddleware:
@@ -33,8 +36,12 @@ class PageFailuresMiddleware:
         return response
 
     def process_exception(self, request, exception, spider=None) -> None:
-        if _is_page(request) and not isinstance(exception, IgnoreRequest):
-            self._record(request.url, self._reason(exception))
+        if not _is_page(request):
+            return
+        if isinstance(exception, IgnoreRequest):
+            self.crawler.stats.inc_value(SKIPPED)
+            return
+        self._record(request.url, self._reason(exception))
 
     def _reason(self, exception: Exception) -> str:
         if isinstance(exception, TimeoutError):

@@ -50,6 +50,8 @@ class CrawlReport:
     refused_requests: int = 0  # requests (pages, files, redirects) the source's configuration does not allow
     links_skipped: int = 0  # links in session lines that are not http(s): javascript:, mailto:, tel:, #...
     pages_failed: int = 0  # listing pages not fetched (their final answer an error, or no answer)
+    # Pages deliberately not fetched: refused (hosts, robots.txt) or below a family's depth bound.
+    pages_skipped: int = 0
     problems: list[str] = field(default_factory=list)
     finish_reason: str = ""
     # What this crawl saw, from the pipelines' stats: new, changed, unchanged, failed, requests, pdfs and bytes
@@ -159,6 +161,7 @@ def _report(source: Source, stats: dict, progress: dict, resumed: bool) -> Crawl
         refused_requests=stats.get("concejo/refused_requests", 0),
         links_skipped=stats.get("concejo/links_skipped", 0),
         pages_failed=len(stats.get(PAGES_FAILED) or []),
+        pages_skipped=stats.get("concejo/pages_skipped", 0) + stats.get("concejo/folders_too_deep", 0),
         finish_reason=stats.get("finish_reason", ""),
         ledger=ledger_from_stats(stats),
     )
