@@ -21,6 +21,11 @@ _EXTRACTION = {
     FAILURE_CODES["crashed"]: "el proceso de lectura se detuvo inesperadamente",
 }
 _PATTERNS = [
+    (re.compile(r"^source \S+: no page of the portal.*"), "no se pudo obtener ninguna página del portal"),
+    (re.compile(r"^source \S+: the portal changed shape.*"),
+     "el portal cambió de forma y no se pudo leer (hay que ajustar su configuración o su lector)"),
+    (re.compile(r"^source \S+: the crawl stopped before it finished.*"),
+     "el rastreo se detuvo antes de terminar; el siguiente continúa donde quedó"),
     (re.compile(r"^HTTP (\d{3}) from the portal"), r"el portal respondió con el código HTTP \1"),
     (re.compile(r"^the portal sent an HTML page instead of a PDF \(often an error or login page\)"),
      "el portal envió una página web en lugar del PDF (suele ser un error o un inicio de sesión)"),

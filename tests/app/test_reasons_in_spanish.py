@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import tempfile
+from pathlib import Path
+
 import pytest
 
 from archive.sniff import pdf_refusal
@@ -22,7 +25,26 @@ def recorded_reasons() -> list[str]:
         pdf_refusal(b"<!doctype html><html>error</html>"), pdf_refusal(b"hello"), pdf_refusal(b"<x>%PDF-1.4"),
         policy.refusal("https://otro.example/a.pdf"), policy.refusal("http://10.0.0.1/a.pdf"),
         policy.refusal("https://concejo.example:8443/a.pdf"),
+        *source_failures(),
     ]
+
+
+def source_failures() -> list[str]:
+    """Why a source's crawl failed, as the crawl step records it (shown on the coverage page)."""
+    from archive import open_catalogue
+    from concejo.sources import Source
+    from concejo.steps import source_failure
+
+    source = Source(slug="quito", name="Quito", family="concejo_abierto", start_urls=("https://concejo.example/",))
+    summaries = [{"pages": 0, "problems": []},
+                 {"pages": 3, "layout_errors": 1, "last_layout_error": "no year links at https://concejo.example/"},
+                 {"pages": 3, "sessions": 2, "finish_reason": "closespider_timeout"}]
+    with tempfile.TemporaryDirectory() as folder:
+        catalogue = open_catalogue(f"sqlite:///{Path(folder) / 'catalogue.sqlite3'}")
+        reasons = [reason for summary in summaries if (reason := source_failure(catalogue, source, summary))]
+        catalogue.close()
+    assert len(reasons) == len(summaries)
+    return reasons
 
 
 @pytest.mark.parametrize("reason", recorded_reasons())
