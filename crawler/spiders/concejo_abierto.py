@@ -84,9 +84,11 @@ class ConcejoAbiertoSpider(CouncilSpider):
                                      self.parse_session_list, "month links (a.mes) in a year page")
 
     def parse_session_list(self, response: Response, commission_slug: str | None = None) -> Iterator[SessionItem]:
-        """A month (or a commission page): one line per session with its document links."""
+        """A month (or a commission page): one line per session with its document links.
+
+        A month page lists at least one session; a commission page may list none yet (a new commission)."""
         lines = response.css("li.sesion")
-        if not lines:
+        if not lines and commission_slug is None:
             self.layout_changed(response, "no session lines (li.sesion) in a session list")
         for line in lines:
             item = self._parse_session_line(line, response, commission_slug)

@@ -119,6 +119,15 @@ def test_a_list_page_without_session_lines_is_a_layout_change_naming_the_page(sp
     assert stats.get_value("concejo/last_layout_error").endswith(BASE + "/sesiones/2024/03/")
 
 
+def test_a_new_commission_without_sessions_yet_is_no_layout_change(spider):
+    html = ('<html><body><h1>Comisión de Movilidad</h1><ul class="miembros"><li>Concejala Ana Torres — '
+            "Presidenta</li></ul><p>Aún no hay sesiones.</p></body></html>")
+    items = list(spider.parse_commission(page("/comisiones/movilidad/", html.encode())))
+    assert [type(item) for item in items] == [CommissionItem]
+    assert items[0]["members"] == [{"name": "Concejala Ana Torres", "role": "Presidenta"}]
+    assert not spider.crawler.stats.get_value("concejo/layout_errors")
+
+
 def test_a_crawl_keeps_recordings_as_links_and_never_downloads_them(portal, tmp_path):
     portal.portal({DAY: [("Acta", portal.pdf("/acta.pdf", make_pdf("Acta"))),
                          ("Audio", portal.pdf("/media/sesion.mp3", b"ID3 audio")),
