@@ -10,6 +10,7 @@ downloaded. The family has no options.
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Iterator
 
@@ -141,7 +142,9 @@ class ConcejoAbiertoSpider(CouncilSpider):
         session_type = fold(match["type"])
         date = match["date"]
         title = text.split("—")[0].strip()
-        key = f"{commission_slug or 'pleno'}-{date}-{session_type}"
+        number = int(match["number"]) if match["number"] else None
+        # Two sessions of one type on one day differ by their number, when the line states it.
+        key = f"{commission_slug or 'pleno'}-{date}-{session_type}" + (f"-no-{number}" if number else "")
         documents, links = [], []
         for anchor in line.css("a"):
             href = (anchor.attrib.get("href") or "").strip()
@@ -159,11 +162,15 @@ class ConcejoAbiertoSpider(CouncilSpider):
             kind = DOCUMENT_KINDS.get(fold(label), slugify(label) or "documento")
             documents.append({"key": f"{key}/{kind}", "kind": kind, "title": f"{label.capitalize()} — {title}",
                               "url": url})
+        kinds = [d["kind"] for d in documents]
+        for document in documents:  # two documents of one kind (two reports): each keyed by its own URL
+            if kinds.count(document["kind"]) > 1:
+                document["key"] += "-" + hashlib.sha1(document["url"].encode()).hexdigest()[:10]
         return SessionItem(
             **self.council,
             key=key,
             session_type=session_type,
-            number=int(match["number"]) if match["number"] else None,
+            number=number,
             date=date,
             title=title,
             commission_slug=commission_slug,

@@ -99,6 +99,19 @@ def test_a_session_number_is_taken_when_the_line_states_it(spider):
     assert (unstated["number"], unstated["session_type"]) == (None, "extraordinaria")
 
 
+def test_two_sessions_of_one_type_on_one_day_and_two_reports_of_one_session_stay_apart(spider):
+    """Review finding: one key for both would file the second acta as a new version of the first."""
+    html = (f'<ul><li class="sesion">Sesión extraordinaria No. 12 {DAY} — <a href="/12.pdf">ACTA</a></li>'
+            f'<li class="sesion">Sesión extraordinaria No. 13 {DAY} — <a href="/13.pdf">ACTA</a> · '
+            '<a href="/informe-a.pdf">INFORME</a> · <a href="/informe-b.pdf">INFORME</a></li></ul>')
+    twelve, thirteen = spider.parse_session_list(page("/sesiones/2024/03/", html.encode()))
+    assert twelve["key"] != thirteen["key"]
+    keys = [d["key"] for d in [*twelve["documents"], *thirteen["documents"]]]
+    assert len(set(keys)) == len(keys) == 4
+    again = list(spider.parse_session_list(page("/sesiones/2024/03/", html.encode())))
+    assert [d["key"] for item in again for d in item["documents"]] == keys  # the same keys on every crawl
+
+
 def test_recordings_are_links_and_documents_are_files(spider):
     html = (f'<ul><li class="sesion">Sesión ordinaria {DAY} — <a href="/acta.pdf">ACTA</a> · '
             '<a href="/media/sesion.mp3">Audio</a> · <a href="https://www.youtube.com/watch?v=abc">Video</a> · '
