@@ -113,6 +113,8 @@ from crawler.spiders.selector_pages import (
 )
 from crawler.vocabulary import slugify
 
+# Further pages of a listing (`follow`) one crawl reads at most: a chain of "next page" links must end.
+MAX_LISTING_PAGES = 500
 
 class SelectorsSpider(CouncilSpider):
     name = "selectors"
@@ -121,6 +123,7 @@ class SelectorsSpider(CouncilSpider):
         super().__init__(source, *args, **kwargs)
         where = f"source {self.source.slug}"
         self.options = read_options(self.source.options, where)
+        self.followed_listing_pages: set[str] = set()
         self.start_kinds = {}
         for url in self.start_urls:
             kind = self.options.kind_of(urlsplit(url).path or "/")
@@ -144,11 +147,28 @@ class SelectorsSpider(CouncilSpider):
         more = [href for node in (select(response.selector, listing.follow) if listing.follow else [])
                 if (href := href_of_node(node))]
         if more:
-            yield from self.follow_links(response, more, self.parse_sessions, "listing pages")
+            yield from self.follow_links(response, self._within_bound(response, more), self.parse_sessions,
+                                         "listing pages")
         rows = listing_rows(response.selector, listing, response.urljoin, self.options.session_types)
         if not rows and not more:
             self.layout_changed(response, f"no session rows ({listing.rows})")
         yield from self._sessions(response, listing, rows)
+
+    def _within_bound(self, response: Response, hrefs: list[str]) -> list[str]:
+        """The listing's further pages up to MAX_LISTING_PAGES in all; the rest are counted as pages skipped
+        (so the crawl withdraws nothing) and logged: an endless "next page" chain must end."""
+        followed = self.followed_listing_pages
+        kept = []
+        for href in hrefs:
+            url = response.urljoin(href)
+            if url in followed or len(followed) < MAX_LISTING_PAGES:
+                followed.add(url)
+                kept.append(href)
+            else:
+                self.crawler.stats.inc_value("concejo/pages_skipped")
+                self.logger.warning("source %s: more than %d listing pages; %s not followed", self.source.slug,
+                                    MAX_LISTING_PAGES, url)
+        return kept
 
     def _sessions(self, response: Response, listing: SessionListing, rows: list[ListingRow],
                   commission: tuple[str, str] | None = None) -> Iterator[SessionItem]:

@@ -490,6 +490,21 @@ def test_a_listing_split_by_year_is_followed_and_recordings_stay_links(tmp_path)
         assert item["file_urls"] == [server.url() + f"/documentos/{number}-{period}.pdf"]
 
 
+def test_a_chain_of_further_listing_pages_ends_at_the_bound_and_counts_what_it_skipped(monkeypatch):
+    """Review finding: an endless "next page" chain would keep the crawl going until its time bound."""
+    from scrapy.http import HtmlResponse, Request
+
+    from crawler.spiders import selectors
+
+    monkeypatch.setattr(selectors, "MAX_LISTING_PAGES", 2)
+    spider = spider_for(project_source("larioja"))
+    url = "https://www.legislaturalarioja.gob.ar/ordenydiariosesion.html"
+    response = HtmlResponse(url, body=b"<html></html>", request=Request(url))
+    assert spider._within_bound(response, ["/p1.html", "/p2.html"]) == ["/p1.html", "/p2.html"]
+    assert spider._within_bound(response, ["/p2.html", "/p3.html", "/p4.html"]) == ["/p2.html"]  # seen before
+    assert spider.crawler.stats.get_value("concejo/pages_skipped") == 2  # so nothing is taken for withdrawn
+
+
 COMMISSION_SESSIONS = """<table class="sesiones"><tbody>
 <tr><td>12/03/2024</td><td>Reunión ordinaria</td>
 <td><a href="/documentos/comisiones/juv-2024-03-12.pdf">Acta</a></td></tr>
