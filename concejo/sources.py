@@ -16,6 +16,9 @@ A source file (TOML, `CONCEJO_SOURCES_FILE`) holds one `[[sources]]` table per c
     delay_s = 1.0
     concurrency_per_host = 2
     contact_url = "https://archivo.example/contacto"
+    [sources.gaps]                          # how the coverage ledger reads the council's gaps
+    minutes_after_days = 30                 # an agenda's minutes count as missing after these days
+    by_type = false                         # true: each session type numbered apart
     [sources.options]                       # the family's own settings (selectors, naming rules, ...)
 
 Without a source file, the archive has one source: the "Concejo Abierto" portal at CONCEJO_PORTAL_URL
@@ -50,6 +53,15 @@ class Politeness:
 
 
 @dataclass(frozen=True)
+class GapRules:
+    """How the coverage ledger reads a council's gaps: the days an agenda waits for its minutes before
+    they count as missing, and whether each session type is numbered apart (else one sequence per body)."""
+
+    minutes_after_days: int = 30
+    by_type: bool = False
+
+
+@dataclass(frozen=True)
 class Source:
     slug: str
     name: str
@@ -62,6 +74,7 @@ class Source:
     schedule: str = "0 3 * * *"
     full_sweep: str = "0 4 * * 0"
     politeness: Politeness = field(default_factory=Politeness)
+    gaps: GapRules = field(default_factory=GapRules)
     options: Mapping[str, Any] = field(default_factory=dict)
 
     @property
@@ -98,7 +111,7 @@ def source_from_table(table: Mapping[str, Any], *, where: str) -> Source:
         if urlsplit(str(url)).scheme not in {"http", "https"} or not urlsplit(str(url)).hostname:
             raise ConfigError(f"{where}: source {slug}: start URL {url!r} is not an http(s) URL")
     known = {"slug", "name", "family", "start_urls", "country", "allowed_hosts", "allow_private_addresses",
-             "timezone", "schedule", "full_sweep", "politeness", "options"}
+             "timezone", "schedule", "full_sweep", "politeness", "options", "gaps"}
     unknown = set(table) - known
     if unknown:
         raise ConfigError(f"{where}: source {slug}: unknown keys {', '.join(sorted(unknown))}")
@@ -114,8 +127,23 @@ def source_from_table(table: Mapping[str, Any], *, where: str) -> Source:
         allow_private_addresses=bool(table.get("allow_private_addresses", False)),
         timezone=str(table.get("timezone") or "UTC"), schedule=str(table.get("schedule") or "0 3 * * *"),
         full_sweep=str(table.get("full_sweep") or "0 4 * * 0"), politeness=polite,
-        options=dict(table.get("options") or {}),
+        options=dict(table.get("options") or {}), gaps=_gap_rules(table.get("gaps") or {}, f"{where}: source {slug}"),
     )
+
+
+def _gap_rules(table: Any, where: str) -> GapRules:
+    if not isinstance(table, Mapping):
+        raise ConfigError(f"{where}: gaps must be a table (minutes_after_days, by_type)")
+    try:
+        rules = GapRules(**table)
+    except TypeError as exc:
+        raise ConfigError(f"{where}: gaps: {exc}") from None
+    days = rules.minutes_after_days
+    if not isinstance(days, int) or isinstance(days, bool) or days < 0:
+        raise ConfigError(f"{where}: gaps.minutes_after_days must be a whole number of days >= 0, not {days!r}")
+    if not isinstance(rules.by_type, bool):
+        raise ConfigError(f"{where}: gaps.by_type must be true or false, not {rules.by_type!r}")
+    return rules
 
 
 def _politeness(table: Any, where: str) -> Politeness:

@@ -138,7 +138,8 @@ def _crawl_source(settings: Settings, catalogue: Catalogue, source: Source, repo
         except CatalogueError as exc:  # a complete crawl that listed none of the documents held
             failure = f"source {source.slug}: {exc}"
     if failure is None:
-        ledger["gaps"] = list(catalogue.gaps(source.slug))
+        ledger["gaps"] = list(catalogue.gaps(source.slug, minutes_after_days=source.gaps.minutes_after_days,
+                                             by_type=source.gaps.by_type))
     _record_source(catalogue, report, source, ledger, failure)
     return summary.get("pages", 0)
 

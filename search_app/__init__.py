@@ -31,6 +31,8 @@ def create_app(test_config: dict | None = None, *, settings: Settings | None = N
         app.config.update(test_config)
     app.url_map.converters["id"] = IdConverter
     resources.register(app)
+    with app.app_context():
+        resources.gap_rules()  # a broken sources file stops the app here, with the error naming it
     app.register_blueprint(search.bp)
     app.register_blueprint(documents.bp)
     app.register_blueprint(browse.bp)

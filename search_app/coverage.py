@@ -8,7 +8,10 @@ pass through `public_reason` (no server paths, no raw bytes), and a council neve
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from archive import Catalogue
+from concejo.sources import GapRules
 from search_app.views.documents import public_reason
 
 LISTED_FAILURES = 50  # extraction failures listed by name per council; the count covers them all
@@ -17,8 +20,10 @@ LEDGER_COUNTS = ("new", "changed", "unchanged", "withdrawn", "requests", "pdfs_d
 OCR_ORIGINS = ("ocr", "digital+ocr")
 
 
-def council_coverage(catalogue: Catalogue) -> list[dict]:
-    """Every council of the archive, by name, with its coverage (see the module docstring)."""
+def council_coverage(catalogue: Catalogue, gap_rules: Mapping[str, GapRules] | None = None) -> list[dict]:
+    """Every council of the archive, by name, with its coverage (see the module docstring); each council's
+    gaps read with its source's rules (`gap_rules` by slug; the defaults for a council no source names)."""
+    gap_rules = gap_rules or {}
     ledgers = catalogue.latest_ledgers()
     reading = extraction_counts(catalogue)
     failures = _extraction_failures(catalogue)
@@ -34,9 +39,14 @@ def council_coverage(catalogue: Catalogue) -> list[dict]:
             "extraction_failed": len(failures.get(slug, [])),
             "extraction_failures": failures.get(slug, [])[:LISTED_FAILURES],
             "last_crawl": _last_crawl(ledgers.get(slug)),
-            "gaps": catalogue.gaps(slug),  # archive/gaps.py: kinds, fields and a Spanish message each
+            "gaps": _gaps(catalogue, slug, gap_rules.get(slug, GapRules())),
         })
     return coverage
+
+
+def _gaps(catalogue: Catalogue, slug: str, rules: GapRules) -> list[dict]:
+    """archive/gaps.py: kinds, fields and a Spanish message each."""
+    return catalogue.gaps(slug, minutes_after_days=rules.minutes_after_days, by_type=rules.by_type)
 
 
 def _last_crawl(latest: dict | None) -> dict | None:

@@ -7,6 +7,7 @@ import threading
 from flask import Flask, current_app, g
 
 from archive import Catalogue, FileStore, open_catalogue
+from concejo.sources import GapRules, load_sources
 from search_app.backends import SearchBackend, open_backend
 from search_app.service import SearchService
 from search_app.value_names import ValueNames, catalogue_value_names
@@ -18,6 +19,15 @@ def register(app: Flask) -> None:
 
 def settings():
     return current_app.config["SETTINGS"]
+
+
+def gap_rules() -> dict[str, GapRules]:
+    """Each configured source's gap rules, by council slug, read once per app (create_app reads them, so a
+    broken sources file stops the app at start with the error naming it)."""
+    extensions = current_app.extensions
+    if "concejo_gap_rules" not in extensions:
+        extensions["concejo_gap_rules"] = {source.slug: source.gaps for source in load_sources(settings())}
+    return extensions["concejo_gap_rules"]
 
 
 def catalogue() -> Catalogue:

@@ -14,7 +14,7 @@ bp = Blueprint("coverage", __name__)
 
 @bp.get("/cobertura")
 def page():
-    return render_template("coverage.html", councils=council_coverage(resources.catalogue()))
+    return render_template("coverage.html", councils=council_coverage(resources.catalogue(), resources.gap_rules()))
 
 
 @bp.app_template_filter("momento")

@@ -4,10 +4,12 @@ a council never crawled (tests/app/two_councils.py: Quito crawled once, Cuenca n
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 
 from archive import open_catalogue
-from concejo.config import load_settings
+from concejo.config import ConfigError, load_settings
 from search_app import create_app
 
 from .two_councils import (
@@ -131,3 +133,38 @@ def test_a_crawl_that_failed_says_why(tmp_path):
             "http://127.0.0.1:8800/sesiones yielded no session where the archive holds 12 "
             "(layout saved at [archivo del servidor])</p>") in page
     assert 'id="fallidos-loja">0</dd>' in page
+
+
+def test_each_councils_gap_rules_come_from_its_source(two, tmp_path):
+    """Issue 10: the delay before an agenda's minutes count as missing is configured per source."""
+    sources = tmp_path / "sources.toml"
+    sources.write_text(f"""
+[[sources]]
+slug = "{CUENCA}"
+name = "{CUENCA_NAME}"
+family = "concejo_abierto"
+start_urls = ["https://concejo.cuenca.example/"]
+[sources.gaps]
+minutes_after_days = 100000
+""", encoding="utf-8")
+    patient = create_app({"TESTING": True}, settings=dataclasses.replace(two[0], sources_file=sources))
+    cuenca = _section(patient.test_client().get("/cobertura").get_data(as_text=True), CUENCA)
+    assert "ninguna acta" not in cuenca
+    # Without the source's rule, the default 30 days apply and the same agenda is a gap.
+    assert "ninguna acta" in _section(create_app({"TESTING": True}, settings=two[0]).test_client().get(
+        "/cobertura").get_data(as_text=True), CUENCA)
+
+
+def test_a_broken_gap_rule_stops_the_app_naming_it(two, tmp_path):
+    sources = tmp_path / "sources.toml"
+    sources.write_text("""
+[[sources]]
+slug = "cuenca"
+name = "Cuenca"
+family = "concejo_abierto"
+start_urls = ["https://concejo.cuenca.example/"]
+[sources.gaps]
+minutes_after_days = -3
+""", encoding="utf-8")
+    with pytest.raises(ConfigError, match="gaps.minutes_after_days"):
+        create_app({"TESTING": True}, settings=dataclasses.replace(two[0], sources_file=sources))
