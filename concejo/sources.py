@@ -32,7 +32,7 @@ import json
 import re
 import tomllib
 from collections.abc import Mapping
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -131,13 +131,19 @@ def source_from_table(table: Mapping[str, Any], *, where: str) -> Source:
     )
 
 
-def _gap_rules(table: Any, where: str) -> GapRules:
+def _settings_table(kind: type, table: Any, where: str, name: str) -> Any:
+    """A source's sub-table ([sources.politeness], [sources.gaps]) as its dataclass; a ConfigError naming the
+    table and its keys when it is not a table or holds an unknown key."""
     if not isinstance(table, Mapping):
-        raise ConfigError(f"{where}: gaps must be a table (minutes_after_days, by_type)")
+        raise ConfigError(f"{where}: {name} must be a table ({', '.join(f.name for f in fields(kind))})")
     try:
-        rules = GapRules(**table)
+        return kind(**table)
     except TypeError as exc:
-        raise ConfigError(f"{where}: gaps: {exc}") from None
+        raise ConfigError(f"{where}: {name}: {exc}") from None
+
+
+def _gap_rules(table: Any, where: str) -> GapRules:
+    rules = _settings_table(GapRules, table, where, "gaps")
     days = rules.minutes_after_days
     if not isinstance(days, int) or isinstance(days, bool) or days < 0:
         raise ConfigError(f"{where}: gaps.minutes_after_days must be a whole number of days >= 0, not {days!r}")
@@ -147,12 +153,7 @@ def _gap_rules(table: Any, where: str) -> GapRules:
 
 
 def _politeness(table: Any, where: str) -> Politeness:
-    if not isinstance(table, Mapping):
-        raise ConfigError(f"{where}: politeness must be a table (delay_s, concurrency_per_host, contact_url)")
-    try:
-        polite = Politeness(**table)
-    except TypeError as exc:
-        raise ConfigError(f"{where}: politeness: {exc}") from None
+    polite = _settings_table(Politeness, table, where, "politeness")
     if not isinstance(polite.delay_s, int | float) or isinstance(polite.delay_s, bool) or polite.delay_s < 0:
         raise ConfigError(f"{where}: politeness.delay_s must be a number of seconds >= 0, not {polite.delay_s!r}")
     concurrency = polite.concurrency_per_host
