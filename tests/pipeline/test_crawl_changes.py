@@ -34,6 +34,7 @@ from replica import Document, Portal, Session, build_portal
 from replica.changes import add_session, amend_document, remove_document
 from replica.directory import DIRECTORY_ROOT
 from replica.server import ReplicaServer
+from tests.pipeline.local_sources import replica_source
 
 ROOT = Path(__file__).resolve().parents[2]
 SLUG = "quito"
@@ -44,17 +45,6 @@ FAMILIES = {"portal": "concejo_abierto", "directory": "directory_listing"}
 YEARS = {"portal": range(2024, 2025), "directory": range(2023, 2025)}
 HTTP_500 = "HTTP 500 from the portal"
 NOT_A_PDF = "the portal sent an HTML page instead of a PDF (often an error or login page)"
-SOURCES = """
-[[sources]]
-slug = "{slug}"
-name = "Concejo Metropolitano de Quito"
-family = "{family}"
-start_urls = ["{url}"]
-allow_private_addresses = true
-[sources.politeness]
-delay_s = 0
-concurrency_per_host = 4
-"""
 
 
 def sha256(data: bytes) -> str:
@@ -117,7 +107,7 @@ def serve(layout: str, tmp_path: Path) -> tuple[Portal, ReplicaServer, Settings]
     server = ReplicaServer(portal).start()
     url = server.url + "/" if layout == "portal" else server.directory_url
     sources = tmp_path / "sources.toml"
-    sources.write_text(SOURCES.format(slug=SLUG, family=FAMILIES[layout], url=url), encoding="utf-8")
+    sources.write_text(replica_source(SLUG, "Concejo Metropolitano de Quito", FAMILIES[layout], url), encoding="utf-8")
     settings = load_settings(environ={}, data_dir=tmp_path / "data", sources_file=sources, extract_workers=1,
                              ocr=False, crawl_request_timeout_s=30)
     return portal, server, settings

@@ -27,21 +27,11 @@ from replica import Document, Portal, build_portal
 from replica.directory import DIRECTORY_ROOT
 from replica.server import ReplicaServer
 from search_app import create_app
+from tests.pipeline.local_sources import replica_source
 
 ROOT = Path(__file__).resolve().parents[2]
 PHRASE = "presupuesto participativo"  # planted by every replica in a few actas and reports
 WORD = "presupuesto"  # in many documents of any replica
-SOURCE = """
-[[sources]]
-slug = "{slug}"
-name = "{name}"
-family = "{family}"
-start_urls = ["{url}"]
-allow_private_addresses = true
-[sources.politeness]
-delay_s = 0
-concurrency_per_host = 4
-"""
 
 
 @dataclass
@@ -100,7 +90,7 @@ def archive(tmp_path_factory):
         council.server = ReplicaServer(council.portal).start()
     try:
         sources = root / "sources.toml"
-        sources.write_text("".join(SOURCE.format(slug=c.slug, name=c.name, family=c.family, url=c.start_url)
+        sources.write_text("".join(replica_source(c.slug, c.name, c.family, c.start_url)
                                    for c in councils), encoding="utf-8")
         settings = load_settings(environ={}, data_dir=root / "data", sources_file=sources, extract_workers=2,
                                  ocr=False, crawl_request_timeout_s=30)
