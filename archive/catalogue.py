@@ -1,5 +1,6 @@
 """The catalogue: councils, commissions, members, sessions, documents, file versions, pages, runs and the
-per-source coverage ledgers, with provenance.
+per-source coverage ledgers, with provenance; and what councils did as the minutes record it (roll calls,
+votes, movements, items) with the people they name (archive/proceedings_store.py, archive/people.py).
 
 It is reached through `open_catalogue(url)`; only `sqlite:///path` is implemented, and the SQL stays
 plain (no SQLite-only features beyond upserts that PostgreSQL shares) so a PostgreSQL URL can replace it.
@@ -20,6 +21,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
 
+from archive import proceedings_store
 from archive.gaps import find_gaps
 from archive.reconcile import reconcile_session
 
@@ -101,7 +103,69 @@ CREATE TABLE IF NOT EXISTS crawl_ledgers (
     id INTEGER PRIMARY KEY, run_id INTEGER, council_slug TEXT NOT NULL, at TEXT NOT NULL,
     ledger_json TEXT NOT NULL
 );
+CREATE TABLE IF NOT EXISTS persons (
+    id INTEGER PRIMARY KEY, council_id INTEGER NOT NULL REFERENCES councils(id),
+    name TEXT NOT NULL, folded TEXT NOT NULL, first_seen TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS person_names (
+    id INTEGER PRIMARY KEY, person_id INTEGER NOT NULL REFERENCES persons(id),
+    council_id INTEGER NOT NULL REFERENCES councils(id),
+    folded TEXT NOT NULL, printed TEXT NOT NULL, first_seen TEXT NOT NULL,
+    UNIQUE (council_id, printed)
+);
+CREATE TABLE IF NOT EXISTS person_reviews (
+    id INTEGER PRIMARY KEY, person_id INTEGER NOT NULL REFERENCES persons(id),
+    candidate_id INTEGER NOT NULL REFERENCES persons(id),
+    code TEXT NOT NULL, reason TEXT NOT NULL, printed TEXT, first_seen TEXT NOT NULL,
+    UNIQUE (person_id, candidate_id)
+);
+CREATE TABLE IF NOT EXISTS roll_calls (
+    id INTEGER PRIMARY KEY, document_id INTEGER NOT NULL REFERENCES documents(id), position INTEGER NOT NULL,
+    page INTEGER, moment TEXT, heading TEXT, stated_count INTEGER, stated_text TEXT, stated_page INTEGER
+);
+CREATE TABLE IF NOT EXISTS roll_call_entries (
+    id INTEGER PRIMARY KEY, roll_call_id INTEGER NOT NULL REFERENCES roll_calls(id), position INTEGER NOT NULL,
+    person_id INTEGER REFERENCES persons(id), printed_name TEXT NOT NULL, number INTEGER, role TEXT,
+    choice TEXT NOT NULL, "column" TEXT, page INTEGER
+);
+CREATE TABLE IF NOT EXISTS votes (
+    id INTEGER PRIMARY KEY, document_id INTEGER NOT NULL REFERENCES documents(id), position INTEGER NOT NULL,
+    page INTEGER, method TEXT, motion TEXT, agenda_point TEXT, identifiers_json TEXT NOT NULL DEFAULT '[]',
+    printed_totals_json TEXT, stated_counts_json TEXT, counted_totals_json TEXT, totals_match INTEGER,
+    result TEXT, result_text TEXT, result_page INTEGER, body TEXT, search_text TEXT NOT NULL DEFAULT ''
+);
+CREATE TABLE IF NOT EXISTS ballots (
+    id INTEGER PRIMARY KEY, vote_id INTEGER NOT NULL REFERENCES votes(id), position INTEGER NOT NULL,
+    person_id INTEGER REFERENCES persons(id), printed_name TEXT NOT NULL, number INTEGER, role TEXT,
+    choice TEXT NOT NULL, "column" TEXT, page INTEGER
+);
+CREATE TABLE IF NOT EXISTS movements (
+    id INTEGER PRIMARY KEY, document_id INTEGER NOT NULL REFERENCES documents(id), position INTEGER NOT NULL,
+    page INTEGER, direction TEXT, time TEXT, count_after INTEGER, text TEXT
+);
+CREATE TABLE IF NOT EXISTS movement_names (
+    movement_id INTEGER NOT NULL REFERENCES movements(id), position INTEGER NOT NULL,
+    person_id INTEGER REFERENCES persons(id), printed_name TEXT NOT NULL,
+    PRIMARY KEY (movement_id, position)
+);
+CREATE TABLE IF NOT EXISTS item_mentions (
+    id INTEGER PRIMARY KEY, document_id INTEGER NOT NULL REFERENCES documents(id),
+    identifier TEXT NOT NULL, identifier_key TEXT NOT NULL, page INTEGER, stage TEXT
+);
 CREATE INDEX IF NOT EXISTS crawl_ledgers_council ON crawl_ledgers(council_slug, id);
+CREATE INDEX IF NOT EXISTS persons_council ON persons(council_id, name);
+CREATE INDEX IF NOT EXISTS person_names_folded ON person_names(council_id, folded);
+CREATE INDEX IF NOT EXISTS person_names_person ON person_names(person_id);
+CREATE INDEX IF NOT EXISTS person_reviews_candidate ON person_reviews(candidate_id);
+CREATE INDEX IF NOT EXISTS roll_calls_document ON roll_calls(document_id, position);
+CREATE INDEX IF NOT EXISTS roll_call_entries_roll_call ON roll_call_entries(roll_call_id, position);
+CREATE INDEX IF NOT EXISTS roll_call_entries_person ON roll_call_entries(person_id);
+CREATE INDEX IF NOT EXISTS votes_document ON votes(document_id, position);
+CREATE INDEX IF NOT EXISTS ballots_vote ON ballots(vote_id, position);
+CREATE INDEX IF NOT EXISTS ballots_person ON ballots(person_id, vote_id);
+CREATE INDEX IF NOT EXISTS movements_document ON movements(document_id, position);
+CREATE INDEX IF NOT EXISTS item_mentions_key ON item_mentions(identifier_key);
+CREATE INDEX IF NOT EXISTS item_mentions_document ON item_mentions(document_id);
 CREATE INDEX IF NOT EXISTS documents_status ON documents(status);
 CREATE INDEX IF NOT EXISTS documents_session ON documents(session_id);
 CREATE INDEX IF NOT EXISTS sessions_date ON sessions(date);
@@ -852,6 +916,74 @@ class Catalogue:
         archive.reconcile.reconcile_session. True when the document moved to another session."""
         with self.transaction() as db:
             return reconcile_session(db, document_id, metadata, now=now_iso())
+
+    # -- proceedings: roll calls, votes, movements, items, and the people they name --------------------
+    # Logic and SQL live in archive/proceedings_store.py (who is who: archive/people.py); shapes in the
+    # proceedings contract of issue 11.
+
+    def save_proceedings(self, document_id: int, proceedings: dict) -> dict[str, int]:
+        """Replace the document's proceedings (Proceedings.to_dict()) in one transaction, every printed name
+        resolved to a person of its council; how many roll calls, entries, votes, ballots... were stored."""
+        row = self.db.execute(
+            "SELECT co.slug FROM documents d JOIN councils co ON co.id = d.council_id WHERE d.id = ?",
+            (document_id,),
+        ).fetchone()
+        portal = self._portal_people(row[0]) if row else []
+        with self.transaction() as db:
+            return proceedings_store.save_proceedings(db, document_id, proceedings, portal=portal, now=now_iso())
+
+    def people(self, council_slug: str | None = None) -> list[dict]:
+        return proceedings_store.people(self.db, council_slug, self._portal_people(council_slug))
+
+    def person(self, person_id: int) -> dict | None:
+        row = self.db.execute(
+            "SELECT co.slug FROM persons p JOIN councils co ON co.id = p.council_id WHERE p.id = ?", (person_id,)
+        ).fetchone()
+        return proceedings_store.person(self.db, person_id, self._portal_people(row[0])) if row else None
+
+    def people_to_review(self, council_slug: str | None = None) -> list[dict]:
+        return proceedings_store.people_to_review(self.db, council_slug)
+
+    def votes(self, *, council: str | None = None, member: int | None = None, q: str | None = None,
+              date_from: str | None = None, date_to: str | None = None, result: str | None = None,
+              limit: int = 50, offset: int = 0) -> tuple[int, list[dict]]:
+        return proceedings_store.votes(self.db, council=council, member=member, q=q, date_from=date_from,
+                                       date_to=date_to, result=result, limit=limit, offset=offset)
+
+    def session_proceedings(self, session_id: int) -> dict:
+        return proceedings_store.session_proceedings(self.db, session_id)
+
+    def items(self, council_slug: str | None = None) -> list[dict]:
+        return proceedings_store.items(self.db, council_slug)
+
+    def item(self, identifier: str, council_slug: str | None = None) -> list[dict]:
+        return proceedings_store.item(self.db, identifier, council_slug)
+
+    def vote_export_rows(self, council: str | None = None) -> Iterator[dict]:
+        return proceedings_store.vote_export_rows(self.db, council)
+
+    def attendance_export_rows(self, council: str | None = None) -> Iterator[dict]:
+        return proceedings_store.attendance_export_rows(self.db, council)
+
+    def _portal_people(self, council_slug: str | None) -> list[dict]:
+        """The names the portal lists for the council (every council without a slug): its members page
+        [{"council_id", "name", "role", "body", "first_seen", "last_seen"}], then each commission's members
+        with "commission_slug" and "commission_name" (first/last seen: the commission page's)."""
+        slugs = [council_slug] if council_slug else [row["slug"] for row in self.councils()]
+        listed: list[dict] = []
+        for slug in slugs:
+            council_id = self._council_id(slug)
+            if council_id is None:
+                continue
+            listed += [{**member, "council_id": council_id} for member in self.members(slug)]
+            for commission in self.commissions(slug):
+                listed += [
+                    {**member, "council_id": council_id, "commission_slug": commission["slug"],
+                     "commission_name": commission["name"], "first_seen": commission["first_seen"],
+                     "last_seen": commission["last_seen"]}
+                    for member in self.commission_members(commission)
+                ]
+        return listed
 
 
 # Documents holding extracted text: extracted, or withdrawn after being extracted.

@@ -35,6 +35,7 @@ TITLE_QUALIFIERS = frozenset({
 })
 # Joiners and particles: "y" between surnames, "de", "del", "de la" in names. Not evidence of identity.
 PARTICLES = frozenset({"y", "de", "del", "la", "las", "los", "el"})
+ARTICLES = frozenset({"el", "la", "los", "las"})  # before a name, never part of it ("la concejala ...")
 # Given names common enough that a name made only of them ("Juan Carlos", "María José") says nothing about
 # the surname: such a short form never merges with a longer one. Erring towards keeping people apart.
 GIVEN_NAMES = frozenset({
@@ -77,6 +78,8 @@ def _raw_tokens(printed: str) -> list[tuple[str, str]]:
         pairs.append((folded, cleaned or raw))
     while pairs and pairs[-1][0] in PARTICLES:  # "... y" left by "Pérez y" at a line end
         pairs.pop()
+    while pairs and pairs[0][0] in ARTICLES:  # "la concejala Marta Garrido"
+        pairs.pop(0)
     return pairs
 
 
