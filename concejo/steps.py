@@ -250,7 +250,7 @@ def _extract_into(report: StepReport, settings: Settings, catalogue: Catalogue, 
         hints = {"title": row["title"], "document_type": row["kind"], "session_type": row["listed_session_type"],
                  "date": row["listed_date"]}
         jobs.append((str(row["id"]), path, hints))
-    extracted = pages = moved = 0
+    extracted = pages = moved = votes = roll_calls = 0
     for done, (key, result) in enumerate(extract_batch(jobs, workers=settings.extract_workers, timeout_s=settings.extract_timeout_s,
                                      memory_mb=settings.extract_memory_mb, ocr=settings.ocr), start=1):
         row = by_id[key]
@@ -266,6 +266,10 @@ def _extract_into(report: StepReport, settings: Settings, catalogue: Catalogue, 
             catalogue.save_extraction(row["id"], row["current_sha256"], page_dicts, metadata, result.errors,
                                       extractor_version=version,
                                       tables=[table.to_dict() for table in result.tables])
+            if (proceedings := getattr(result, "proceedings", None)) is not None:
+                stored = catalogue.save_proceedings(row["id"], proceedings.to_dict())
+                votes += stored["votes"]
+                roll_calls += stored["roll_calls"]
             # The text names the session better than a file name can (no year, a wrong year): the document
             # moves there; otherwise the listed session takes the number the text states.
             if catalogue.reconcile_session(row["id"], metadata):
@@ -283,6 +287,8 @@ def _extract_into(report: StepReport, settings: Settings, catalogue: Catalogue, 
         "new": reasons.count("new"), "reextracted": reasons.count("extractor_changed"),
         "retried": reasons.count("retry_failed"),
         "moved_to_the_session_of_their_text": moved,
+        # What the minutes record, stored in the catalogue (archive/proceedings_store.py).
+        "votes": votes, "roll_calls": roll_calls,
     })
 
 
