@@ -114,6 +114,7 @@ def test_attendance_rate_counts_a_session_present_in_any_of_its_roll_calls(archi
     people = {p["name"]: p for p in archive.people("quito")}
     assert (people["Sandra Pérez"]["sessions_recorded"], people["Sandra Pérez"]["sessions_present"]) == (2, 2)
     assert people["Marta Garrido"]["attendance_rate"] == 0.5
+    assert (people["Diego Garrido"]["sessions_recorded"], people["Diego Garrido"]["sessions_present"]) == (2, 2)
     assert people["Sandra Hidalgo"]["attendance_rate"] == 0.5
     assert people["Bernardo Abad Merchán"]["votes_cast"] == 3
     assert people["Sandra Hidalgo"]["votes_cast"] == 1  # absent twice: no vote cast
