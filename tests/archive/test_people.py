@@ -26,6 +26,7 @@ NEVER = [
     ("Abad", "Bernardo Abad"),  # a single token
     ("Abad", "Abad"),
     ("María Fernanda", "María Fernanda Racines Corredores"),  # given names only
+    ("Juan Carlos", "Juan Carlos Pérez"),  # given names only, though in the longer name's second slot
     ("Juan Báez Bulla", "Juan Báez Pérez"),
     ("Bernardo Abad", "Bernardo Abad Merchán Ortiz"),  # no surname slot of the longer (Abad: a given name)
 ]

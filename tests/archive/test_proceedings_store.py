@@ -187,7 +187,8 @@ def test_votes_filters_and_paging(archive):
     assert archive.votes(q="cdmq-022")[0] == 1
     assert archive.votes(q="resolucion presupuesto")[0] == 1  # accents folded
     assert archive.votes(q="movilidad presupuesto")[0] == 0  # all words
-    assert archive.votes(q="100%")[0] == 0  # LIKE wildcards are literal
+    assert archive.votes(q="2024_002")[0] == 0  # LIKE wildcards are literal ("_" is not "-")
+    assert archive.votes(q="movilidad%cuenca")[0] == 0
     assert archive.votes(q="unanimidad")[0] == 1  # the result's sentence
     assert archive.votes(date_from="2024-04-01")[0] == 2
     assert archive.votes(date_to="2024-03-05")[0] == 2
