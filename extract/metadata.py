@@ -164,14 +164,20 @@ def identifiers(pages: list[str]) -> list[str]:
     """Codes (CDMQ-022-2024, IC-O-CUS-2024-009) and numbered acts ("Ordenanza Metropolitana No. 075-2024")."""
     found: dict[str, None] = {}
     for page in pages:
-        text = _clean_code_text(page)
-        hits = [(m.start(), _named(m)) for m in _NAMED_NUMBER.finditer(text)]
-        hits += [(m.start(), m.group(0)) for m in _CODE.finditer(text) if re.search(r"\d", m.group(0))]
-        for _, ident in sorted(hits):
+        for _, _, ident in identifier_hits(page)[1]:
             found.setdefault(ident, None)
             if len(found) >= MAX_IDENTIFIERS:
                 return list(found)
     return list(found)
+
+
+def identifier_hits(text: str) -> tuple[str, list[tuple[int, int, str]]]:
+    """``text`` with line breaks inside codes closed, and each identifier in it as (start, end, identifier),
+    in the order they appear: the one reading of identifiers, shared with extract/proceedings/items.py."""
+    text = _clean_code_text(text)
+    hits = [(m.start(), m.end(), _named(m)) for m in _NAMED_NUMBER.finditer(text)]
+    hits += [(m.start(), m.end(), m.group(0)) for m in _CODE.finditer(text) if re.search(r"\d", m.group(0))]
+    return text, sorted(hits, key=lambda hit: (hit[0], hit[2]))
 
 
 def _named(match: re.Match[str]) -> str:
