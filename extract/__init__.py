@@ -8,6 +8,7 @@ from extract.errors import ExtractionFailed
 from extract.model import Extraction, Metadata, Page
 
 # Bump when extraction output changes, so the archive knows to re-extract stored files.
-EXTRACTOR_VERSION = "3"  # 2: vote-table columns named, top-level agenda points with full titles; 3: tables
+EXTRACTOR_VERSION = "4"  # 2: vote-table columns named, top-level agenda points with full titles; 3: tables;
+# 4: proceedings (roll calls, votes, movements, items)
 
 __all__ = ["EXTRACTOR_VERSION", "Extraction", "ExtractionFailed", "Metadata", "Page", "extract_document"]

@@ -4,7 +4,8 @@ Per page: the text layer (pypdfium2) is kept when it says something and is not g
 image-only page, or one whose layer is a bad OCR ("Sesi6n", "APROBAC16N"), is OCR'd with
 Tesseract. Blank scanned pages are recognised and skipped. A tick in a vote or attendance table
 gets the name of its column (extract/vote_tables.py). Pages whose drawn rules close two adjacent cells
-have their tables read by pdfplumber (extract/tables.py), after every page's text. This module runs in-process with no
+have their tables read by pdfplumber (extract/tables.py), after every page's text; roll calls, votes and
+entries/exits are read from the pages' text last (extract/proceedings/). This module runs in-process with no
 bounds: extract/batch.py adds the time and memory limits for untrusted files.
 
 Origins: "digital" (text layer), "ocr" (no usable layer), "digital+ocr" (a layer existed and OCR
@@ -25,6 +26,7 @@ from extract import cleanup, ocr, pdf_text, tables, text_quality, vote_tables
 from extract.errors import ExtractionFailed
 from extract.metadata import read_metadata
 from extract.model import Extraction, Origin, Page
+from extract.proceedings import Proceedings, read_proceedings
 from extract.sniff import DEFAULT_MAX_BYTES, check_file
 
 log = logging.getLogger(__name__)
@@ -50,10 +52,12 @@ def extract_document(
     max_bytes: int = DEFAULT_MAX_BYTES,
     max_pages: int = DEFAULT_MAX_PAGES,
     read_tables: bool = True,
+    proceedings: bool = True,
 ) -> Extraction:
     """Extract ``path``; raise ExtractionFailed if the file cannot be read at all.
 
-    ``read_tables=False`` skips the tables (extract/tables.py); the bench measures what they cost.
+    ``read_tables=False`` skips the tables (extract/tables.py), ``proceedings=False`` the roll calls and
+    votes (extract/proceedings/); the bench measures what they cost.
     """
     path = Path(path)
     check_file(path, max_bytes=max_bytes)
@@ -81,7 +85,19 @@ def extract_document(
     found = tables.read_tables(path, ruled)
     extraction = _assemble(reads, errors + table_errors + found.errors, hints)
     extraction.tables = found.tables
+    if proceedings:
+        extraction.proceedings = _proceedings(extraction)
     return extraction
+
+
+def _proceedings(extraction: Extraction) -> Proceedings:
+    """What the council did, read from the display text (the clean text drops a vote table's header and
+    first row where they repeat at the top of pages; extract/proceedings/ drops running headers itself)."""
+    try:
+        return read_proceedings([(page.number, page.display_text) for page in extraction.pages])
+    except Exception as exc:  # noqa: BLE001 - proceedings are an extra; the document's text must not be lost
+        extraction.errors.append(f"proceedings not read ({type(exc).__name__}: {exc})")
+        return Proceedings()
 
 
 def _has_ruled_table(page: pdfium.PdfPage, number: int, errors: list[str]) -> bool:

@@ -6,9 +6,12 @@ These dataclasses are the contract with the archive and the index; keep field na
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from extract.tables import Table
+
+if TYPE_CHECKING:
+    from extract.proceedings.model import Proceedings
 
 Origin = Literal["digital", "ocr", "digital+ocr", "needs_ocr", "empty"]
 
@@ -55,12 +58,20 @@ class Metadata:
         return asdict(self)
 
 
+def _no_proceedings() -> Proceedings:
+    # Imported here: extract/proceedings/ reads identifiers with extract/metadata.py, which imports this module.
+    from extract.proceedings.model import Proceedings
+
+    return Proceedings()
+
+
 @dataclass
 class Extraction:
     pages: list[Page]
     metadata: Metadata
     errors: list[str] = field(default_factory=list)
     tables: list[Table] = field(default_factory=list)  # every ruled table pdfplumber read, page by page
+    proceedings: Proceedings = field(default_factory=_no_proceedings)  # roll calls, votes, movements, items
 
     @property
     def text(self) -> str:
@@ -72,4 +83,5 @@ class Extraction:
             "metadata": self.metadata.to_dict(),
             "errors": list(self.errors),
             "tables": [table.to_dict() for table in self.tables],
+            "proceedings": self.proceedings.to_dict(),
         }

@@ -1,1 +1,67 @@
-"""Read what a council did (roll calls, votes, entries and exits, items dealt with) from a document's text."""
+"""Read what a council did (roll calls, votes, entries and exits, items dealt with) from a document's text.
+
+``read_proceedings`` takes each page's display text (extract/model.py Page.display_text: nothing
+removed; running headers are dropped here, while a vote table's header repeated at the top of a page is
+kept). Each reader has one job (roll_calls, table_votes, prose_votes, movements, items); the table
+readers only run on documents with a tick or a table header. Work is bounded: every reader caps what it
+keeps, and no pattern can backtrack without bound on untrusted text. Nothing here may import archive/.
+"""
+
+from __future__ import annotations
+
+from extract.metadata import TITLE_CHARS, commission
+from extract.proceedings.items import read_items
+from extract.proceedings.model import Proceedings, RollCall, Vote
+from extract.proceedings.movements import read_movements
+from extract.proceedings.prose_votes import read_prose_votes
+from extract.proceedings.roll_calls import (
+    attach_stated_counts,
+    attendance_lists,
+    quorum_without_table,
+    roll_call_from,
+)
+from extract.proceedings.table_blocks import CUE, find_blocks
+from extract.proceedings.table_votes import vote_from
+from extract.proceedings.text import document_lines
+
+MAX_VOTES = 500
+MAX_ROLL_CALLS = 200
+_VOTE_CHOICES = {"a_favor", "en_contra", "abstencion", "blanco"}
+
+__all__ = ["Proceedings", "read_proceedings"]
+
+
+def read_proceedings(pages: list[tuple[int, str]]) -> Proceedings:
+    """Everything the pages record: (page number, page display text) in page order."""
+    roll_calls: list[RollCall] = []
+    votes: list[Vote] = []
+    cued = [number for number, text in pages if CUE.search(text) or "ASISTENTE" in text]
+    if cued:
+        # A table's pages and the pages either side (its motion before it, its rows and result after it).
+        lines = document_lines(pages, {near for number in cued for near in (number - 1, number, number + 1)})
+        blocks = find_blocks(lines)
+        first = next((text for _, text in pages if text.strip()), "")
+        body = commission(first[:TITLE_CHARS])
+        tables = []
+        for k, block in enumerate(blocks):
+            previous_end = blocks[k - 1].end if k else 0
+            next_start = blocks[k + 1].start if k + 1 < len(blocks) else len(lines)
+            if block.choices & _VOTE_CHOICES or block.kind == "word":
+                votes.append(vote_from(block, lines, previous_end, next_start, body))
+            else:
+                roll_call = roll_call_from(block, lines)
+                roll_calls.append(roll_call)
+                tables.append((roll_call, block))
+        attach_stated_counts(tables, blocks, lines)
+        roll_calls += attendance_lists(lines)
+    taken = {(vote.result_page, vote.result_text) for vote in votes if vote.result_text}
+    votes += read_prose_votes(pages, taken)
+    stated = {roll_call.stated_text for roll_call in roll_calls if roll_call.stated_text}
+    table_pages = {entry.page for roll_call in roll_calls for entry in roll_call.entries} | {r.page for r in roll_calls}
+    first_vote = min((vote.page for vote in votes), default=None)
+    roll_calls += [
+        found for found in quorum_without_table(pages, table_pages, first_vote) if found.stated_text not in stated
+    ]
+    roll_calls.sort(key=lambda roll_call: roll_call.page)
+    votes.sort(key=lambda vote: vote.page)
+    return Proceedings(roll_calls[:MAX_ROLL_CALLS], votes[:MAX_VOTES], read_movements(pages), read_items(pages))

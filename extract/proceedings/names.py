@@ -1,0 +1,52 @@
+"""A member's line as printed -> list number, name and role: "22. Pabel Muñoz López, Alcalde
+Metropolitano" -> (22, "Pabel Muñoz López", "Alcalde Metropolitano"); "10.Diego Garrido" -> (10, "Diego
+Garrido", None); "Name (Alcalde)" -> (None, "Name", "Alcalde"). Honorifics ("Sr.", "Dra.", "Concejala")
+are dropped; the name is otherwise kept as printed. Telling who is who is not done here.
+"""
+
+from __future__ import annotations
+
+import re
+
+_NUMBER = re.compile(r"^\s*(?P<number>\d{1,3})\s*[.)º°-]*\s*(?=\S)")
+_ROLE_WORDS = (
+    r"Alcalde(?:sa)?|Vicealcalde(?:sa)?|President[ea]|Vicepresident[ea]|Secretari[oa]|Prosecretari[oa]"
+    r"|Intendente|Concejal(?:a)?|Procurador(?:a)?|Coordinador(?:a)?"
+)
+_PAREN_ROLE = re.compile(r"\s*\((?P<role>[^()]{2,60})\)\s*$")
+_COMMA_ROLE = re.compile(rf",\s*(?P<role>(?:{_ROLE_WORDS})\b[^,]{{0,60}})$", re.IGNORECASE)
+_HONORIFIC = re.compile(
+    r"^(?:(?:Sr|Sra|Srta|Dr|Dra|Lic|Lcda|Ing|Abg|Arq|Econ|Mgs|Msc|Ab)\.\s*|(?:Concejal(?:a)?|Señor(?:a)?)\s+)+",
+    re.IGNORECASE,
+)
+
+
+def split_name(printed: str) -> tuple[int | None, str, str | None]:
+    """(list number, name, role) of a member's line as printed, wrapped lines already joined."""
+    text = " ".join(printed.split())
+    number = None
+    match = _NUMBER.match(text)
+    if match:
+        number = int(match.group("number"))
+        text = text[match.end() :]
+    role = None
+    for pattern in (_PAREN_ROLE, _COMMA_ROLE):
+        found = pattern.search(text)
+        if found:
+            role = found.group("role").strip(" .")
+            text = text[: found.start()]
+            break
+    text = _HONORIFIC.sub("", text.strip(" ,.;:-–")).strip(" ,.;:-–")
+    return number, text, role
+
+
+def split_names(listed: str) -> list[str]:
+    """ "los concejales A, B; y, C" -> [A, B, C]: a list of names as prose writes it."""
+    listed = re.sub(r"^(?:(?:el|la|los|las)\s+)?(?:concejal(?:es|as|a)?|señor(?:es|as|a)?)\s+", "", listed.strip())
+    parts = re.split(r"\s*;\s*y,?\s+|\s*,\s*y,?\s+|\s+y,?\s+|\s*[,;]\s*", listed)
+    names = []
+    for part in parts:
+        part = re.sub(r"^(?:(?:el|la)\s+)?(?:concejal(?:a)?|señor(?:a)?)\s+", "", part.strip(" .,;:”\"»"))
+        if part:
+            names.append(part)
+    return names
