@@ -19,10 +19,19 @@ class IdConverter(IntegerConverter):
 
 def create_app(test_config: dict | None = None, *, settings: Settings | None = None) -> Flask:
     """Build the app: settings, resources (catalogue, search engine), blueprints, error pages, headers."""
-    from search_app import errors, headers, resources
+    from search_app import errors, headers, proceedings_labels, resources
     from search_app.links import safe_href
     from search_app.reasons import in_spanish
-    from search_app.views import api, browse, coverage, documents, search
+    from search_app.views import (
+        api,
+        browse,
+        coverage,
+        documents,
+        members,
+        proceedings,
+        search,
+        votes,
+    )
 
     app = Flask(__name__)
     app.config["SETTINGS"] = settings or load_settings()
@@ -38,10 +47,14 @@ def create_app(test_config: dict | None = None, *, settings: Settings | None = N
     app.register_blueprint(browse.bp)
     app.register_blueprint(coverage.bp)
     app.register_blueprint(api.bp)
+    app.register_blueprint(members.bp)
+    app.register_blueprint(votes.bp)
     errors.register(app)
     headers.register(app)
     app.jinja_env.filters["fecha"] = search.format_date
     app.jinja_env.filters["safe_href"] = safe_href
     app.jinja_env.filters["motivo"] = lambda reason: in_spanish(documents.public_reason(reason))
     app.jinja_env.globals["etiqueta"] = search.label
+    proceedings_labels.register(app)
+    proceedings.register(app)
     return app

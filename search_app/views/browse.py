@@ -1,5 +1,5 @@
-"""Browsing without searching: sessions by year, one session, commissions and one commission, each listing
-narrowed to one council with `?concejo=<slug>` when the archive holds several."""
+"""Browsing without searching: sessions by year, one session (with its attendance and votes), commissions and
+one commission, each listing narrowed to one council with `?concejo=<slug>` when the archive holds several."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from search_app.views import found_or_404
 bp = Blueprint("browse", __name__)
 
 
-def _chosen_council() -> tuple[str | None, str | None]:
+def chosen_council() -> tuple[str | None, str | None]:
     """(the council slug asked for, a Spanish notice when the archive has no such council)."""
     slug = (request.args.get("concejo") or request.args.get("council") or "").strip() or None
     if slug is None:
@@ -27,7 +27,7 @@ def _chosen_council() -> tuple[str | None, str | None]:
 def sessions():
     catalogue = resources.catalogue()
     councils = catalogue.councils()
-    council, notice = _chosen_council()
+    council, notice = chosen_council()
     year = request.args.get("anio", type=int)
     rows = [] if notice else catalogue.sessions(year=year, council_slug=council)
     by_year = [(y, list(group)) for y, group in groupby(rows, key=lambda r: (r["date"] or "sin fecha")[:4])]
@@ -41,15 +41,18 @@ def session(session_id: int):
     row = found_or_404(catalogue.session(session_id))
     councils = catalogue.councils()
     council = next(c for c in councils if c["id"] == row["council_id"])
-    return render_template("session.html", session=row, documents=catalogue.session_documents(session_id),
-                           council_slug=council["slug"], council_name=council["name"] if len(councils) > 1 else None)
+    documents = catalogue.session_documents(session_id)
+    return render_template("session.html", session=row, documents=documents,
+                           council_slug=council["slug"], council_name=council["name"] if len(councils) > 1 else None,
+                           proceedings=catalogue.session_proceedings(session_id),
+                           doc_titles={d["id"]: d["title"] for d in documents})
 
 
 @bp.get("/comisiones/")
 def commissions():
     catalogue = resources.catalogue()
     councils = catalogue.councils()
-    council, notice = _chosen_council()
+    council, notice = chosen_council()
     rows = [] if notice else catalogue.commissions(council_slug=council)
     return render_template("commissions.html", commissions=rows, councils=councils, council=council,
                            notice=notice)
