@@ -29,6 +29,7 @@ def create_app(test_config: dict | None = None, *, settings: Settings | None = N
         documents,
         members,
         proceedings,
+        proceedings_api,
         search,
         votes,
     )
@@ -49,6 +50,7 @@ def create_app(test_config: dict | None = None, *, settings: Settings | None = N
     app.register_blueprint(api.bp)
     app.register_blueprint(members.bp)
     app.register_blueprint(votes.bp)
+    app.register_blueprint(proceedings_api.bp)
     errors.register(app)
     headers.register(app)
     app.jinja_env.filters["fecha"] = search.format_date
