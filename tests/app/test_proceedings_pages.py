@@ -228,7 +228,7 @@ def test_a_bad_filter_is_a_spanish_400_not_an_empty_list(client, query, message)
 
 def test_votes_are_paged(client):
     first = get(client, "/votaciones/", per_page="2")
-    assert len(motions(first)) == 2 and "Página 1 de 3" in text_of(first)
+    assert len(motions(first)) == 2 and "5 votaciones" in text_of(first) and "Página 1 de 3" in text_of(first)
     assert 'rel="next" href="/votaciones/?pagina=2"' in first
     assert len(motions(get(client, "/votaciones/", per_page="2", pagina="3"))) == 1
 
