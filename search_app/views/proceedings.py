@@ -69,12 +69,12 @@ def _date(value: str | None, name: str) -> str | None:
                                "por ejemplo 2024-03-05.")
 
 
-def _integer(value: str | None, name: str, *, low: int, high: int) -> int | None:
+def _integer(value: str | None, what: str, *, high: int, bounds: str) -> int | None:
+    """A whole number from 1 to high; else a 400 saying what it must be ("La página", "entre 1 y 1000")."""
     if value is None:
         return None
-    if not (value.isascii() and value.isdigit()) or not low <= int(value) <= high:
-        abort(400, description=f"«{name}» debe ser un número entero entre {low} y {high}; "
-                               f"se recibió «{value[:40]}».")
+    if not (value.isascii() and value.isdigit()) or not 1 <= int(value) <= high:
+        abort(400, description=f"{what} debe ser un número entero {bounds}; se recibió «{value[:40]}».")
     return int(value)
 
 
@@ -90,9 +90,9 @@ def council_filter(args) -> str | None:
     return slug
 
 
-def member_id(value: str | None, name: str = "miembro") -> int | None:
+def member_id(value: str | None) -> int | None:
     """A member id from a filter: a 400 unless it is a number the archive holds a member for."""
-    person_id = _integer(value, name, low=1, high=MAX_ID)
+    person_id = _integer(value, "El miembro (su número en /miembros)", high=MAX_ID, bounds="positivo")
     if person_id is not None and resources.catalogue().person(person_id) is None:
         abort(400, description=f"No existe el miembro {person_id}; los miembros están en /miembros.")
     return person_id
@@ -111,7 +111,7 @@ def vote_filters(args, *, per_page: int) -> VoteFilters:
     filters = VoteFilters(
         council=council_filter(args), q=q, result=result,
         date_from=_date(_first(args, "desde", "from"), "desde"), date_to=_date(_first(args, "hasta", "to"), "hasta"),
-        page=_integer(_first(args, "pagina", "page"), "página", low=1, high=MAX_PAGE) or 1,
+        page=_integer(_first(args, "pagina", "page"), "La página", high=MAX_PAGE, bounds=f"entre 1 y {MAX_PAGE}") or 1,
     )
     if filters.date_from and filters.date_to and filters.date_from > filters.date_to:
         abort(400, description=f"La fecha «desde» ({filters.date_from}) es posterior a «hasta» "

@@ -102,13 +102,13 @@ def test_votes_are_paged_with_the_page_size_clamped(client):
 @pytest.mark.parametrize(("query", "message"), [
     ({"from": "2024-13-45"}, "La fecha «2024-13-45» (desde) no es válida"),
     ({"to": "²"}, "no es válida"),
-    ({"member": "ana"}, "«miembro» debe ser un número entero"),
+    ({"member": "ana"}, "El miembro (su número en /miembros) debe ser un número entero positivo"),
     ({"member": "999999"}, "No existe el miembro 999999"),
-    ({"member": str(2**63)}, "«miembro» debe ser un número entero"),
+    ({"member": str(2**63)}, "El miembro (su número en /miembros) debe ser un número entero positivo"),
     ({"result": "x"}, "El resultado «x» no existe"),
     ({"council": "nada"}, "El archivo no tiene ningún concejo «nada»"),
-    ({"page": "0"}, "«página» debe ser un número entero"),
-    ({"page": "100000"}, "«página» debe ser un número entero"),
+    ({"page": "0"}, "La página debe ser un número entero entre 1 y 1000"),
+    ({"page": "100000"}, "La página debe ser un número entero entre 1 y 1000"),
     ({"q": "x" * 600}, "demasiado larga"),
 ])
 def test_a_bad_parameter_is_a_400_in_the_apis_error_shape(client, query, message):

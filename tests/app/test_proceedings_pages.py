@@ -214,13 +214,13 @@ def test_votes_narrow_by_words_result_dates_and_council(client):
     ({"desde": "2024-13-45"}, "La fecha «2024-13-45» (desde) no es válida"),
     ({"hasta": "ayer"}, "La fecha «ayer» (hasta) no es válida"),
     ({"desde": "2024-05-01", "hasta": "2024-01-01"}, "es posterior a"),
-    ({"miembro": "ana"}, "«miembro» debe ser un número entero"),
+    ({"miembro": "ana"}, "El miembro (su número en /miembros) debe ser un número entero positivo"),
     ({"miembro": "999999"}, "No existe el miembro 999999"),
-    ({"miembro": "9" * 40}, "«miembro» debe ser un número entero"),
+    ({"miembro": "9" * 40}, "El miembro (su número en /miembros) debe ser un número entero positivo"),
     ({"resultado": "ganada"}, "El resultado «ganada» no existe"),
     ({"concejo": "nada"}, "El archivo no tiene ningún concejo «nada»"),
-    ({"pagina": "0"}, "«página» debe ser un número entero"),
-    ({"pagina": "x"}, "«página» debe ser un número entero"),
+    ({"pagina": "0"}, "La página debe ser un número entero entre 1 y 1000"),
+    ({"pagina": "x"}, "La página debe ser un número entero entre 1 y 1000"),
 ])
 def test_a_bad_filter_is_a_spanish_400_not_an_empty_list(client, query, message):
     assert message in text_of(get(client, "/votaciones/", 400, **query))
