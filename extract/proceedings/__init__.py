@@ -22,7 +22,7 @@ from extract.proceedings.roll_calls import (
 )
 from extract.proceedings.table_blocks import CUE, find_blocks
 from extract.proceedings.table_votes import vote_from
-from extract.proceedings.text import document_lines
+from extract.proceedings.text import document_lines, last_heading
 
 MAX_VOTES = 500
 MAX_ROLL_CALLS = 200
@@ -37,8 +37,8 @@ def read_proceedings(pages: list[tuple[int, str]]) -> Proceedings:
     votes: list[Vote] = []
     cued = [number for number, text in pages if CUE.search(text) or "ASISTENTE" in text]
     if cued:
-        # A table's pages and the pages either side (its motion before it, its rows and result after it).
-        lines = document_lines(pages, {near for number in cued for near in (number - 1, number, number + 1)})
+        # A table's pages, the two before (its agenda point's heading, its motion) and the one after.
+        lines = document_lines(pages, {near for number in cued for near in range(number - 2, number + 2)})
         blocks = find_blocks(lines)
         first = next((text for _, text in pages if text.strip()), "")
         body = commission(first[:TITLE_CHARS])
@@ -47,7 +47,10 @@ def read_proceedings(pages: list[tuple[int, str]]) -> Proceedings:
             previous_end = blocks[k - 1].end if k else 0
             next_start = blocks[k + 1].start if k + 1 < len(blocks) else len(lines)
             if block.choices & _VOTE_CHOICES or block.kind == "word":
-                votes.append(vote_from(block, lines, previous_end, next_start, body))
+                vote = vote_from(block, lines, previous_end, next_start, body)
+                if not vote.motion:  # the agenda point's heading is further back than the lines read
+                    vote.agenda_point, vote.motion = _heading_before(pages, block.page, lines[block.start].text)
+                votes.append(vote)
             else:
                 roll_call = roll_call_from(block, lines)
                 roll_calls.append(roll_call)
@@ -65,3 +68,15 @@ def read_proceedings(pages: list[tuple[int, str]]) -> Proceedings:
     roll_calls.sort(key=lambda roll_call: roll_call.page)
     votes.sort(key=lambda vote: vote.page)
     return Proceedings(roll_calls[:MAX_ROLL_CALLS], votes[:MAX_VOTES], read_movements(pages), read_items(pages))
+
+
+def _heading_before(pages: list[tuple[int, str]], page: int, first_line: str) -> tuple[str | None, str]:
+    """The last agenda heading before a table: on its page above its first line, else on earlier pages."""
+    for number, text in reversed(pages):
+        if number > page:
+            continue
+        end = text.find(first_line) if number == page else len(text)
+        found = last_heading(text, end if end >= 0 else len(text))
+        if found:
+            return found
+    return None, ""

@@ -14,7 +14,7 @@ import re
 from extract.metadata import identifier_hits
 from extract.proceedings.model import Method, Result, Vote
 from extract.proceedings.table_votes import stated_counts
-from extract.proceedings.text import COUNT, flat, sentence_at, tidy
+from extract.proceedings.text import COUNT, flat, last_heading, sentence_at, tidy
 
 MAX_VOTES = 300
 MAX_MOTION = 500
@@ -47,7 +47,6 @@ _NORMATIVE = re.compile(
     re.IGNORECASE,
 )
 _NEXT_ITEM = re.compile(r"\s\d{1,2}(?:[.,]\d{1,2})?\S{0,2}\)\s*-")  # "3.2º)-", "3.57)-" (OCR), "4)-"
-_HEADING = re.compile(r"^\s*(?:[IVXL]{1,6}|\d{1,2})(?:[.)]-?|\.-)\s+[A-ZÁÉÍÓÚÑ¿“\"«][^\n]{3,200}$", re.MULTILINE)
 
 
 def read_prose_votes(pages: list[tuple[int, str]], taken: set[tuple[int, str]]) -> list[Vote]:
@@ -94,18 +93,18 @@ def read_prose_votes(pages: list[tuple[int, str]], taken: set[tuple[int, str]]) 
             if method == "conteo":
                 vote.stated_counts = stated_counts(sentence)
             if not vote.motion:
-                vote.motion = _heading_before(text, begin) or heading or sentence[:MAX_MOTION]
+                vote.motion = _heading_before(text, match.start()) or heading or sentence[:MAX_MOTION]
             vote.identifiers = list(dict.fromkeys(ident for _, _, ident in identifier_hits(vote.motion)[1]))
             found.append(vote)
             used_until = end
             if len(found) >= MAX_VOTES:
                 return found
-        headings = _HEADING.findall(text)
-        if headings:
-            heading = tidy(headings[-1])
+        last = last_heading(text)
+        if last:
+            heading = last[1]
     return found
 
 
 def _heading_before(text: str, position: int) -> str | None:
-    headings = list(_HEADING.finditer(text, 0, position))
-    return tidy(headings[-1].group(0)) if headings else None
+    found = last_heading(text, position)
+    return found[1] if found else None

@@ -30,7 +30,7 @@ _HEADER_PART = re.compile(r"^[A-ZÁÉÍÓÚÑ /]{1,40}$")
 _COLUMN = re.compile(COLUMN_WORDS)
 _TICK_TOTAL = re.compile(r"^(?:VOTACI[ÓO]N\s+)?TOTAL(?:ES)?\s+(?P<numbers>\d{1,3}(?:\s+\d{1,3}){0,9})$")
 _WORD_TOTAL = re.compile(rf"^TOTAL(?:ES)?\s+(?P<column>{COLUMN_WORDS})\s*:?\s+(?P<number>\d{{1,3}})$")
-_TICK_CHAR = re.compile(TICK)
+TICK_CHAR = re.compile(TICK)
 CUE = re.compile(rf"{TICK}|^NOMBRES?\b|\bVOTO$", re.MULTILINE)
 
 
@@ -73,7 +73,7 @@ def find_blocks(lines: list[Line]) -> list[Block]:
 
 def _block_at(lines: list[Line], i: int) -> Block | None:
     text = lines[i].text
-    if not (text.startswith("NOMBRE") or text.endswith("VOTO") or _TICK_CHAR.search(text)):
+    if not (text.startswith("NOMBRE") or text.endswith("VOTO") or TICK_CHAR.search(text)):
         return None  # the cheap test: most lines are prose
     if _TICK_HEADER.match(text):
         block = Block("tick", i, i, lines[i].page)

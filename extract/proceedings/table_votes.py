@@ -14,8 +14,18 @@ from collections import Counter
 from extract.metadata import identifier_hits
 from extract.proceedings.model import Entry, Result, Vote
 from extract.proceedings.names import split_name
-from extract.proceedings.table_blocks import Block
-from extract.proceedings.text import COUNT, Line, choice_of, count_value, flat, sentence_at, tidy
+from extract.proceedings.table_blocks import MAX_WRAPPED, TICK_CHAR, Block
+from extract.proceedings.text import (
+    AGENDA_HEADING,
+    COUNT,
+    Line,
+    choice_of,
+    count_value,
+    flat,
+    last_heading,
+    sentence_at,
+    tidy,
+)
 
 MOTION_CHARS = 2500  # how far before a table the secretary's call is looked for
 RESULT_CHARS = 1500  # and how far after it the result
@@ -46,8 +56,6 @@ STATED_COUNTS: list[tuple[str, re.Pattern[str]]] = [
     ("abstencion", re.compile(rf"\b(?P<n>{COUNT})\s+(?:votos?\s+de\s+)?abstenci(?:ón|on|ones)\b", re.IGNORECASE)),
     ("blanco", re.compile(rf"\b(?P<n>{COUNT})\s+(?:votos?\s+)?en\s+blanco\b", re.IGNORECASE)),
 ]
-_AGENDA_HEADING = re.compile(r"^(?P<label>[IVXL]{1,6}|\d{1,2})(?:[.)]-?|\.-)\s+(?P<title>[A-ZÁÉÍÓÚÑ¿“\"«].{3,250})$")
-_LONE_ROMAN = re.compile(r"^(?P<label>[IVXL]{1,6})$")
 _BODY = re.compile(r"\b(?:La|la)\s+Comisi[óo]n\b")
 
 
@@ -105,19 +113,17 @@ def _motion(lines: list[Line], start: int, end: int) -> tuple[str, str | None]:
 
 
 def heading_before(lines: list[Line], end: int) -> tuple[str | None, str | None]:
-    """The agenda point being dealt with at line ``end``: (its label, its title or None)."""
+    """The agenda point being dealt with at line ``end``: (its label, its heading or None)."""
     for k in range(end - 1, max(-1, end - MAX_HEADING_LOOKBACK), -1):
+        if k + 1 < len(lines) and lines[k + 1].page - lines[k].page > 1:
+            break  # pages in between were not read: a heading beyond them may not be this point's
         text = lines[k].text
-        match = _AGENDA_HEADING.match(text)
-        if match and "✓" not in text:
-            title = match.group("title")
-            nxt = lines[k + 1].text if k + 1 < len(lines) else ""
-            if len(text) >= 60 and not text.endswith(".") and nxt and not _AGENDA_HEADING.match(nxt) and len(nxt) < 60:
-                title = f"{title} {nxt}"  # a heading wrapped onto a short second line
-            return match.group("label"), f"{match.group('label')}. {tidy(title).rstrip('.')}"
-        lone = _LONE_ROMAN.match(text)
-        if lone:
-            return lone.group("label"), None
+        wrapped_row = any(TICK_CHAR.search(lines[j].text) for j in range(k, min(k + MAX_WRAPPED + 1, len(lines))))
+        if AGENDA_HEADING.match(text) and not wrapped_row:  # "22. Name, Alcalde" / "Metropolitano" / "✓ ..." is a row
+            following = lines[k + 1].text if k + 1 < len(lines) else ""
+            found = last_heading(f"{text}\n{following}", len(text))
+            if found:
+                return found
     return None, None
 
 

@@ -20,7 +20,7 @@ from extract.vote_tables import TICK_CHARS
 MAX_LINES = 200_000  # lines of one document the table readers look at
 TICK = "[" + "".join(sorted(TICK_CHARS)) + "]"
 # A count as printed: digits or number words ("diecinueve", "treinta y uno", "cero").
-COUNT = r"(?:\d{1,3}|[A-Za-zÁÉÍÓÚáéíóúñÑ]{2,14}(?:\s+y\s+[a-záéíóúñ]{3,7})?)"
+COUNT = r"(?:\d{1,3}|(?:treinta|cuarenta|cincuenta|sesenta|setenta|ochenta|noventa)\s+y\s+[a-z]{3,6}|[A-Za-zÁÉÍÓÚáéíóúñÑ]{2,14})"
 # Column headers and vote words, as printed in the tables; folded and upper-cased before lookup.
 _CHOICES: dict[str, Choice] = {
     "A FAVOR": "a_favor", "EN CONTRA": "en_contra", "ABSTENCION": "abstencion", "ABSTENCIONES": "abstencion",
@@ -31,7 +31,11 @@ COLUMN_WORDS = r"A\s+FAVOR|EN\s+CONTRA|ABSTENCI[ÓO]N(?:ES)?|(?:EN\s+)?BLANCO|AU
 _PAGE_OF = re.compile(r"^\W*(?:P[áa]gina|P[áa]g\.)\s*\d+(?:\s*(?:de|/)\s*\d+)?\W*$", re.IGNORECASE)
 # Lines a table reader needs even where they repeat at the top of every page (a vote table's header).
 _TABLE_LINE = re.compile(rf"{TICK}|(?:^|\s)(?:{COLUMN_WORDS})$|^TOTAL\b|^NOMBRES?\b|\bVOTO$")
-_SENTENCE_END = re.compile(r"(?<=[.!?])[\s\"”»]+(?=[¿¡“\"«]?[A-ZÁÉÍÓÚÑ])")
+# A sentence ends at ". " before a capital, but not after "No." or a title ("RESOLUCIÓN No. CDMQ-006-2024").
+_SENTENCE_END = re.compile(
+    r"(?<=[.!?])(?<!\bNo\.)(?<!\bNro\.)(?<!\bSr\.)(?<!\bSra\.)(?<!\bDr\.)(?<!\bDra\.)(?<!\bArt\.)"
+    r"(?<!\bLic\.)(?<!\bIng\.)(?<!\bAbg\.)(?<!\bArq\.)[\s\"”»]+(?=[¿¡“\"«]?[A-ZÁÉÍÓÚÑ])"
+)
 _FOLD = str.maketrans("áéíóúüÁÉÍÓÚÜ", "aeiouuAEIOUU")
 
 
@@ -109,3 +113,24 @@ def tidy(text: str) -> str:
     """One line, single spaces, without the dashes actas pad lines with."""
     text = re.sub(r"\s*-{4,}[–-]*\s*", " ", text)
     return " ".join(text.split()).strip()
+
+
+# An agenda point's heading on its own line: "II. Conocimiento y resolución ...", "3. Citación ...", "1.- ...".
+AGENDA_HEADING = re.compile(r"^[ \t]*(?P<label>[IVXL]{1,6}|\d{1,2})(?:[.)]-?|\.-)[ \t]+(?P<title>[A-ZÁÉÍÓÚÑ¿“\"«][^\n]{3,250})$",
+                            re.MULTILINE)
+
+
+def last_heading(text: str, end: int | None = None) -> tuple[str, str] | None:
+    """(label, "label. title") of the last agenda heading in text[:end], a title wrapped onto one more line joined."""
+    found = None
+    for found in AGENDA_HEADING.finditer(text, 0, len(text) if end is None else end):
+        pass
+    if found is None or "✓" in found.group(0):
+        return None
+    title = found.group("title")
+    following = text[found.end() + 1 :].split("\n", 1)[0].strip()
+    if len(found.group(0)) >= 60 and not title.endswith(".") and 0 < len(following) < 60 and not (
+        AGENDA_HEADING.match(following)
+    ):
+        title = f"{title} {following}"  # a heading wrapped onto a short second line
+    return found.group("label"), f"{found.group('label')}. {tidy(title).rstrip('.')}"
