@@ -5,7 +5,8 @@ Born-digital: every PDF of the corpus whose pages all have a text layer, extract
 our extractor and by poppler's pdftotext, in the same run; "words lost" counts words pdftotext finds
 that we do not. Tables: the same files with and without reading tables (extract/tables.py), split
 into files with and without ruled tables, so the cost of pdfplumber on table pages and of looking for
-rules on every page show apart. OCR: the image-only pages of the corpus, one single-threaded Tesseract
+rules on every page show apart. Proceedings: the same files with and without reading roll calls and votes
+(extract/proceedings/), side by side, and what read_proceedings costs per page. OCR: the image-only pages of the corpus, one single-threaded Tesseract
 at a time.
 """
 
@@ -25,6 +26,7 @@ import pypdfium2 as pdfium
 
 from extract import ExtractionFailed, extract_document, ocr, pdf_text, tables, text_quality
 from extract.batch import extract_batch
+from extract.proceedings import read_proceedings
 
 DEFAULT_CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus" / "real"
 
@@ -98,6 +100,28 @@ def bench_tables(files: list[Path], rounds: int) -> None:
         print(f"  {label:24} {pages / seconds[False]:7.1f} pages/s without tables, {pages / seconds[True]:7.1f} with "
               f"({(seconds[True] / seconds[False] - 1) * 100:+.0f}% time"
               + (f"; {table_ms:.0f} ms per page pdfplumber reads)" if "without" not in label else ")"))
+
+
+def bench_proceedings(files: list[Path], rounds: int) -> None:
+    """Extraction with and without reading proceedings (roll calls, votes, movements, items), tables off in
+    both, alternating per file so that machine noise falls on both alike; and read_proceedings alone."""
+    pages = sum(len(pdfium.PdfDocument(str(path))) for path in files) * rounds
+    seconds = {True: 0.0, False: 0.0}
+    reading = 0.0
+    for _ in range(rounds):
+        for path in files:
+            for proceedings in (False, True):
+                start = time.perf_counter()
+                extraction = extract_document(path, ocr=False, read_tables=False, proceedings=proceedings)
+                seconds[proceedings] += time.perf_counter() - start
+            texts = [(page.number, page.display_text) for page in extraction.pages]
+            start = time.perf_counter()
+            read_proceedings(texts)
+            reading += time.perf_counter() - start
+    print(f"proceedings ({rounds} rounds, born-digital files, tables not read):")
+    print(f"  {pages / seconds[False]:7.1f} pages/s without, {pages / seconds[True]:7.1f} with "
+          f"({(seconds[True] / seconds[False] - 1) * 100:+.1f}% time); read_proceedings alone "
+          f"{reading * 1000 / pages:.2f} ms per page")
 
 
 def bench_ceiling(files: list[Path]) -> None:
@@ -193,6 +217,7 @@ def main(argv: list[str] | None = None) -> int:
     files = born_digital_files(args.corpus)
     bench_born_digital(files, args.rounds)
     bench_tables(files, args.rounds)
+    bench_proceedings(files, args.rounds)
     bench_ceiling(files)
     bench_parallel(files, os.cpu_count() or 1)
     bench_ocr(args.corpus, args.ocr_pages)
