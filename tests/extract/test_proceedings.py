@@ -155,7 +155,7 @@ def test_movements_with_one_and_several_names():
             "Ingresan a la sala de sesiones los concejales Luis Mora, Eva Soto; y, Juan Gil, a las\n15:04. (20\n"
             "concejales).\nSale de la sala de sesiones el concejal Luis Mora, a las 16:10. (19 concejales).\n"
             "“Dejamos la constancia de la presencia de los concejales Rosa Díaz, Pablo Ríos y la concejala Inés Vera”.\n"
-            "También dejo constancia de la presencia de la secretaria de Salud.")  # fmt: skip
+            "Dejo constancia de la presencia de la secretaria de Salud.")  # fmt: skip
     movements = read_proceedings([(4, text)]).movements
     assert [(m.direction, m.names, m.time, m.count_after) for m in movements] == [
         ("entra", ["Ana Pérez"], "10:50", 17),
