@@ -1,7 +1,9 @@
 """Every ruled table of a document as data (rows of cell text), read by pdfplumber.
 
-pdfplumber's table finder is the project's declared table reader, but it costs tens of milliseconds a
-page (pdfminer parses the whole page in Python). So the pages are chosen first, cheaply, from the
+pdfplumber's table finder is the project's declared table reader. Fed by pdfminer, it cost ~90 ms a
+page (pdfminer parses the whole page in Python), so it reads the page's edges and characters as
+pdfium reads them (extract/pdfium_objects.py, the same values; tests/extract/test_tables_from_pdfium.py
+holds every table to pdfplumber's own reading). And the pages are chosen first, cheaply, from the
 page's drawn lines as extract/vote_tables.py reads them with pdfium's raw calls (~0.2 ms a page): a
 page is read by pdfplumber only if its thin rules close at least two adjacent cells. A table drawn
 only with thick borders, filled rectangles or no lines at all (aligned text) is not found.
@@ -22,8 +24,10 @@ from pathlib import Path
 
 import pdfplumber
 import pypdfium2 as pdfium
+from pdfplumber.page import DerivedPage
+from pdfplumber.page import Page as PlumberPage
 
-from extract import cleanup, vote_tables
+from extract import cleanup, pdfium_objects, vote_tables
 
 
 @dataclass
@@ -90,7 +94,12 @@ def _joined(rules: list[tuple[float, float, float]]) -> list[tuple[float, float,
 
 
 def read_tables(path: Path, page_numbers: list[int]) -> TablesRead:
-    """pdfplumber's tables on the given pages (1-based) of ``path``; failures recorded, never raised."""
+    """pdfplumber's tables on the given pages (1-based) of ``path``; failures recorded, never raised.
+
+    pdfplumber opens the file and gives each page's geometry (MediaBox, rotation, position in the
+    document); its table finder and ``Table.extract`` read the page's edges and characters as
+    pdfium reads them (extract/pdfium_objects.py) instead of pdfminer's parse of the whole page.
+    """
     read = TablesRead()
     if not page_numbers:
         return read
@@ -100,18 +109,69 @@ def read_tables(path: Path, page_numbers: list[int]) -> TablesRead:
         read.errors.append(f"pages {_listed(page_numbers)}: tables not read ({type(exc).__name__}: {exc})")
         return read
     with pdf:
-        for number in page_numbers:
-            try:
-                page = pdf.pages[page_numbers.index(number)]
-                found = page.find_tables()
-                read.tables += [
-                    Table(number, index, [[_cell(cell) for cell in row] for row in table.extract()],
-                          tuple(float(v) for v in table.bbox))
-                    for index, table in enumerate(found)
-                ]
-            except Exception as exc:  # noqa: BLE001 - one bad page loses its tables only
-                read.errors.append(f"page {number}: tables not read ({type(exc).__name__}: {exc})")
+        try:
+            document = pdfium.PdfDocument(str(path))
+        except Exception as exc:  # noqa: BLE001 - as above
+            read.errors.append(f"pages {_listed(page_numbers)}: tables not read ({type(exc).__name__}: {exc})")
+            return read
+        try:
+            for number in page_numbers:
+                try:
+                    read.tables += _page_tables(pdf.pages[page_numbers.index(number)], document, number)
+                except Exception as exc:  # noqa: BLE001 - one bad page loses its tables only
+                    read.errors.append(f"page {number}: tables not read ({type(exc).__name__}: {exc})")
+        finally:
+            document.close()
     return read
+
+
+def _page_tables(plumber_page: PlumberPage, document: pdfium.PdfDocument, number: int) -> list[Table]:
+    page = document[number - 1]  # not flattened: pdfminer does not see annotations either
+    try:
+        geometry = _geometry(plumber_page)
+        edges, text_objects = pdfium_objects.page_objects(page, geometry)
+        read_page = _PdfiumPage(plumber_page, pdfium_objects.merged_edges(edges))
+        found = read_page.find_tables()
+        if not found:
+            return []
+        textpage = page.get_textpage()
+        try:
+            read_page.chars_read(pdfium_objects.page_chars(
+                textpage, geometry, number, text_objects, within=[tuple(table.bbox) for table in found]))
+        finally:
+            textpage.close()
+        return [
+            Table(number, index, [[_cell(cell) for cell in row] for row in table.extract()],
+                  tuple(float(v) for v in table.bbox))
+            for index, table in enumerate(found)
+        ]
+    finally:
+        page.close()
+
+
+def _geometry(plumber_page: PlumberPage) -> pdfium_objects.Geometry:
+    return pdfium_objects.Geometry.of(
+        list(plumber_page.page_obj.mediabox), plumber_page.page_obj.rotate, plumber_page.height,
+        plumber_page.mediabox, plumber_page.initial_doctop,
+    )
+
+
+class _PdfiumPage(DerivedPage):
+    """A pdfplumber page whose edges and characters were read by pdfium, for its table finder.
+
+    ``edges`` are pdfplumber's own, already snapped and joined (merging them again changes nothing);
+    ``chars`` are read after the tables are found, and only those inside them: a table's cells
+    are inside its box, so ``Table.extract`` reads the same text.
+    """
+
+    def __init__(self, parent: PlumberPage, edges: list[dict]) -> None:
+        self.bbox = parent.bbox
+        super().__init__(parent)
+        self._edges = edges
+        self._objects = {"char": []}
+
+    def chars_read(self, chars: list[dict]) -> None:
+        self._objects = {"char": chars}
 
 
 def _cell(text: str | None) -> str:

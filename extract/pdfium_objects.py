@@ -1,0 +1,389 @@
+"""A page's edges and characters as pdfplumber's table finder sees them, read by PDFium.
+
+pdfplumber gets a page's objects from pdfminer, which parses the whole page in Python (~80 ms a page
+of the Quito actas). Its table finder only reads two things from them: the edges of the drawn paths
+(``page.edges``) and the characters (``page.chars``). This module reads both with pdfium's raw calls
+and gives them pdfplumber's values:
+
+* Edges: a filled, unstroked path of five segments (``re``; Word draws every border and shading so)
+  is the rectangle of its bounds; any other path is cut into subpaths and classified as pdfminer
+  does (a line, a rectangle, or a curve whose axis-parallel steps are edges). They become edges as
+  pdfplumber makes them (``rect_to_edges``, ``line_to_edge``, ``curve_to_edges``), in its
+  coordinates (origin at the top left, ``top``/``bottom``), then are snapped and joined as its
+  ``merge_edges`` does with the default tolerances. That merge is idempotent: the finder merges them
+  again and gets the same edges, from tens instead of the 1,348 Word draws on a page (each cell
+  border apart, some twice). The merge here works on tuples; pdfplumber's copies a dict per step.
+* Characters: the text page's characters with their loose boxes (from the origin to the advance
+  width, the font size high, as pdfminer's), without pdfium's generated spaces and line breaks;
+  pdfium's line-end hyphen mark (U+0002) is the "-" that is printed. pdfium leaves out a space
+  written as a text object of its own (Word writes one in Arial after "12." in the vote tables) and
+  pdfminer keeps it: it is added back from the page's text objects (``_left_out_space``).
+
+Coordinates are pdfium's 32-bit floats, so they differ from pdfminer's doubles in the fifth decimal.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import itertools
+from dataclasses import dataclass
+
+import pypdfium2 as pdfium
+import pypdfium2.raw as pdfium_c
+
+MAX_FORM_DEPTH = 8
+Matrix = tuple[float, float, float, float, float, float]
+PDFIUM_LINE_HYPHEN = "\x02"
+
+
+@dataclass(frozen=True)
+class Geometry:
+    """How pdfminer and pdfplumber place a page's user space (PDF points, origin at the bottom left)."""
+
+    ctm: Matrix  # pdfminer's initial transformation for the page's MediaBox and /Rotate
+    height: float  # pdfplumber's page height (after rotation)
+    x_shift: float  # pdfplumber adds the MediaBox's left back
+    top_shift: float  # and its top
+    doctop: float  # the page's top in the document (pdfplumber's initial_doctop)
+
+    @classmethod
+    def of(cls, mediabox: list[float], rotation: int, height: float, plumber_mediabox: tuple, doctop: float) -> Geometry:
+        """From pdfminer's raw MediaBox and /Rotate, and pdfplumber's height, MediaBox and initial doctop."""
+        x0, y0, x1, y1 = mediabox
+        ctm = {
+            90: (0.0, -1.0, 1.0, 0.0, -y0, x1),
+            180: (-1.0, 0.0, 0.0, -1.0, x1, y1),
+            270: (0.0, 1.0, -1.0, 0.0, y1, -x0),
+        }.get(rotation, (1.0, 0.0, 0.0, 1.0, -x0, -y0))
+        return cls(ctm, height, plumber_mediabox[0], plumber_mediabox[1], doctop)
+
+    def user_boxes(self, boxes: list[tuple[float, float, float, float]], margin: float) -> list[tuple]:
+        """pdfplumber (x0, top, x1, bottom) boxes as (x0, y0, x1, y1) in the page's user space, grown by ``margin``."""
+        a, b, c, d, e, f = self.ctm
+        det = a * d - b * c
+        found = []
+        for x0, top, x1, bottom in boxes:
+            xs, ys = [], []
+            for x, t in ((x0, top), (x1, bottom), (x0, bottom), (x1, top)):
+                px, py = x - self.x_shift, self.height + self.top_shift - t  # back to pdfminer's space
+                px, py = px - e, py - f
+                xs.append((d * px - c * py) / det)
+                ys.append((a * py - b * px) / det)
+            found.append((min(xs) - margin, min(ys) - margin, max(xs) + margin, max(ys) + margin))
+        return found
+
+    def upright(self, a: float, b: float, c: float, d: float) -> bool:
+        """pdfminer's LTChar.upright, for a character of matrix (a, b, c, d, ...) in user space."""
+        ca, cb, cc, cd = self.ctm[:4]
+        a, b, c, d = a * ca + b * cc, a * cb + b * cd, c * ca + d * cc, c * cb + d * cd
+        return a * d > 0 and b * c <= 0
+
+    def top(self, y: float) -> float:
+        """pdfplumber's top (or bottom) of a pdfminer y, as Page.process_object computes it."""
+        return (self.height - y) + self.top_shift
+
+
+def _multiply(m1: Matrix, m0: Matrix) -> Matrix:
+    """``m1`` then ``m0``, as pdfminer's mult_matrix."""
+    a1, b1, c1, d1, e1, f1 = m1
+    a0, b0, c0, d0, e0, f0 = m0
+    return (a1 * a0 + b1 * c0, a1 * b0 + b1 * d0, c1 * a0 + d1 * c0, c1 * b0 + d1 * d0,
+            e1 * a0 + f1 * c0 + e0, e1 * b0 + f1 * d0 + f0)
+
+
+# --- edges -------------------------------------------------------------------------------------
+
+# An edge: (orientation, x0, top, x1, bottom), with pdfplumber's values; width is x1 - x0 and
+# height bottom - top, except for the bottom edge of a rectangle (see _rect_edges).
+Edge = tuple[str, float, float, float, float]
+
+
+def page_objects(page: pdfium.PdfPage, geometry: Geometry) -> tuple[list[Edge], list[tuple]]:
+    """pdfplumber's ``page.edges`` of the page (before its finder filters and merges them), and the
+    page's text objects with the matrix of the forms they are in (for page_chars).
+
+    A filled, unstroked path of five segments (what ``re`` makes, and what Word draws every border
+    and shading with) is taken for the rectangle of its bounds: one call instead of twenty. Any
+    other path is read segment by segment.
+    """
+    edges: list[Edge] = []
+    text_objects: list[tuple] = []
+    matrix = pdfium_c.FS_MATRIX()
+    left, bottom, right, top = (ctypes.c_float() for _ in range(4))
+    bounds = (ctypes.byref(left), ctypes.byref(bottom), ctypes.byref(right), ctypes.byref(top))
+    fill, stroke = ctypes.c_int(), ctypes.c_int()
+    get_type, count_segments = pdfium_c.FPDFPageObj_GetType, pdfium_c.FPDFPath_CountSegments
+    get_bounds, draw_mode = pdfium_c.FPDFPageObj_GetBounds, pdfium_c.FPDFPath_GetDrawMode
+    path_kind, text_kind, form_kind = pdfium_c.FPDF_PAGEOBJ_PATH, pdfium_c.FPDF_PAGEOBJ_TEXT, pdfium_c.FPDF_PAGEOBJ_FORM
+
+    def visit(objects: list, outer: Matrix, depth: int) -> None:
+        a, b, c, d, e, f = outer
+        axis_parallel = b == 0 and c == 0
+        for obj in objects:
+            kind = get_type(obj)
+            if kind == path_kind:
+                if (axis_parallel and count_segments(obj) == 5 and draw_mode(obj, fill, stroke)
+                        and not stroke.value and get_bounds(obj, *bounds)):
+                    xs = (a * left.value + e, a * right.value + e)
+                    ys = (d * bottom.value + f, d * top.value + f)
+                    _rect_edges(min(xs), min(ys), max(xs), max(ys), geometry, edges)
+                else:
+                    _path_edges(obj, outer, geometry, edges)
+            elif kind == text_kind:
+                text_objects.append((obj, outer))
+            elif kind == form_kind and depth < MAX_FORM_DEPTH:
+                pdfium_c.FPDFPageObj_GetMatrix(obj, matrix)
+                inner = _multiply((matrix.a, matrix.b, matrix.c, matrix.d, matrix.e, matrix.f), outer)
+                visit([pdfium_c.FPDFFormObj_GetObject(obj, i) for i in range(pdfium_c.FPDFFormObj_CountObjects(obj))],
+                      inner, depth + 1)
+
+    raw_page = page.raw
+    visit([pdfium_c.FPDFPage_GetObject(raw_page, i) for i in range(pdfium_c.FPDFPage_CountObjects(raw_page))],
+          geometry.ctm, 0)
+    return edges, text_objects
+
+
+def _path_edges(obj, outer: Matrix, geometry: Geometry, edges: list[Edge]) -> None:
+    """The edges of any path object, read segment by segment, cut into pdfminer's subpaths."""
+    x, y = ctypes.c_float(), ctypes.c_float()
+    matrix = pdfium_c.FS_MATRIX()
+    pdfium_c.FPDFPageObj_GetMatrix(obj, matrix)
+    a, b, c, d, e, f = _multiply((matrix.a, matrix.b, matrix.c, matrix.d, matrix.e, matrix.f), outer)
+    # pdfminer's subpaths: "m" starts one; a Bézier keeps only its end point; a closing segment is
+    # "h" (pdfium closes on the start point, adding it if needed).
+    subpath: list[tuple[str, float, float]] = []
+    bezier_points = 0
+    for i in range(pdfium_c.FPDFPath_CountSegments(obj)):
+        segment = pdfium_c.FPDFPath_GetPathSegment(obj, i)
+        pdfium_c.FPDFPathSegment_GetPoint(segment, x, y)
+        point = (a * x.value + c * y.value + e, b * x.value + d * y.value + f)
+        kind = pdfium_c.FPDFPathSegment_GetType(segment)
+        if kind == pdfium_c.FPDF_SEGMENT_MOVETO:
+            _add_subpath(subpath, geometry, edges)
+            subpath = [("m", *point)]
+            bezier_points = 0
+            continue
+        if kind == pdfium_c.FPDF_SEGMENT_BEZIERTO:
+            bezier_points += 1
+            if bezier_points % 3:
+                continue  # a control point: pdfminer keeps only the curve's end
+        op = "h" if pdfium_c.FPDFPathSegment_GetClose(segment) else ("c" if kind == pdfium_c.FPDF_SEGMENT_BEZIERTO else "l")
+        subpath.append((op, *point))
+    _add_subpath(subpath, geometry, edges)
+
+
+def _add_subpath(subpath: list[tuple[str, float, float]], geometry: Geometry, edges: list[Edge]) -> None:
+    """The edges of one painted subpath, as pdfminer's paint_path and pdfplumber's *_to_edges make them."""
+    if not subpath or subpath[0][0] != "m":
+        return
+    shape = "".join(op for op, _, _ in subpath)
+    pts = [(px, py) for _, px, py in subpath]
+    if shape[-1:] == "h":
+        pts[-1] = pts[0]  # pdfminer's "h" point is the start (pdfium's is too, within float precision)
+    if len(shape) > 3 and shape[-2:] == "lh" and pts[-2] == pts[0]:
+        shape = shape[:-2] + "h"
+        pts.pop()
+    if shape in ("ml", "mlh"):
+        (x0, y0), (x1, y1) = pts[0], pts[1]
+        left, right, low, high = min(x0, x1), max(x0, x1), min(y0, y1), max(y0, y1)
+        top, bottom = geometry.top(high), geometry.top(low)
+        left, right = left + geometry.x_shift, right + geometry.x_shift
+        edges.append(("h" if top == bottom else "v", left, top, right, bottom))
+        return
+    if shape in ("mlllh", "mllll"):
+        (x0, y0), (x1, y1), (x2, y2), (x3, y3), _ = pts
+        if pts[0] == pts[4] and ((x0 == x1 and y1 == y2 and x2 == x3 and y3 == y0)
+                                 or (y0 == y1 and x1 == x2 and y2 == y3 and x3 == x0)):
+            _rect_edges(min(x0, x2), min(y0, y2), max(x0, x2), max(y0, y2), geometry, edges)
+            return
+    # A curve: each step between consecutive points is an edge if it is axis-parallel.
+    shift = geometry.x_shift
+    points = [(shift + px, geometry.top_shift + geometry.height - py) for px, py in pts]  # Page.point2coord
+    for (ax, ay), (bx, by) in itertools.pairwise(points):
+        orientation = "v" if ax == bx else ("h" if ay == by else None)
+        if orientation:
+            edges.append((orientation, min(ax, bx), min(ay, by), max(ax, bx), max(ay, by)))
+
+
+def _rect_edges(x0: float, y0: float, x1: float, y1: float, geometry: Geometry, edges: list[Edge]) -> None:
+    top, bottom = geometry.top(y1), geometry.top(y0)
+    x0, x1 = x0 + geometry.x_shift, x1 + geometry.x_shift
+    height = y1 - y0
+    below = top + height  # pdfplumber's rect_to_edges puts the bottom edge at top + height
+    edges += [("h", x0, top, x1, top), ("h", x0, below, x1, below), ("v", x0, top, x0, bottom), ("v", x1, top, x1, bottom)]
+
+
+def merged_edges(edges: list[Edge], *, snap: float = 3, join: float = 3, min_length: float = 1) -> list[dict]:
+    """pdfplumber's TableFinder edges: filter_edges(min_length), merge_edges(snap, join), as dicts.
+
+    Same order and values as pdfplumber's own code (tests/extract/test_tables_from_pdfium.py).
+    The finder's last filter (edge_min_length) is left to the finder.
+    """
+    vertical = [edge for edge in edges if edge[0] == "v" and edge[4] - edge[2] >= min_length]
+    horizontal = [edge for edge in edges if edge[0] == "h" and edge[3] - edge[1] >= min_length]
+    # snap_edges: cluster on x0 (vertical) or top (horizontal), each moved by (mean - value)
+    snapped: list[list[float]] = []
+    for group, at in ((vertical, 1), (horizontal, 2)):
+        for cluster in _clusters(group, at, snap):
+            mean = sum(edge[at] for edge in cluster) / len(cluster)
+            for orientation, x0, top, x1, bottom in cluster:
+                if at == 1:
+                    shift = mean - x0
+                    snapped.append([orientation, x0 + shift, top, x1 + shift, bottom])
+                else:
+                    shift = mean - top
+                    snapped.append([orientation, x0, top + shift, x1, bottom + shift])
+    # join_edge_group on each line: (orientation, position) groups, sorted by start
+    joined: list[list[float]] = []
+    snapped.sort(key=lambda edge: (edge[0], edge[1] if edge[0] == "v" else edge[2]))
+    for (orientation, _), group in itertools.groupby(snapped, key=lambda edge: (edge[0], edge[1] if edge[0] == "v" else edge[2])):
+        start, end = (1, 3) if orientation == "h" else (2, 4)
+        line = sorted(group, key=lambda edge: edge[start])
+        current = list(line[0])
+        for edge in line[1:]:
+            if edge[start] <= current[end] + join:
+                current[end] = max(current[end], edge[end])
+            else:
+                joined.append(current)
+                current = list(edge)
+        joined.append(current)
+    return [_edge_dict(edge) for edge in joined]
+
+
+def _clusters(edges: list[Edge], at: int, tolerance: float) -> list[list[Edge]]:
+    """pdfplumber's cluster_objects: distinct values chained within ``tolerance``, in value order."""
+    values = sorted({edge[at] for edge in edges})
+    cluster_of: dict[float, int] = {}
+    index = 0
+    for i, value in enumerate(values):
+        if i and value > values[i - 1] + tolerance:
+            index += 1
+        cluster_of[value] = index
+    clusters: list[list[Edge]] = [[] for _ in range(index + 1)] if values else []
+    for edge in edges:
+        clusters[cluster_of[edge[at]]].append(edge)
+    return clusters
+
+
+def _edge_dict(edge: list) -> dict:
+    orientation, x0, top, x1, bottom = edge
+    return {"object_type": "edge", "orientation": orientation, "x0": x0, "x1": x1, "top": top, "bottom": bottom,
+            "width": x1 - x0, "height": bottom - top}
+
+
+# --- characters ----------------------------------------------------------------------------------
+
+
+def page_chars(textpage: pdfium.PdfTextPage, geometry: Geometry, page_number: int, text_objects: list,
+               within: list[tuple[float, float, float, float]]) -> list[dict]:
+    """pdfplumber's ``page.chars`` whose middle lies in one of the ``within`` (x0, top, x1, bottom) boxes.
+
+    The text page's characters, then the spaces pdfium left out of it (see _left_out_space) from
+    ``text_objects`` (page_objects). A table's cells are inside its box, so only the characters
+    inside the tables are read: the rows read the same.
+    """
+    chars: list[dict] = []
+    raw = textpage.raw
+    count = pdfium_c.FPDFText_CountChars(raw)
+    if count > 0:
+        buffer = ctypes.create_string_buffer((count + 1) * 2)
+        written = pdfium_c.FPDFText_GetText(raw, 0, count, ctypes.cast(buffer, ctypes.POINTER(ctypes.c_ushort)))
+        text = buffer.raw[: max(written - 1, 0) * 2].decode("utf-16-le", errors="replace")
+        if len(text) != count:  # characters beyond the BMP take two UTF-16 units: read them one by one
+            text = "".join(chr(pdfium_c.FPDFText_GetUnicode(raw, i)) for i in range(count))
+        box = (ctypes.c_float * 4)()  # FS_RECTF: left, top, right, bottom
+        box_ref = ctypes.cast(box, ctypes.POINTER(pdfium_c.FS_RECTF))
+        matrix = (ctypes.c_float * 6)()  # FS_MATRIX: a, b, c, d, e, f
+        matrix_ref = ctypes.cast(matrix, ctypes.POINTER(pdfium_c.FS_MATRIX))
+        loose_box, is_generated, get_matrix = (pdfium_c.FPDFText_GetLooseCharBox, pdfium_c.FPDFText_IsGenerated,
+                                               pdfium_c.FPDFText_GetMatrix)
+        a, b, c, d, e, f = geometry.ctm
+        x_shift, top_of, upright = geometry.x_shift, geometry.top, geometry.upright
+        # the boxes in pdfium's space, a little larger, to pass over the other characters cheaply
+        near = geometry.user_boxes(within, margin=0.01)
+        near_x0, near_y0 = min(box[0] for box in near), min(box[1] for box in near)
+        near_x1, near_y1 = max(box[2] for box in near), max(box[3] for box in near)
+        for i, char in enumerate(text):
+            if char in "\r\n" or (char == " " and is_generated(raw, i)):
+                continue  # pdfium's own line breaks and spaces: nothing printed there
+            loose_box(raw, i, box_ref)
+            box_left, box_top, box_right, box_bottom = box[0], box[1], box[2], box[3]
+            middle_x, middle_y = (box_left + box_right) / 2, (box_top + box_bottom) / 2
+            if not (near_x0 <= middle_x <= near_x1 and near_y0 <= middle_y <= near_y1):
+                continue
+            # pdfminer's transformation of the two corners, then pdfplumber's flip
+            x0, x1 = a * box_left + c * box_bottom + e, a * box_right + c * box_top + e
+            y0, y1 = b * box_left + d * box_bottom + f, b * box_right + d * box_top + f
+            left, right = (x0, x1) if x0 <= x1 else (x1, x0)
+            low, high = (y0, y1) if y0 <= y1 else (y1, y0)
+            left, right, top, bottom = left + x_shift, right + x_shift, top_of(high), top_of(low)
+            if not _inside((left + right) / 2, (top + bottom) / 2, within):
+                continue
+            get_matrix(raw, i, matrix_ref)
+            chars.append(_char("-" if char == PDFIUM_LINE_HYPHEN else char, left, right, top, bottom,
+                               upright(matrix[0], matrix[1], matrix[2], matrix[3]), geometry, page_number))
+    for obj, outer in text_objects:
+        space = _left_out_space(obj, outer, raw, geometry, within)
+        if space:
+            chars.append(_char(" ", *space, geometry=geometry, page_number=page_number))
+    return chars
+
+
+def _left_out_space(obj, outer: Matrix, textpage, geometry: Geometry, within: list) -> tuple | None:
+    """(x0, x1, top, bottom, upright) of the space in a text object pdfium gave no character, if it
+    lies in one of the ``within`` boxes, else None.
+
+    Word writes a space in a font of its own (Arial between "12." and the name) as a text object of
+    its own; pdfium's text page leaves it out, and sometimes generates no space for it either
+    ("12.Adrián"). pdfminer keeps it, and to pdfplumber it ends a word. Its box here is zero wide at
+    the object's origin, pdfium's loose box high: where it sits between two words is what counts.
+    """
+    matrix = pdfium_c.FS_MATRIX()
+    if not pdfium_c.FPDFPageObj_GetMatrix(obj, matrix):
+        return None
+    a, b, c, d, e, f = _multiply((matrix.a, matrix.b, matrix.c, matrix.d, matrix.e, matrix.f), outer)
+    size, ascent, descent = ctypes.c_float(), ctypes.c_float(), ctypes.c_float()
+    if not pdfium_c.FPDFTextObj_GetFontSize(obj, size):
+        return None
+    reach = size.value * (abs(a) + abs(b) + abs(c) + abs(d))  # the box is within this of its origin
+    origin_x, origin_top = e + geometry.x_shift, geometry.top(f)
+    if not any(x0 - reach <= origin_x <= x1 + reach and top - reach <= origin_top <= bottom + reach
+               for x0, top, x1, bottom in within):
+        return None
+    if pdfium_c.FPDFTextObj_GetText(obj, textpage, None, 0) > 2:  # bytes, with the terminating NUL
+        return None
+    font = pdfium_c.FPDFTextObj_GetFont(obj)
+    if not (font and pdfium_c.FPDFFont_GetAscent(font, size, ascent) and pdfium_c.FPDFFont_GetDescent(font, size, descent)
+            and ascent.value != descent.value):
+        return None
+    scale = size.value / (ascent.value - descent.value)
+    low, high = descent.value * scale, ascent.value * scale  # pdfium's loose box, in text space
+    xs = (c * low + e, c * high + e)
+    ys = (d * low + f, d * high + f)
+    left, right = min(xs) + geometry.x_shift, max(xs) + geometry.x_shift
+    top, bottom = geometry.top(max(ys)), geometry.top(min(ys))
+    if not _inside((left + right) / 2, (top + bottom) / 2, within):
+        return None
+    return left, right, top, bottom, a * d > 0 and b * c <= 0
+
+
+def _inside(x: float, y: float, boxes: list[tuple[float, float, float, float]]) -> bool:
+    return any(x0 <= x <= x1 and top <= y <= bottom for x0, top, x1, bottom in boxes)
+
+
+def _char(text: str, left: float, right: float, top: float, bottom: float, upright: bool,
+          geometry: Geometry, page_number: int) -> dict:
+    return {
+        "object_type": "char",
+        "page_number": page_number,
+        "text": text,
+        "x0": left,
+        "x1": right,
+        "top": top,
+        "bottom": bottom,
+        "doctop": geometry.doctop + top,
+        "width": right - left,
+        "height": bottom - top,
+        "size": bottom - top,
+        "upright": upright,
+    }
