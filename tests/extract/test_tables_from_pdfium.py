@@ -1,0 +1,217 @@
+"""extract/tables.py feeds pdfplumber's table finder with the page's edges and characters read by pdfium
+(extract/pdfium_objects.py) instead of pdfminer's parse: every table must come out as pdfplumber reads it
+on its own, cell for cell, with its box within a point.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pdfplumber
+import pypdfium2 as pdfium
+import pypdfium2.raw as pdfium_c
+import pytest
+from pdfplumber.table import TableFinder
+
+from extract import pdfium_objects, tables
+
+BBOX_TOLERANCE = 1.0  # points
+CELL_TOLERANCE = 0.01  # points: pdfium's coordinates are 32-bit floats, pdfminer's doubles
+
+
+def _ruled_pages(path: Path) -> list[int]:
+    document = pdfium.PdfDocument(str(path))
+    try:
+        return [index + 1 for index in range(len(document)) if tables.has_ruled_table(document[index])]
+    finally:
+        document.close()
+
+
+def _pdfplumber_tables(path: Path, numbers: list[int]) -> dict[int, list[tuple[list[list[str]], tuple]]]:
+    """pdfplumber's own reading (pdfminer's objects): rows through tables._cell, and boxes, per page."""
+    with pdfplumber.open(path, pages=numbers) as pdf:
+        return {
+            number: [([[tables._cell(cell) for cell in row] for row in table.extract()], table.bbox)
+                     for table in page.find_tables()]
+            for number, page in zip(numbers, pdf.pages, strict=True)
+        }
+
+
+def _assert_same_tables(path: Path, numbers: list[int]) -> int:
+    read = tables.read_tables(path, numbers)
+    assert read.errors == []
+    expected = _pdfplumber_tables(path, numbers)
+    for number in numbers:
+        got = [table for table in read.tables if table.page == number]
+        assert [table.index for table in got] == list(range(len(expected[number]))), (path.name, number)
+        for table, (rows, bbox) in zip(got, expected[number], strict=True):
+            assert table.rows == rows, (path.name, number, table.index)
+            assert max(abs(a - b) for a, b in zip(table.bbox, bbox, strict=True)) <= BBOX_TOLERANCE, (
+                path.name, number, table.bbox, bbox)
+    return sum(len(found) for found in expected.values())
+
+
+@pytest.fixture(scope="module")
+def ruled_pages(real_corpus) -> dict[Path, list[int]]:
+    found = {path: _ruled_pages(path) for path in sorted(real_corpus.glob("*.pdf"))}
+    return {path: numbers for path, numbers in found.items() if numbers}
+
+
+def test_every_table_of_the_real_corpus_reads_as_pdfplumber_reads_it(ruled_pages):
+    assert sum(len(numbers) for numbers in ruled_pages.values()) >= 17  # the Quito actas' vote and attendance pages
+    count = sum(_assert_same_tables(path, numbers) for path, numbers in ruled_pages.items())
+    assert count >= 17
+
+
+def _assert_same_cells(path: Path, numbers: list[int]) -> None:
+    """Snapping and joining the edges before the finder does changes nothing: it finds the same cells."""
+    document = pdfium.PdfDocument(str(path))
+    with pdfplumber.open(path, pages=numbers) as pdf:
+        for number, plumber_page in zip(numbers, pdf.pages, strict=True):
+            edges, _ = pdfium_objects.page_objects(document[number - 1], tables._geometry(plumber_page))
+            merged = pdfium_objects.merged_edges(edges)
+            theirs = TableFinder(plumber_page).cells
+            ours = TableFinder(tables._PdfiumPage(plumber_page, merged)).cells
+            assert len(ours) == len(theirs), (path.name, number)
+            for cell, expected in zip(ours, theirs, strict=True):
+                assert max(abs(a - b) for a, b in zip(cell, expected, strict=True)) <= CELL_TOLERANCE, (path.name, number)
+    document.close()
+
+
+def test_the_finder_gets_the_same_cells_from_pdfiums_merged_edges(ruled_pages):
+    for path, numbers in ruled_pages.items():
+        _assert_same_cells(path, numbers)
+        with pdfplumber.open(path, pages=numbers) as pdf:
+            raw_edges = sum(len(page.edges) for page in pdf.pages)
+        document = pdfium.PdfDocument(str(path))
+        with pdfplumber.open(path, pages=numbers) as pdf:
+            merged = sum(len(pdfium_objects.merged_edges(pdfium_objects.page_objects(
+                document[number - 1], tables._geometry(page))[0])) for number, page in zip(numbers, pdf.pages, strict=True))
+        document.close()
+        assert merged < raw_edges / 10, path.name  # the finder gets tens of edges a page, not hundreds
+
+
+def test_the_spaces_pdfium_leaves_out_are_read_as_pdfplumber_reads_them(real_corpus):
+    # Word writes the space after "12." in Arial, a text object of its own; pdfium's text page has no
+    # character for it, nor a generated space, and "12.Adrián" would be one word.
+    read = tables.read_tables(real_corpus / "quitoRAG__Acta Sesión Conmemorativa No. 064 2024-05-24.pdf", [5])
+    assert read.tables[0].rows[1] == ["12. Adrián Ibarra González", "✓", ""]
+
+
+def _synthetic_pdf(path: Path, *, rotate: int = 0, shift: float = 0) -> Path:
+    """Two ruled tables (reportlab strokes its grid lines, fills the header) on a page turned by
+    ``rotate`` degrees, its MediaBox moved by ``shift`` points (pdfplumber's coordinates then differ
+    from PDF space by more than a flip)."""
+    reportlab = pytest.importorskip("reportlab", reason="reportlab builds the synthetic table PDF")
+    from reportlab.lib import colors
+    from reportlab.lib.pagesizes import A4
+    from reportlab.platypus import SimpleDocTemplate, Spacer, Table, TableStyle
+
+    del reportlab
+    data = [
+        ["Votación: Ordenanza IC-ORD-2024-002", "", "", ""],  # one cell across the four columns
+        ["NOMBRES", "A FAVOR", "EN CONTRA", "ABSTENCIÓN"],
+        ["1. Ana Pérez", "X", "", ""],
+        ["2. Luis Andrade Gómez", "", "X", ""],
+        ["3. María\nde los Ángeles Ruiz", "", "", ""],  # two lines in a cell; no vote: empty cells
+        ["TOTAL", "1", "1", "0"],
+    ]
+    table = Table(data, colWidths=[190, 70, 80, 80])
+    table.setStyle(TableStyle([
+        ("GRID", (0, 0), (-1, -1), 0.5, colors.black),
+        ("SPAN", (0, 0), (-1, 0)),
+        ("BACKGROUND", (0, 1), (-1, 1), colors.lightgrey),  # a filled rectangle under the header
+        ("FONTNAME", (0, 1), (-1, 1), "Helvetica-Bold"),
+    ]))
+    budget = Table([["Partida", "Monto"], ["Obras", "1.200,00"], ["", "300,50"]], colWidths=[150, 100])
+    budget.setStyle(TableStyle([("BOX", (0, 0), (-1, -1), 1, colors.black),
+                                ("INNERGRID", (0, 0), (-1, -1), 0.25, colors.black),
+                                ("SPAN", (0, 1), (0, 2))]))  # a cell two rows high
+
+    drawn = path.with_suffix(".drawn.pdf")
+    SimpleDocTemplate(str(drawn), pagesize=A4).build([table, Spacer(1, 40), budget])
+    document = pdfium.PdfDocument(str(drawn))
+    page = document[0]
+    page.set_rotation(rotate)
+    if shift:
+        width, height = page.get_size()
+        pdfium_c.FPDFPage_SetMediaBox(page.raw, shift, shift, width + shift, height + shift)
+    page.close()
+    document.save(str(path))
+    document.close()
+    return path
+
+
+@pytest.mark.parametrize(("rotate", "shift"), [(0, 0), (90, 0), (0, -40), (270, 25)])
+def test_a_synthetic_table_with_merged_and_empty_cells_reads_as_pdfplumber_reads_it(tmp_path, rotate, shift):
+    path = _synthetic_pdf(tmp_path / "votes.pdf", rotate=rotate, shift=shift)
+    with pdfplumber.open(path) as pdf:
+        assert (pdf.pages[0].rotation, pdf.pages[0].mediabox[0]) == (rotate, shift)
+    assert _ruled_pages(path) == [1]
+    assert _assert_same_tables(path, [1]) == 2
+    if rotate:
+        return  # pdfplumber reads a turned page's table turned (columns as rows): the same here, as above
+    first, second = tables.read_tables(path, [1]).tables
+    assert first.rows == [
+        ["Votación: Ordenanza IC-ORD-2024-002", "", "", ""],
+        ["NOMBRES", "A FAVOR", "EN CONTRA", "ABSTENCIÓN"],
+        ["1. Ana Pérez", "X", "", ""],
+        ["2. Luis Andrade Gómez", "", "X", ""],
+        ["3. María\nde los Ángeles Ruiz", "", "", ""],
+        ["TOTAL", "1", "1", "0"],
+    ]
+    assert second.rows == [["Partida", "Monto"], ["Obras", "1.200,00"], ["", "300,50"]]
+
+
+def _drawn_pdf(path: Path) -> Path:
+    """A table drawn by hand: its frame one six-point path (to pdfminer a curve, not a rectangle), the
+    middle rule in two pieces 2.5 pt apart (pdfplumber snaps them into one), two words 2.9 pt apart
+    with no space between them (pdfium generates one; pdfplumber, within its x_tolerance of 3, reads one word)."""
+    pytest.importorskip("reportlab", reason="reportlab builds the synthetic table PDF")
+    from reportlab.pdfgen import canvas as pdf_canvas
+
+    canvas = pdf_canvas.Canvas(str(path), pagesize=(400, 300))
+    canvas.setLineWidth(0.5)
+    frame = canvas.beginPath()
+    frame.moveTo(50, 100)
+    for x, y in ((350, 100), (350, 250), (200, 250), (50, 250)):
+        frame.lineTo(x, y)
+    frame.close()
+    canvas.drawPath(frame, stroke=1, fill=0)
+    canvas.line(50, 200, 350, 200)
+    canvas.line(50, 150, 350, 150)
+    canvas.line(200, 250, 200, 175)
+    canvas.line(202.5, 175, 202.5, 100)
+    canvas.setFont("Helvetica", 10)
+    canvas.drawString(60, 220, "NOMBRES")
+    canvas.drawString(210, 220, "VOTO")
+    canvas.drawString(60, 170, "Sesión")
+    canvas.drawString(60 + canvas.stringWidth("Sesión", "Helvetica", 10) + 2.9, 170, "ordinaria")
+    canvas.drawString(210, 170, "A FAVOR")
+    canvas.drawString(60, 120, "2. Luis Andrade")
+    canvas.save()
+    return path
+
+
+def test_a_hand_drawn_table_reads_as_pdfplumber_reads_it(tmp_path):
+    path = _drawn_pdf(tmp_path / "drawn.pdf")
+    assert _assert_same_tables(path, [1]) == 1
+    _assert_same_cells(path, [1])
+    (table,) = tables.read_tables(path, [1]).tables
+    assert table.rows == [["NOMBRES", "VOTO"], ["Sesiónordinaria", "A FAVOR"], ["2. Luis Andrade", ""]]
+
+
+def test_a_page_pdfium_cannot_read_loses_its_tables_only(real_corpus, monkeypatch):
+    page_objects = pdfium_objects.page_objects
+    calls = []
+
+    def broken_on_second_page(page, geometry):
+        calls.append(page)
+        if len(calls) == 2:
+            raise RuntimeError("path segment without a point")
+        return page_objects(page, geometry)
+
+    monkeypatch.setattr(pdfium_objects, "page_objects", broken_on_second_page)
+    read = tables.read_tables(real_corpus / "quitoRAG__Acta Sesión Conmemorativa No. 064 2024-05-24.pdf", [4, 5, 10, 11])
+    assert read.errors == ["page 5: tables not read (RuntimeError: path segment without a point)"]
+    assert [(table.page, table.index) for table in read.tables] == [(4, 0), (4, 1), (10, 0), (11, 0)]
