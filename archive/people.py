@@ -18,6 +18,7 @@ import re
 import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from itertools import accumulate
 
 # Honorifics, academic titles and offices printed before (or around) a name, folded and without dots.
 TITLES = frozenset({
@@ -51,6 +52,7 @@ GIVEN_NAMES = frozenset({
 })
 
 _TOKEN = re.compile(r"[a-z0-9]+")
+ATTACHED = "~"  # marks a token bound by a particle to the one before it: one surname slot for both
 
 
 def fold(text: str | None) -> str:
@@ -85,8 +87,20 @@ def _raw_tokens(printed: str) -> list[tuple[str, str]]:
 
 def name_tokens(printed: str | None) -> tuple[str, ...]:
     """The tokens that identify a printed name, folded and in order, without titles and particles:
-    "Concejal Bernardo Abad Merchán" -> ("bernardo", "abad", "merchan")."""
-    return tuple(t for t, _ in _raw_tokens(printed or "") if t not in PARTICLES)
+    "Concejal Bernardo Abad Merchán" -> ("bernardo", "abad", "merchan").
+
+    A word a particle binds to the word before it ("Gómez de la Torre", "Carlos de la Cuesta") is marked
+    with a leading "~": it fills the same surname slot as that word (see _contained).
+    """
+    tokens: list[str] = []
+    bound = False
+    for token, _ in _raw_tokens(printed or ""):
+        if token in PARTICLES:
+            bound = bool(tokens) and token != "y"
+            continue
+        tokens.append(f"{ATTACHED}{token}" if bound else token)
+        bound = False
+    return tuple(tokens)
 
 
 def folded_name(printed: str | None) -> str:
@@ -127,6 +141,8 @@ def _subsequence(short: Sequence[str], long: Sequence[str], fuzzy: bool = False)
     """Positions in `long` of each token of `short`, in order (None if `short` is not a subsequence).
     With `fuzzy`, exactly one token pair may differ by one letter (the positions are then returned)."""
 
+    short, long = [_bare(t) for t in short], [_bare(t) for t in long]
+
     def walk(i: int, j: int, spent: bool) -> list[int] | None:
         if i == len(short):
             return [] if (spent or not fuzzy) else None
@@ -163,7 +179,8 @@ def _contained(short: tuple[str, ...], long: tuple[str, ...], fuzzy: bool = Fals
     positions = _subsequence(short, long, fuzzy)
     if positions is None:
         return False
-    if positions[-1] < len(long) - 2:
+    slots = list(accumulate(0 if token.startswith(ATTACHED) else 1 for token in long))
+    if slots[positions[-1]] < slots[-1] - 1:
         return False
     return not all(t in GIVEN_NAMES for t in short)
 
@@ -179,7 +196,7 @@ def same_person(a: str | Sequence[str], b: str | Sequence[str]) -> bool:
     ta, tb = _tokens(a), _tokens(b)
     if len(ta) < 2 or len(tb) < 2:
         return False
-    if ta == tb:
+    if [_bare(t) for t in ta] == [_bare(t) for t in tb]:
         return True
     short, long = (ta, tb) if len(ta) <= len(tb) else (tb, ta)
     return _contained(short, long)
@@ -199,7 +216,12 @@ def lone_name_of(a: str | Sequence[str], b: str | Sequence[str]) -> bool:
     """One name is a single word found in the other ("Abad" / "Bernardo Abad"): never merged, for review."""
     ta, tb = _tokens(a), _tokens(b)
     short, long = (ta, tb) if len(ta) <= len(tb) else (tb, ta)
-    return len(short) == 1 and len(long) >= 2 and short[0] in long and short[0] not in GIVEN_NAMES
+    bare_long = [_bare(t) for t in long]
+    return len(short) == 1 and len(long) >= 2 and _bare(short[0]) in bare_long and short[0] not in GIVEN_NAMES
+
+
+def _bare(token: str) -> str:
+    return token.removeprefix(ATTACHED)
 
 
 def _tokens(name: str | Sequence[str]) -> tuple[str, ...]:

@@ -124,3 +124,9 @@ def test_different_people_sharing_name_parts_stay_apart_without_review():
     assert [i for i, _ in ids] == [1, 2, 3, 4, 5, 6]
     assert all(not reviews for _, reviews in ids)
     assert people.add("María Fernanda Racines Corredores")[0] == 6
+
+
+def test_a_compound_surname_is_one_slot_so_a_first_surname_short_form_joins_its_person():
+    assert same_person("Cristina López", "Cristina López Gómez de la Torre")
+    assert same_person("Ana Torre", "Dra. Ana de la Torre")
+    assert not same_person("Juan Carlos", "Juan Carlos de la Cuesta Galvis")  # given names only

@@ -62,7 +62,7 @@ def status_json(data_dir: Path, monkeypatch, capsys) -> dict:
 def test_extracting_again_with_the_same_extractor_does_nothing(archive):
     report = steps.extract(archive.settings, archive.catalogue)
     assert report.counts == {"documents": 0, "failed": 0, "pages": 0, "new": 0, "reextracted": 0, "retried": 0,
-                             "moved_to_the_session_of_their_text": 0}
+                             "moved_to_the_session_of_their_text": 0, "votes": 0, "roll_calls": 0}
     assert report.problems == []
     assert archive.catalogue.outdated_extractions(EXTRACTOR_VERSION) == 0
 
