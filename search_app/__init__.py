@@ -27,6 +27,7 @@ def create_app(test_config: dict | None = None, *, settings: Settings | None = N
         browse,
         coverage,
         documents,
+        health,
         members,
         proceedings,
         proceedings_api,
@@ -51,6 +52,7 @@ def create_app(test_config: dict | None = None, *, settings: Settings | None = N
     app.register_blueprint(members.bp)
     app.register_blueprint(votes.bp)
     app.register_blueprint(proceedings_api.bp)
+    app.register_blueprint(health.bp)
     errors.register(app)
     headers.register(app)
     app.jinja_env.filters["fecha"] = search.format_date
