@@ -46,8 +46,9 @@ def search_health() -> dict:
             details["cluster_status"] = cluster["status"]
         documents = backend.count()  # opens the live index: a missing or outdated one fails here
     except Exception as exc:  # noqa: BLE001 - any failure to answer is what this check reports
-        if not isinstance(exc, SearchEngineUnavailable):
-            exc = SearchEngineUnavailable(f"{type(exc).__name__}: {exc}")
+        if not isinstance(exc, SearchEngineUnavailable):  # the quick cluster call, outside the backend's wording
+            where = f" at {resources.settings().elasticsearch_url}" if engine == "elasticsearch" else ""
+            exc = SearchEngineUnavailable(f"{engine}{where} is unreachable or failing ({type(exc).__name__}: {exc})")
         current_app.logger.error("health: search engine unusable: %s", exc)
         return {"ok": False, "engine": engine, "error": public_reason(str(exc))}
     ok = details.get("cluster_status") != "red"  # red: a primary shard is missing, searches fail or lie

@@ -1,0 +1,84 @@
+"""/api/v1/health: 200 when the catalogue and the engine answer, 503 naming the part that does not, never a
+server path."""
+
+from __future__ import annotations
+
+import socket
+
+import pytest
+
+from concejo.config import load_settings
+from search_app import create_app
+from search_app.backends.embedded import ANALYSIS_MARKER, EmbeddedBackend
+
+
+def _health(settings):
+    response = create_app({"TESTING": True}, settings=settings).test_client().get("/api/v1/health")
+    return response.status_code, response.get_json(), response
+
+
+@pytest.fixture()
+def closed_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def test_a_working_archive_is_ok_with_what_it_holds(archive):
+    response = archive.client().get("/api/v1/health")
+    assert response.status_code == 200
+    body = response.get_json()
+    assert body["status"] == "ok"
+    assert body["catalogue"]["ok"] is True and body["catalogue"]["councils"] == 1
+    assert body["search"] == {**body["search"], "ok": True, "engine": "embedded", "documents": 41}
+    assert response.headers["Cache-Control"] == "no-store"  # a cached "ok" would hide an outage
+
+
+def test_an_unreachable_elasticsearch_is_503_with_the_reason(tmp_path, closed_port):
+    settings = load_settings(environ={}, data_dir=tmp_path, elasticsearch_url=f"http://127.0.0.1:{closed_port}")
+    status, body, _ = _health(settings)
+    assert status == 503
+    assert body["status"] == "degraded"
+    assert body["catalogue"]["ok"] is True  # the archive itself still answers
+    search = body["search"]
+    assert search["ok"] is False and search["engine"] == "elasticsearch"
+    assert "unreachable" in search["error"] and f"127.0.0.1:{closed_port}" in search["error"]
+
+
+def test_an_index_the_engine_refuses_is_503_without_its_server_path(tmp_path):
+    settings = load_settings(environ={}, data_dir=tmp_path)
+    backend = EmbeddedBackend(settings.index_dir)
+    backend.count()  # creates the live index
+    (settings.index_dir.resolve() / ANALYSIS_MARKER).write_text("1\n")  # built by an older analysis
+    status, body, response = _health(settings)
+    assert status == 503
+    assert body["search"]["ok"] is False
+    assert "concejo index --rebuild" in body["search"]["error"]
+    assert str(tmp_path) not in response.get_data(as_text=True)
+
+
+def test_a_damaged_catalogue_is_503_without_its_server_path(tmp_path):
+    settings = load_settings(environ={}, data_dir=tmp_path)
+    catalogue_file = tmp_path / "catalogue.sqlite3"
+    assert settings.catalogue_url.endswith(str(catalogue_file))
+    catalogue_file.write_bytes(b"this is not a SQLite database\x00" * 200)
+    status, body, response = _health(settings)
+    assert status == 503
+    assert body["status"] == "degraded"
+    assert body["catalogue"]["ok"] is False and body["catalogue"]["error"]
+    assert body["search"]["ok"] is True  # the engine is fine: the reason points at the catalogue alone
+    assert str(tmp_path) not in response.get_data(as_text=True)
+
+
+def test_a_catalogue_error_naming_its_file_is_reported_without_the_path(tmp_path, monkeypatch):
+    from archive import CatalogueError
+    from search_app import resources
+
+    def unopenable(url: str):
+        raise CatalogueError(f"cannot open the catalogue at {tmp_path}/catalogue.sqlite3: disk I/O error")
+
+    monkeypatch.setattr(resources, "open_catalogue", unopenable)
+    status, body, response = _health(load_settings(environ={}, data_dir=tmp_path))
+    assert status == 503
+    assert "disk I/O error" in body["catalogue"]["error"]
+    assert str(tmp_path) not in response.get_data(as_text=True)
