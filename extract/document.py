@@ -4,7 +4,7 @@ Per page: the text layer (pypdfium2) is kept when it says something and is not g
 image-only page, or one whose layer is a bad OCR ("Sesi6n", "APROBAC16N"), is OCR'd with
 Tesseract. Blank scanned pages are recognised and skipped. A tick in a vote or attendance table
 gets the name of its column (extract/vote_tables.py). Pages whose drawn rules close two adjacent cells
-have their tables read by pdfplumber (extract/tables.py), after every page's text; roll calls, votes and
+have their tables read by pdfplumber's finder (extract/tables.py) while the page is loaded; roll calls, votes and
 entries/exits are read from the pages' text last (extract/proceedings/). This module runs in-process with no
 bounds: extract/batch.py adds the time and memory limits for untrusted files.
 
@@ -16,6 +16,7 @@ was run too: a garbage layer replaced, or a few words of layer completed by OCR 
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -64,26 +65,35 @@ def extract_document(
     errors: list[str] = []
     reads: list[_PageRead] = []
     table_headers: dict[tuple[int, int], str] = {}  # vote-table columns, carried to continuation pages
-    ruled: list[int] = []  # pages whose rules close two cells: pdfplumber reads their tables
-    table_errors: list[str] = []
+    found = tables.TablesRead()  # read from each page while it is loaded, with its text page
+    later: list[int] = []  # ruled pages read apart: annotations merged in, or a MediaBox pdfium cannot give
     with pdf_text.open_pdf(path, max_pages=max_pages) as document:
         for index in range(len(document)):
             try:
-                page = pdf_text.load_page(document, index)
+                page, flattened = pdf_text.load_page_flattened(document, index)
             except pdfium.PdfiumError as exc:
                 reads.append(_PageRead("", "empty", f"page {index + 1}: unreadable ({exc})", unreadable=True))
                 continue
             try:
-                reads.append(_read_page(page, index + 1, use_ocr=ocr, table_headers=table_headers))
-                if read_tables and _has_ruled_table(page, index + 1, table_errors):
-                    ruled.append(index + 1)
+                number = index + 1
+
+                def page_tables(textpage, page=page, number=number, flattened=flattened) -> None:
+                    if _has_ruled_table(page, number, found.errors) and (
+                            flattened or not tables.read_page(page, textpage, number, found)):
+                        later.append(number)
+
+                reads.append(_read_page(page, number, use_ocr=ocr, table_headers=table_headers,
+                                        with_textpage=page_tables if read_tables else None))
             finally:
                 page.close()
     errors.extend(read.error for read in reads if read.error)
     if all(read.unreadable for read in reads):
         raise ExtractionFailed("corrupt", f"{path}: no page could be read; the PDF is corrupt or truncated")
-    found = tables.read_tables(path, ruled)
-    extraction = _assemble(reads, errors + table_errors + found.errors, hints)
+    if later:
+        apart = tables.read_tables(path, later)
+        found.tables = sorted(found.tables + apart.tables, key=lambda table: (table.page, table.index))
+        found.errors += apart.errors
+    extraction = _assemble(reads, errors + found.errors, hints)
     extraction.tables = found.tables
     if proceedings:
         extraction.proceedings = _proceedings(extraction)
@@ -108,7 +118,9 @@ def _has_ruled_table(page: pdfium.PdfPage, number: int, errors: list[str]) -> bo
         return False
 
 
-def _read_page(page: pdfium.PdfPage, number: int, *, use_ocr: bool, table_headers: dict) -> _PageRead:
+def _read_page(page: pdfium.PdfPage, number: int, *, use_ocr: bool, table_headers: dict,
+               with_textpage: Callable[[pdfium.PdfTextPage], None] | None = None) -> _PageRead:
+    """The page's text; ``with_textpage`` (reading the page's tables, never raising) runs while its text page is open."""
     table_error = None
     try:
         textpage = page.get_textpage()
@@ -116,6 +128,8 @@ def _read_page(page: pdfium.PdfPage, number: int, *, use_ocr: bool, table_header
             raw = pdf_text.textpage_text(textpage)
             if vote_tables.has_ticks(raw):
                 raw, table_error = _with_table_columns(page, textpage, raw, number, table_headers)
+            if with_textpage:
+                with_textpage(textpage)
         finally:
             textpage.close()
     except pdfium.PdfiumError as exc:

@@ -56,13 +56,18 @@ def load_page(document: pdfium.PdfDocument, index: int) -> pdfium.PdfPage:
     PDFium's text layer ignores annotation appearances, so the signer's name in a signature widget
     would be lost; flattening (in memory only, nothing is saved) makes it part of the page text.
     """
+    return load_page_flattened(document, index)[0]
+
+
+def load_page_flattened(document: pdfium.PdfDocument, index: int) -> tuple[pdfium.PdfPage, bool]:
+    """load_page, and whether annotations were merged into the page (it is then not the page as stored)."""
     page = document[index]
     if pdfium_c.FPDFPage_GetAnnotCount(page) and (
         pdfium_c.FPDFPage_Flatten(page, pdfium_c.FLAT_NORMALDISPLAY) == pdfium_c.FLATTEN_SUCCESS
     ):
         page.close()
-        page = document[index]  # PDFium shows the flattened content only after a reload
-    return page
+        return document[index], True  # PDFium shows the flattened content only after a reload
+    return page, False
 
 
 def page_text(page: pdfium.PdfPage) -> str:

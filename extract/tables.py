@@ -8,6 +8,12 @@ page's drawn lines as extract/vote_tables.py reads them with pdfium's raw calls 
 page is read by pdfplumber only if its thin rules close at least two adjacent cells. A table drawn
 only with thick borders, filled rectangles or no lines at all (aligned text) is not found.
 
+Extraction reads a page's tables while it has the page loaded, with the text page it read the text
+from (read_page): pdfplumber never opens the file; its finder runs on a page object built from
+pdfium's values (_PdfiumPage), with the page's geometry computed from pdfium's MediaBox and rotation
+as pdfplumber computes it. A page whose MediaBox is inherited (pdfium's API does not give it) or
+whose annotations were merged into its text is read apart, as stored (read_tables).
+
 A table continued on the next page stays two tables, one per page: joining them would need guessing
 whether the second page's first row is a repeated header, a continuation of a cell, or a new table;
 the user sees each page's table as it is printed, and the page number says where it came from.
@@ -18,6 +24,7 @@ its reason, and the other pages' tables (and every page's text) are kept.
 
 from __future__ import annotations
 
+import struct
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -93,60 +100,126 @@ def _joined(rules: list[tuple[float, float, float]]) -> list[tuple[float, float,
     return [(position, start, end) for position, start, end in joined]
 
 
+def read_page(page: pdfium.PdfPage, textpage: pdfium.PdfTextPage, number: int, read: TablesRead) -> bool:
+    """Add the tables of a page extraction has loaded (with its text page) to ``read``, or why they could
+    not be read; never raises. False if the page's geometry must come from pdfplumber (read_tables):
+    its MediaBox is not in its own dictionary (pdfium's API does not look up the page tree).
+
+    The page must be as stored (not flattened): pdfminer does not see annotations either.
+    """
+    try:
+        geometry = _pdfium_geometry(page)
+        if geometry is None:
+            return False
+        read.tables += _tables(page, textpage, number, *geometry)
+    except Exception as exc:  # noqa: BLE001 - one bad page loses its tables only
+        read.errors.append(f"page {number}: tables not read ({type(exc).__name__}: {exc})")
+    return True
+
+
 def read_tables(path: Path, page_numbers: list[int]) -> TablesRead:
     """pdfplumber's tables on the given pages (1-based) of ``path``; failures recorded, never raised.
 
-    pdfplumber opens the file and gives each page's geometry (MediaBox, rotation, position in the
-    document); its table finder and ``Table.extract`` read the page's edges and characters as
-    pdfium reads them (extract/pdfium_objects.py) instead of pdfminer's parse of the whole page.
+    Each page is loaded as stored and read as read_page reads it; a page whose MediaBox is inherited
+    gets its geometry (MediaBox, rotation) from pdfplumber, which opens the file for those pages only.
     """
     read = TablesRead()
     if not page_numbers:
         return read
+    inherited: list[int] = []
     try:
-        pdf = pdfplumber.open(path, pages=page_numbers)
+        document = pdfium.PdfDocument(str(path))
     except Exception as exc:  # noqa: BLE001 - tables are an extra; the document's text must not be lost
         read.errors.append(f"pages {_listed(page_numbers)}: tables not read ({type(exc).__name__}: {exc})")
         return read
-    with pdf:
-        try:
-            document = pdfium.PdfDocument(str(path))
-        except Exception as exc:  # noqa: BLE001 - as above
-            read.errors.append(f"pages {_listed(page_numbers)}: tables not read ({type(exc).__name__}: {exc})")
-            return read
-        try:
-            for number in page_numbers:
+    try:
+        for number in page_numbers:
+            try:
+                page = document[number - 1]
                 try:
-                    read.tables += _page_tables(pdf.pages[page_numbers.index(number)], document, number)
-                except Exception as exc:  # noqa: BLE001 - one bad page loses its tables only
-                    read.errors.append(f"page {number}: tables not read ({type(exc).__name__}: {exc})")
-        finally:
-            document.close()
+                    textpage = page.get_textpage()
+                    try:
+                        if not read_page(page, textpage, number, read):
+                            inherited.append(number)
+                    finally:
+                        textpage.close()
+                finally:
+                    page.close()
+            except Exception as exc:  # noqa: BLE001 - one bad page loses its tables only
+                read.errors.append(f"page {number}: tables not read ({type(exc).__name__}: {exc})")
+        if inherited:
+            _read_with_pdfplumber_geometry(path, document, inherited, read)
+    finally:
+        document.close()
+    read.tables.sort(key=lambda table: (table.page, table.index))
     return read
 
 
-def _page_tables(plumber_page: PlumberPage, document: pdfium.PdfDocument, number: int) -> list[Table]:
-    page = document[number - 1]  # not flattened: pdfminer does not see annotations either
+def _read_with_pdfplumber_geometry(path: Path, document: pdfium.PdfDocument, numbers: list[int], read: TablesRead) -> None:
     try:
-        geometry = _geometry(plumber_page)
-        edges, text_objects = pdfium_objects.page_objects(page, geometry)
-        read_page = _PdfiumPage(plumber_page, pdfium_objects.merged_edges(edges))
-        found = read_page.find_tables()
-        if not found:
-            return []
-        textpage = page.get_textpage()
-        try:
-            read_page.chars_read(pdfium_objects.page_chars(
-                textpage, geometry, number, text_objects, within=[tuple(table.bbox) for table in found]))
-        finally:
-            textpage.close()
-        return [
-            Table(number, index, [[_cell(cell) for cell in row] for row in table.extract()],
-                  tuple(float(v) for v in table.bbox))
-            for index, table in enumerate(found)
-        ]
-    finally:
-        page.close()
+        pdf = pdfplumber.open(path, pages=numbers)
+    except Exception as exc:  # noqa: BLE001 - tables are an extra; the document's text must not be lost
+        read.errors.append(f"pages {_listed(numbers)}: tables not read ({type(exc).__name__}: {exc})")
+        return
+    with pdf:
+        for number, plumber_page in zip(numbers, pdf.pages, strict=True):
+            try:
+                page = document[number - 1]
+                try:
+                    textpage = page.get_textpage()
+                    try:
+                        read.tables += _tables(page, textpage, number, _geometry(plumber_page), plumber_page.bbox,
+                                               plumber_page.rotation)
+                    finally:
+                        textpage.close()
+                finally:
+                    page.close()
+            except Exception as exc:  # noqa: BLE001 - one bad page loses its tables only
+                read.errors.append(f"page {number}: tables not read ({type(exc).__name__}: {exc})")
+
+
+def _tables(page: pdfium.PdfPage, textpage: pdfium.PdfTextPage, number: int, geometry: pdfium_objects.Geometry,
+            bbox: tuple, rotation: int) -> list[Table]:
+    edges, text_objects = pdfium_objects.page_objects(page, geometry)
+    read_page = _PdfiumPage(number, bbox, rotation, pdfium_objects.merged_edges(edges))
+    found = read_page.find_tables()
+    if not found:
+        return []
+    read_page.chars_read(pdfium_objects.page_chars(
+        textpage, geometry, number, text_objects, within=[tuple(table.bbox) for table in found]))
+    return [
+        Table(number, index, [[_cell(cell) for cell in row] for row in table.extract()],
+              tuple(float(v) for v in table.bbox))
+        for index, table in enumerate(found)
+    ]
+
+
+def _pdfium_geometry(page: pdfium.PdfPage) -> tuple[pdfium_objects.Geometry, tuple, int] | None:
+    """The page's geometry as pdfminer and pdfplumber compute it (Page.__init__), from pdfium's MediaBox
+    and rotation; None if the MediaBox is not in the page's own dictionary. pdfium gives the MediaBox
+    as 32-bit floats: each is taken back to the shortest decimal that gives the same float (595.32,
+    not 595.3200073), the number the file writes and pdfminer reads."""
+    box = page.get_mediabox(fallback_ok=False)
+    if box is None:
+        return None
+    box = [_written(value) for value in box]
+    rotation = page.get_rotation()
+    x0, x1 = sorted((box[0], box[2]))
+    y0, y1 = sorted((box[1], box[3]))
+    if rotation in (90, 270):
+        x0, y0, x1, y1 = y0, x0, y1, x1
+    height = y1 - y0
+    bbox = (x0, height - y1, x1, height - y0)  # pdfplumber's mediabox, and the page's bbox
+    return pdfium_objects.Geometry.of(box, rotation, height, bbox, 0), bbox, rotation
+
+
+def _written(value: float) -> float:
+    single = struct.pack("f", value)
+    for digits in range(10):
+        rounded = round(value, digits)
+        if struct.pack("f", rounded) == single:
+            return rounded
+    return value
 
 
 def _geometry(plumber_page: PlumberPage) -> pdfium_objects.Geometry:
@@ -157,18 +230,29 @@ def _geometry(plumber_page: PlumberPage) -> pdfium_objects.Geometry:
 
 
 class _PdfiumPage(DerivedPage):
-    """A pdfplumber page whose edges and characters were read by pdfium, for its table finder.
+    """A pdfplumber page whose edges and characters were read by pdfium, for its table finder, with no
+    pdfplumber document behind it: the finder reads only the page's ``edges``, ``bbox`` and ``chars``.
 
     ``edges`` are pdfplumber's own, already snapped and joined (merging them again changes nothing);
     ``chars`` are read after the tables are found, and only those inside them: a table's cells
-    are inside its box, so ``Table.extract`` reads the same text.
+    are inside its box, so ``Table.extract`` reads the same text. Its top in the document
+    (``initial_doctop``) is 0, as when pdfplumber opens the page alone.
     """
 
-    def __init__(self, parent: PlumberPage, edges: list[dict]) -> None:
-        self.bbox = parent.bbox
-        super().__init__(parent)
+    def __init__(self, number: int, bbox: tuple, rotation: int, edges: list[dict]) -> None:
+        # DerivedPage's attributes, without calling it: there is no pdfplumber page to derive from
+        self.parent_page = self.root_page = self
+        self.pdf = self.page_obj = None
+        self.page_number = number
+        self.initial_doctop = 0
+        self.rotation = rotation
+        self.mediabox = self.cropbox = self.bbox = bbox
         self._edges = edges
         self._objects = {"char": []}
+
+    @classmethod
+    def of(cls, plumber_page: PlumberPage, edges: list[dict]) -> _PdfiumPage:
+        return cls(plumber_page.page_number, plumber_page.bbox, plumber_page.rotation, edges)
 
     def chars_read(self, chars: list[dict]) -> None:
         self._objects = {"char": chars}

@@ -6,11 +6,13 @@ The agreement of these tables with the tick reader is in tests/extract/test_vote
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pdfplumber
 import pytest
 from pdfplumber.page import Page as PlumberPage
 
-from extract import extract_document
+from extract import extract_document, tables
 
 QUITO_064 = "quitoRAG__Acta Sesión Conmemorativa No. 064 2024-05-24.pdf"
 PROSE = "charata__03.pdf"  # born-digital, 4 pages of prose, no ruled lines
@@ -78,11 +80,66 @@ def test_a_page_whose_tables_fail_is_recorded_and_keeps_its_text_and_the_other_t
     assert len(extraction.pages) == 11
 
 
-def test_a_file_pdfplumber_cannot_open_loses_its_tables_only(real_corpus, monkeypatch):
+def test_extraction_reads_tables_from_the_pages_it_has_loaded_and_pdfplumber_never_opens_the_file(
+    real_corpus, monkeypatch
+):
+    opened: list = []
+    apart: list = []
+    read_tables = tables.read_tables
+    monkeypatch.setattr(pdfplumber, "open", lambda *args, **kwargs: opened.append(args))
+    monkeypatch.setattr(tables, "read_tables", lambda path, numbers: apart.append(numbers) or read_tables(path, numbers))
+    extraction = extract_document(real_corpus / QUITO_064, ocr=False)
+    assert opened == []
+    # Page 11's signature annotations are merged into its text: its tables are read from the page as stored.
+    assert apart == [[11]]
+    assert [(table.page, table.index) for table in extraction.tables] == [(4, 0), (4, 1), (5, 0), (10, 0), (11, 0)]
+    assert extraction.errors == []
+
+
+def _inherited_mediabox_pdf(path: Path) -> Path:
+    """A two-by-two ruled table on a page whose MediaBox is on the page tree (pdfium's API does not give it)."""
+    rules = b"".join(b"50 %d m 350 %d l S " % (y, y) for y in (100, 175, 250))
+    rules += b"".join(b"%d 100 m %d 250 l S " % (x, x) for x in (50, 200, 350))
+    content = b"0.5 w " + rules + \
+              b"BT /F1 10 Tf 60 220 Td (NOMBRES) Tj 150 0 Td (VOTO) Tj -150 -50 Td (1. Ana) Tj 150 0 Td (A FAVOR) Tj ET"
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 /MediaBox [0 0 400 300] >>",
+        b"<< /Type /Page /Parent 2 0 R /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> >>",
+        b"<< /Length %d >>\nstream\n%s\nendstream" % (len(content), content),
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+    ]
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n%s\nendobj\n" % (number, body)
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+    path.write_bytes(bytes(out))
+    return path
+
+
+def test_a_page_whose_mediabox_is_inherited_gets_its_geometry_from_pdfplumber(tmp_path, monkeypatch):
+    path = _inherited_mediabox_pdf(tmp_path / "inherited.pdf")
+    apart: list = []
+    read_tables = tables.read_tables
+    monkeypatch.setattr(tables, "read_tables", lambda path, numbers: apart.append(numbers) or read_tables(path, numbers))
+    extraction = extract_document(path, ocr=False)
+    assert apart == [[1]] and extraction.errors == []
+    with pdfplumber.open(path) as pdf:
+        expected = [table.extract() for table in pdf.pages[0].find_tables()]
+    assert [table.rows for table in extraction.tables] == expected == [[["NOMBRES", "VOTO"], ["1. Ana", "A FAVOR"]]]
+
+
+def test_a_file_pdfplumber_cannot_open_loses_the_tables_of_its_inherited_mediabox_pages_only(real_corpus, monkeypatch):
     def corrupt(*args, **kwargs):
         raise pdfplumber.utils.exceptions.PdfminerException("PSSyntaxError: unexpected EOF")
 
     monkeypatch.setattr(pdfplumber, "open", corrupt)
+    monkeypatch.setattr(tables, "_pdfium_geometry", lambda page: None)  # as if every MediaBox were inherited
     with_tables = extract_document(real_corpus / QUITO_064, ocr=False)
     without = extract_document(real_corpus / QUITO_064, ocr=False, read_tables=False)
     assert with_tables.tables == []
@@ -94,8 +151,6 @@ def test_a_file_pdfplumber_cannot_open_loses_its_tables_only(real_corpus, monkey
 def test_a_page_whose_rules_cannot_be_read_is_recorded_and_the_others_still_give_their_tables(
     real_corpus, monkeypatch
 ):
-    from extract import tables
-
     has_ruled_table = tables.has_ruled_table
     calls = []
 

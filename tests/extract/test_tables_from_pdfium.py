@@ -71,7 +71,7 @@ def _assert_same_cells(path: Path, numbers: list[int]) -> None:
             edges, _ = pdfium_objects.page_objects(document[number - 1], tables._geometry(plumber_page))
             merged = pdfium_objects.merged_edges(edges)
             theirs = TableFinder(plumber_page).cells
-            ours = TableFinder(tables._PdfiumPage(plumber_page, merged)).cells
+            ours = TableFinder(tables._PdfiumPage.of(plumber_page, merged)).cells
             assert len(ours) == len(theirs), (path.name, number)
             for cell, expected in zip(ours, theirs, strict=True):
                 assert max(abs(a - b) for a, b in zip(cell, expected, strict=True)) <= CELL_TOLERANCE, (path.name, number)
