@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 import time
 from collections.abc import Callable
@@ -147,15 +148,14 @@ def cmd_index(settings: Settings, args) -> int:
 
 
 def cmd_serve(settings: Settings, args) -> int:
-    from waitress import serve
-
-    from search_app import create_app
+    """gunicorn (concejo/gunicorn_conf.py): one worker process per core by default, the app preloaded."""
+    from concejo.web_server import serve
 
     host, port = args.host or settings.host, args.port or settings.port
-    app = create_app(settings=settings)
-    console.print(f"Buscador listo en [bold]http://{host}:{port}[/bold] (Ctrl-C para detener)")
-    serve(app, host=host, port=port, threads=8, _quiet=True)
-    return 0
+    bind = getattr(args, "bind", None) or f"{host}:{port}"  # `run` has --host/--port; `serve` also --bind
+    workers = getattr(args, "workers", None) or os.cpu_count() or 1
+    console.print(f"Buscador listo en [bold]http://{bind}[/bold] con {workers} procesos (Ctrl-C para detener)")
+    return serve(settings, bind=bind, workers=workers)
 
 
 def replica_is_source(settings: Settings) -> bool:
@@ -376,6 +376,10 @@ def build_parser() -> argparse.ArgumentParser:
         if name in {"run", "serve"}:
             p.add_argument("--host")
             p.add_argument("--port", type=int)
+        if name == "serve":
+            p.add_argument("--bind", metavar="HOST:PORT", help="dirección de escucha (por omisión --host:--port, "
+                           "es decir CONCEJO_HOST:CONCEJO_PORT, 127.0.0.1:5000)")
+            p.add_argument("--workers", type=int, metavar="N", help="procesos que atienden (por omisión, uno por núcleo)")
         if name == "run":
             p.add_argument("--no-serve", action="store_true", help="termina tras indexar, sin servir")
             p.add_argument("--once", action="store_true", help="una sola pasada (rastreo, extracción, índice) y termina")

@@ -1,7 +1,8 @@
-"""The app's resources, each with one owner and an explicit lifecycle: catalogue per request, engine per app."""
+"""The app's resources, each with one owner and an explicit lifecycle: catalogue per request, engine per app and process."""
 
 from __future__ import annotations
 
+import os
 import threading
 
 from flask import Flask, current_app, g
@@ -41,17 +42,28 @@ def file_store() -> FileStore:
 
 
 def backend() -> SearchBackend:
+    """The engine of this process: opened on first use, and again in a process forked after that (a
+    pre-fork server's worker), since an engine's threads, mapped files and connections do not survive fork."""
     extensions = current_app.extensions
+    if extensions.get("concejo_backend_pid", os.getpid()) != os.getpid():
+        forget_process_resources(current_app)
     if "concejo_backend" not in extensions:
         extensions["concejo_backend"] = open_backend(settings())
+        extensions["concejo_backend_pid"] = os.getpid()
     return extensions["concejo_backend"]
 
 
+def forget_process_resources(app: Flask) -> None:
+    """Drop what belongs to the process that opened it (the engine, the costly-search gate), without
+    closing it: in a forked worker it is still the parent's."""
+    for name in ("concejo_backend", "concejo_backend_pid", "concejo_costly_gate"):
+        app.extensions.pop(name, None)
+
+
 def search_service() -> SearchService:
-    extensions = current_app.extensions
-    if "concejo_costly_gate" not in extensions:
-        extensions["concejo_costly_gate"] = threading.BoundedSemaphore(1)
-    return SearchService(backend(), extensions["concejo_costly_gate"], value_names)
+    engine = backend()  # first: in a forked worker it drops the parent's gate too
+    gate = current_app.extensions.setdefault("concejo_costly_gate", threading.BoundedSemaphore(1))
+    return SearchService(engine, gate, value_names)
 
 
 def value_names() -> ValueNames:
