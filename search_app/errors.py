@@ -17,8 +17,17 @@ MESSAGES = {
 }
 
 
-def api_error(status: int, code: str, message: str):
-    return jsonify({"error": {"code": code, "message": message}}), status
+# How long a client should wait before asking again after a busy refusal (SearchBusy says "unos segundos").
+BUSY_RETRY_AFTER_S = 5
+
+
+def api_error(status: int, code: str, message: str, headers: dict | None = None):
+    return jsonify({"error": {"code": code, "message": message}}), status, headers or {}
+
+
+def _protocol_headers(exc: HTTPException) -> dict[str, str]:
+    """The headers an HTTP error carries besides its body (Allow on a 405, WWW-Authenticate...)."""
+    return {name: value for name, value in exc.get_headers() if name.lower() != "content-type"}
 
 
 def _wants_json() -> bool:
@@ -45,9 +54,10 @@ def register(app: Flask) -> None:
 
     @app.errorhandler(SearchBusy)
     def search_busy(exc: SearchBusy):
+        retry = {"Retry-After": str(BUSY_RETRY_AFTER_S)}
         if _wants_json():
-            return api_error(429, "search_busy", str(exc))
-        return render_template("error.html", status=429, message=str(exc), detail=None), 429
+            return api_error(429, "search_busy", str(exc), retry)
+        return render_template("error.html", status=429, message=str(exc), detail=None), 429, retry
 
     @app.errorhandler(Exception)
     def unexpected(exc: Exception):
@@ -61,9 +71,10 @@ def register(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException):
         status = exc.code or 500
+        headers = _protocol_headers(exc)
         if _wants_json():
-            return api_error(status, exc.name.lower().replace(" ", "_"), exc.description or exc.name)
+            return api_error(status, exc.name.lower().replace(" ", "_"), exc.description or exc.name, headers)
         # A description the app wrote (in Spanish) says more than the generic message; Werkzeug's own do not.
         own = exc.description and exc.description != type(exc).description
         message = exc.description if own else MESSAGES.get(status, exc.name)
-        return render_template("error.html", status=status, message=message, detail=None), status
+        return render_template("error.html", status=status, message=message, detail=None), status, headers
