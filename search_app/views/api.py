@@ -16,7 +16,9 @@ from index_config.fields import EXPORT_FIELDS
 from search_app import resources
 from search_app.backends.base import Hit, SearchEngineUnavailable, SearchResult, SearchTooSlow
 from search_app.coverage import council_coverage
+from search_app.headers import paging_links
 from search_app.links import public_id, public_link
+from search_app.query import build_query
 from search_app.views.documents import public_reason
 
 bp = Blueprint("api", __name__)
@@ -25,6 +27,9 @@ ATOM = "http://www.w3.org/2005/Atom"
 _NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 # A spreadsheet runs a cell that starts with one of these as a formula.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# The deepest page and the largest page a search answers: build_query clamps larger ones to these.
+_CLAMPED = build_query("", page=10**9, per_page=10**9)
+MAX_SEARCH_PAGE, MAX_SEARCH_PER_PAGE = _CLAMPED.page, _CLAMPED.per_page
 
 
 def _xml(text: str) -> str:
@@ -71,7 +76,13 @@ def result_json(result: SearchResult) -> dict:
 @bp.get("/api/v1/search")
 def search():
     service = resources.search_service()
-    return jsonify(result_json(service.search(service.query_from_args(request.args))))
+    result = service.search(service.query_from_args(request.args))
+    response = jsonify(result_json(result))
+    args = {name: value for name, value in service.link_args(request.args).items() if name not in ("page", "pagina")}
+    response.headers["Link"] = paging_links("api.search", args, page=result.query.page,
+                                            last=min(result.pages, MAX_SEARCH_PAGE),
+                                            public_url=resources.settings().public_url)
+    return response
 
 
 @bp.get("/api/v1/councils")

@@ -17,9 +17,17 @@ from flask import Blueprint, Response, abort, current_app, jsonify, request, str
 
 from archive import open_catalogue
 from search_app import resources
+from search_app.headers import paging_links
 from search_app.links import public_link
 from search_app.views.api import csv_cell
-from search_app.views.proceedings import acta_page_url, acta_pdf_url, council_filter, vote_filters
+from search_app.views.proceedings import (
+    MAX_PAGE,
+    VoteFilters,
+    acta_page_url,
+    acta_pdf_url,
+    council_filter,
+    vote_filters,
+)
 
 bp = Blueprint("proceedings_api", __name__)
 
@@ -72,8 +80,20 @@ def member(person_id: int):
 def votes():
     filters = vote_filters(request.args, per_page=PER_PAGE)
     total, rows = resources.catalogue().votes(**filters.catalogue_args())
-    return jsonify({"total": total, "page": filters.page, "per_page": filters.per_page,
-                    "votes": [_vote_json(row) for row in rows]})
+    response = jsonify({"total": total, "page": filters.page, "per_page": filters.per_page,
+                        "votes": [_vote_json(row) for row in rows]})
+    last = min(max(1, -(-total // filters.per_page)), MAX_PAGE)
+    response.headers["Link"] = paging_links("proceedings_api.votes", _vote_link_args(filters), page=filters.page,
+                                            last=last, public_url=resources.settings().public_url)
+    return response
+
+
+def _vote_link_args(filters: VoteFilters) -> dict:
+    """The vote search as this API's parameters, without the page: for its paging links."""
+    values = {"q": filters.q, "member": filters.member, "from": filters.date_from, "to": filters.date_to,
+              "result": filters.result, "council": filters.council,
+              "per_page": filters.per_page if filters.per_page != PER_PAGE else None}
+    return {name: value for name, value in values.items() if value is not None}
 
 
 @bp.get("/api/v1/sessions/<id:session_id>")
