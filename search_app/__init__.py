@@ -24,6 +24,7 @@ def create_app(test_config: dict | None = None, *, settings: Settings | None = N
     from search_app.reasons import in_spanish
     from search_app.views import (
         api,
+        api_description,
         browse,
         coverage,
         documents,
@@ -53,6 +54,7 @@ def create_app(test_config: dict | None = None, *, settings: Settings | None = N
     app.register_blueprint(votes.bp)
     app.register_blueprint(proceedings_api.bp)
     app.register_blueprint(health.bp)
+    app.register_blueprint(api_description.bp)
     errors.register(app)
     headers.register(app)
     app.jinja_env.filters["fecha"] = search.format_date
