@@ -93,18 +93,19 @@ def extract_document(
         apart = tables.read_tables(path, later)
         found.tables = sorted(found.tables + apart.tables, key=lambda table: (table.page, table.index))
         found.errors += apart.errors
-    extraction = _assemble(reads, errors + found.errors, hints)
+    extraction, shared = _assemble(reads, errors + found.errors, hints)
     extraction.tables = found.tables
     if proceedings:
-        extraction.proceedings = _proceedings(extraction)
+        extraction.proceedings = _proceedings(extraction, shared)
     return extraction
 
 
-def _proceedings(extraction: Extraction) -> Proceedings:
+def _proceedings(extraction: Extraction, shared: _Shared) -> Proceedings:
     """What the council did, read from the display text (the clean text drops a vote table's header and
     first row where they repeat at the top of pages; extract/proceedings/ drops running headers itself)."""
     try:
-        return read_proceedings([(page.number, page.display_text) for page in extraction.pages])
+        return read_proceedings([(page.number, page.display_text) for page in extraction.pages],
+                                repeated=shared.repeated, identifier_hits=shared.identifier_hits)
     except Exception as exc:  # noqa: BLE001 - proceedings are an extra; the document's text must not be lost
         extraction.errors.append(f"proceedings not read ({type(exc).__name__}: {exc})")
         return Proceedings()
@@ -170,7 +171,16 @@ def _ocr_page(page: pdfium.PdfPage, number: int, raw: str, *, garbage: bool, use
     return _PageRead(result.text, "ocr", result.confidence)
 
 
-def _assemble(reads: list[_PageRead], errors: list[str], hints: dict | None) -> Extraction:
+@dataclass
+class _Shared:
+    """What the extraction read from the display texts that the proceedings read again."""
+
+    repeated: set[str]  # running header keys
+    identifier_hits: dict[str, tuple]  # extract/metadata.py identifier_hits, by page text
+
+
+def _assemble(reads: list[_PageRead], errors: list[str], hints: dict | None) -> tuple[Extraction, _Shared]:
+    """The extraction, and what the proceedings would otherwise read again."""
     displays = [cleanup.display_text(read.raw) for read in reads]
     repeated = cleanup.repeated_edge_lines(displays)
     seen: set[str] = set()
@@ -184,4 +194,6 @@ def _assemble(reads: list[_PageRead], errors: list[str], hints: dict | None) -> 
         )
         for i, (read, display) in enumerate(zip(reads, displays, strict=True))
     ]
-    return Extraction(pages=pages, metadata=read_metadata(displays, hints), errors=errors)
+    hits: dict[str, tuple] = {}
+    metadata = read_metadata(displays, hints, hits=hits)
+    return Extraction(pages=pages, metadata=metadata, errors=errors), _Shared(repeated, hits)

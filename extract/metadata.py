@@ -72,15 +72,16 @@ _WRAPPED_LINE = 45  # a title line at least this long that ends without punctuat
 MAX_TITLE_LINES = 8
 
 
-def read_metadata(pages: list[str], hints: dict | None = None) -> Metadata:
-    """Metadata from the display text of each page; ``hints`` from the listing (the text wins)."""
+def read_metadata(pages: list[str], hints: dict | None = None, *, hits: dict[str, tuple] | None = None) -> Metadata:
+    """Metadata from the display text of each page; ``hints`` from the listing (the text wins). ``hits``
+    collects identifier_hits of each page read, by page text (extract/proceedings/items.py reuses them)."""
     first = next((page for page in pages if page.strip()), "")
     metadata = Metadata(
         document_type=document_type(pages),
         session_type=None,
         council=council(pages),
         commission=commission(first[:TITLE_CHARS]),
-        identifiers=identifiers(pages),
+        identifiers=identifiers(pages, hits),
     )
     session = _SESSION.search(_title_block(pages)) if metadata.document_type in _SESSION_DOCUMENTS else None
     if session:
@@ -160,11 +161,14 @@ def _clean_code_text(text: str) -> str:
     return re.sub(r"(?<=[A-Z0-9])-\s+(?=[A-Z0-9])", "-", text)
 
 
-def identifiers(pages: list[str]) -> list[str]:
+def identifiers(pages: list[str], hits: dict[str, tuple] | None = None) -> list[str]:
     """Codes (CDMQ-022-2024, IC-O-CUS-2024-009) and numbered acts ("Ordenanza Metropolitana No. 075-2024")."""
     found: dict[str, None] = {}
     for page in pages:
-        for _, _, ident in identifier_hits(page)[1]:
+        page_hits = identifier_hits(page)
+        if hits is not None:
+            hits[page] = page_hits
+        for _, _, ident in page_hits[1]:
             found.setdefault(ident, None)
             if len(found) >= MAX_IDENTIFIERS:
                 return list(found)

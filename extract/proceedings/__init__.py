@@ -20,7 +20,7 @@ from extract.proceedings.roll_calls import (
     quorum_without_table,
     roll_call_from,
 )
-from extract.proceedings.table_blocks import CUE, find_blocks
+from extract.proceedings.table_blocks import CUE, TICK_CHAR, find_blocks
 from extract.proceedings.table_votes import vote_from
 from extract.proceedings.text import document_lines, last_heading
 
@@ -31,14 +31,17 @@ _VOTE_CHOICES = {"a_favor", "en_contra", "abstencion", "blanco"}
 __all__ = ["Proceedings", "read_proceedings"]
 
 
-def read_proceedings(pages: list[tuple[int, str]]) -> Proceedings:
-    """Everything the pages record: (page number, page display text) in page order."""
+def read_proceedings(pages: list[tuple[int, str]], *, repeated: set[str] | None = None,
+                     identifier_hits: dict[str, tuple] | None = None) -> Proceedings:
+    """Everything the pages record: (page number, page display text) in page order. What the caller has
+    read from the same texts already: ``repeated``, their running header keys (extract/cleanup.py
+    repeated_edge_lines), and ``identifier_hits`` (extract/metadata.py), by page text."""
     roll_calls: list[RollCall] = []
     votes: list[Vote] = []
-    cued = [number for number, text in pages if CUE.search(text) or "ASISTENTE" in text]
+    cued = [number for number, text in pages if _cued(text)]
     if cued:
         # A table's pages, the two before (its agenda point's heading, its motion) and the one after.
-        lines = document_lines(pages, {near for number in cued for near in range(number - 2, number + 2)})
+        lines = document_lines(pages, {near for number in cued for near in range(number - 2, number + 2)}, repeated)
         blocks = find_blocks(lines)
         first = next((text for _, text in pages if text.strip()), "")
         body = commission(first[:TITLE_CHARS])
@@ -67,7 +70,15 @@ def read_proceedings(pages: list[tuple[int, str]]) -> Proceedings:
     ]
     roll_calls.sort(key=lambda roll_call: roll_call.page)
     votes.sort(key=lambda vote: vote.page)
-    return Proceedings(roll_calls[:MAX_ROLL_CALLS], votes[:MAX_VOTES], read_movements(pages), read_items(pages))
+    return Proceedings(roll_calls[:MAX_ROLL_CALLS], votes[:MAX_VOTES], read_movements(pages),
+                       read_items(pages, identifier_hits))
+
+
+def _cued(text: str) -> bool:
+    """CUE.search(text) or "ASISTENTE" in text; the substrings first (CUE's alternation is slow on a whole page)."""
+    if "ASISTENTE" in text or TICK_CHAR.search(text):
+        return True
+    return ("NOMBRE" in text or "VOTO" in text) and CUE.search(text) is not None
 
 
 def _heading_before(pages: list[tuple[int, str]], page: int, first_line: str) -> tuple[str | None, str]:

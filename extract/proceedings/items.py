@@ -24,12 +24,16 @@ _MAY_CODE = re.compile(r"[A-Z]-\s*[A-Z\d]")
 _RANK = {"mencion": 0, "primer_debate": 1, "segundo_debate": 2, "aprobacion": 3}
 
 
-def read_items(pages: list[tuple[int, str]]) -> list[ItemMention]:
+def read_items(pages: list[tuple[int, str]], read_before: dict[str, tuple] | None = None) -> list[ItemMention]:
+    """``read_before``: identifier_hits already read, by page text."""
     found: dict[tuple[str, int], ItemMention] = {}
     for number, text in pages:
-        if not (_MAY_NAME.search(text) or _MAY_CODE.search(text)):
-            continue
-        cleaned, hits = identifier_hits(text)
+        read = read_before.get(text) if read_before else None
+        if read is None:
+            if not (_MAY_NAME.search(text) or _MAY_CODE.search(text)):
+                continue
+            read = identifier_hits(text)
+        cleaned, hits = read
         if not hits:
             continue
         cleaned = flat(cleaned)

@@ -23,16 +23,19 @@ _PRESENCE = re.compile(
     r"(?P<who>(?:el|la|los|las)\s+concejal(?:es|as|a)?\s+[^.”\"»]{3,400})"
 )
 _LEAVING = ("Sale", "Salen", "Se retira", "Se retiran")
+_VERB_PARTS = ("ngresa", "Sale", "retira", "reintegra")  # one is in every verb _LOGGED reads: a cheap first test
 
 
 def read_movements(pages: list[tuple[int, str]]) -> list[Movement]:
     found: list[Movement] = []
     for number, text in pages:
-        if "sala" not in text and "constancia" not in text:
+        logged = "sala" in text and any(verb in text for verb in _VERB_PARTS)
+        presence = "constancia" in text
+        if not (logged or presence):
             continue
         text = flat(text)
-        hits = [(m.start(), m, "logged") for m in _LOGGED.finditer(text)]
-        hits += [(m.start(), m, "presence") for m in _PRESENCE.finditer(text)]
+        hits = [(m.start(), m, "logged") for m in _LOGGED.finditer(text)] if logged else []
+        hits += [(m.start(), m, "presence") for m in _PRESENCE.finditer(text)] if presence else []
         for _, match, kind in sorted(hits, key=lambda hit: hit[0]):
             names = split_names(match.group("who"))
             if not names:

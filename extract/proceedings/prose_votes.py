@@ -39,6 +39,7 @@ _PATTERNS: list[tuple[re.Pattern[str], Method, Result | None, str]] = [
     (re.compile(rf"\b{_REJECTED}\s*,?\s+con\s+{COUNT}\s+votos?\s+(?:en\s+contra|negativos?|a\s+favor)", re.IGNORECASE),
      "conteo", "rechazada", "votos"),
 ]
+_WORDS = tuple(dict.fromkeys(word for _, _, _, word in _PATTERNS))
 _ORDINARY_RESULT = re.compile(r"\b(?:Fue|Fueron|Queda|Resultó)\s+(?P<word>aprobad|negad|rechazad)[oa]s?\b", re.IGNORECASE)
 _NORMATIVE = re.compile(
     r"\b(?:ser[áa]n?|podr[áa]n?|deber[áa]n?|tendr[áa]n?|requerir[áa]n?|precisar[áa]n?|necesitar[áa]n?|decidir[áa]n?"
@@ -52,10 +53,13 @@ _NEXT_ITEM = re.compile(r"\s\d{1,2}(?:[.,]\d{1,2})?\S{0,2}\)\s*-")  # "3.2º)-",
 def read_prose_votes(pages: list[tuple[int, str]], taken: set[tuple[int, str]]) -> list[Vote]:
     """Prose votes on every page; ``taken`` holds (page, sentence) a table vote already records as its result."""
     found: list[Vote] = []
-    heading: str | None = None
-    for number, text in pages:
+    headings: dict[int, str | None] = {}  # the last heading on the pages before page k, for k looked up
+    for k, (number, text) in enumerate(pages):
+        lowered = text.lower()
+        if not any(word in lowered for word in _WORDS):
+            continue
         flat_text = flat(text)
-        lowered = flat_text.lower()
+        lowered = flat(lowered)
         hits = {}
         for pattern, method, result, word in _PATTERNS:
             # The patterns run only around their keyword: scanning whole pages with them costs too much.
@@ -93,16 +97,22 @@ def read_prose_votes(pages: list[tuple[int, str]], taken: set[tuple[int, str]]) 
             if method == "conteo":
                 vote.stated_counts = stated_counts(sentence)
             if not vote.motion:
-                vote.motion = _heading_before(text, match.start()) or heading or sentence[:MAX_MOTION]
+                vote.motion = (_heading_before(text, match.start()) or _heading_on_pages_before(pages, k, headings)
+                               or sentence[:MAX_MOTION])
             vote.identifiers = list(dict.fromkeys(ident for _, _, ident in identifier_hits(vote.motion)[1]))
             found.append(vote)
             used_until = end
             if len(found) >= MAX_VOTES:
                 return found
-        last = last_heading(text)
-        if last:
-            heading = last[1]
     return found
+
+
+def _heading_on_pages_before(pages: list[tuple[int, str]], k: int, headings: dict[int, str | None]) -> str | None:
+    """The last agenda heading on pages[:k] (memoised in ``headings``)."""
+    if k not in headings:
+        last = last_heading(pages[k - 1][1]) if k else None
+        headings[k] = last[1] if last else (_heading_on_pages_before(pages, k - 1, headings) if k else None)
+    return headings[k]
 
 
 def _heading_before(text: str, position: int) -> str | None:

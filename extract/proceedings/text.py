@@ -65,14 +65,17 @@ def count_value(word: str) -> int | None:
     return words_to_number(word)
 
 
-def document_lines(pages: list[tuple[int, str]], only: set[int] | None = None) -> list[Line]:
+def document_lines(pages: list[tuple[int, str]], only: set[int] | None = None,
+                   repeated: set[str] | None = None) -> list[Line]:
     """Every non-empty line, page by page, without running headers, footers and page numbers; with
-    ``only``, the lines of those pages alone (in order).
+    ``only``, the lines of those pages alone (in order). ``repeated``: repeated_edge_lines of the
+    pages' texts, if the caller has it.
 
     The page texts are the display texts: the clean text drops lines that repeat at page edges, and a
     vote table's header and first row do repeat there in some actas; here those are kept.
     """
-    repeated = cleanup.repeated_edge_lines([text for _, text in pages])
+    if repeated is None:
+        repeated = cleanup.repeated_edge_lines([text for _, text in pages])
     lines: list[Line] = []
     for number, text in pages:
         if only is not None and number not in only:
