@@ -11,6 +11,7 @@ from archive import Catalogue
 from search_app import resources
 from search_app.value_names import unknown_value_warning
 from search_app.views import found_or_404
+from search_app.views.search import MONTHS
 
 bp = Blueprint("browse", __name__)
 
@@ -23,6 +24,19 @@ def chosen_council() -> tuple[str | None, str | None]:
     return slug, unknown_value_warning("council", slug, resources.value_names()["council"])
 
 
+def month_heading(day: str | None) -> str:
+    """'2016-03-10' -> 'Marzo 2016', as the portals head their listings; 'Sin fecha' without one."""
+    try:
+        return f"{MONTHS[int(day[5:7]) - 1].capitalize()} {day[:4]}"
+    except (TypeError, ValueError, IndexError):
+        return "Sin fecha"
+
+
+def by_month(rows) -> list[tuple[str, list]]:
+    """Sessions (in the listing's date order) as (month heading, its sessions), in the same order."""
+    return [(heading, list(group)) for heading, group in groupby(rows, key=lambda r: month_heading(r["date"]))]
+
+
 @bp.get("/sesiones/")
 def sessions():
     catalogue = resources.catalogue()
@@ -30,7 +44,7 @@ def sessions():
     council, notice = chosen_council()
     year = request.args.get("anio", type=int)
     rows = [] if notice else catalogue.sessions(year=year, council_slug=council)
-    by_year = [(y, list(group)) for y, group in groupby(rows, key=lambda r: (r["date"] or "sin fecha")[:4])]
+    by_year = [(y, by_month(group)) for y, group in groupby(rows, key=lambda r: (r["date"] or "sin fecha")[:4])]
     return render_template("sessions.html", by_year=by_year, year=year, councils=councils, council=council,
                            notice=notice, council_names={row["id"]: row["name"] for row in councils})
 

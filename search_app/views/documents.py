@@ -4,12 +4,17 @@ from __future__ import annotations
 
 import json
 import re
+from dataclasses import dataclass
 
-from flask import Blueprint, abort, current_app, render_template, send_file
+from flask import Blueprint, abort, current_app, render_template, request, send_file
+from markupsafe import Markup, escape
 
 from archive import CorruptFile
 from archive.sniff import PDF_HEAD_BYTES, pdf_refusal
+from index_config import spanish
+from index_config.analysis import highlight_terms, spellings
 from search_app import resources
+from search_app.query import QueryTooComplex, check_bounds, parse_query
 from search_app.views import found_or_404
 from search_app.views.search import format_date, label
 
@@ -55,14 +60,74 @@ def listing_disagreements(metadata: dict) -> list[str]:
     ]
 
 
+# A word as the embedded index cuts it (tantivy's simple tokenizer): a run of letters and digits.
+_WORD = re.compile(r"[^\W_]+")
+_AGENDA_LABEL = re.compile(r"^(?P<label>[IVXLCDM]+|\d{1,3})\.\s+(?P<title>.*)$", re.DOTALL)
+
+
+@dataclass(frozen=True)
+class SearchMarks:
+    """What to mark on a document's pages for a search as typed: the index terms the result's snippets mark
+    (each word's stem class, folded: "sesion" marks Sesión, sesiones...), and the prefixes of `palabra*`."""
+
+    words: frozenset[str]
+    prefixes: tuple[str, ...]
+
+    @classmethod
+    def of(cls, raw: str | None) -> SearchMarks | None:
+        """The marks of a search, or None when it has no words (or is one the search itself refuses)."""
+        try:
+            query = parse_query((raw or "")[:1000])
+            check_bounds(query)
+        except QueryTooComplex:
+            return None
+        terms = query.highlight_terms()
+        prefixes = tuple(dict.fromkeys(
+            tokens[-1] for t in terms if t.kind == "prefix" for tokens in spellings(t.text) if tokens))
+        words = frozenset(highlight_terms(terms))
+        return cls(words, prefixes) if words or prefixes else None
+
+    def matches(self, word: str) -> bool:
+        folded = spanish.fold(word)
+        return folded in self.words or folded.startswith(self.prefixes)
+
+    def html(self, text: str) -> tuple[Markup, int]:
+        """The text escaped, each matching word in <mark>; and how many words matched."""
+        parts, count, end = [], 0, 0
+        for found in _WORD.finditer(text):
+            if self.matches(found.group()):
+                parts += [escape(text[end:found.start()]), Markup("<mark>"), escape(found.group()), Markup("</mark>")]
+                end, count = found.end(), count + 1
+        parts.append(escape(text[end:]))
+        return Markup("").join(parts), count
+
+
+def agenda_items(points: list[str]) -> list[tuple[str | None, str]]:
+    """Each agenda point as (its printed numbering, its title): "IV. Himno" -> ("IV.", "Himno")."""
+    items = []
+    for point in points:
+        found = _AGENDA_LABEL.match(point)
+        items.append((found["label"] + ".", found["title"]) if found else (None, point))
+    return items
+
+
 @bp.get("/documentos/<id:document_id>")
 def show(document_id: int):
     catalogue = resources.catalogue()
     row = found_or_404(catalogue.document(document_id))
     metadata = json.loads(row["metadata_json"] or "{}")
+    pages = [dict(page) for page in catalogue.pages(document_id)]
+    searched = (request.args.get("q") or "").strip()
+    marks = SearchMarks.of(searched) if searched else None
+    for page in pages:  # with a search, its words are marked on every page, as its snippets mark them
+        page["html"], page["marks"] = (marks.html(page["display_text"] or page["text"] or "") if marks
+                                       else (escape(page["display_text"] or page["text"] or ""), 0))
+    marked_pages = [page["number"] for page in pages if page["marks"]]
     return render_template(
         "document.html", doc=row, metadata=metadata, disagreements=listing_disagreements(metadata),
-        pages=catalogue.pages(document_id), tables=catalogue.tables(document_id),
+        agenda=agenda_items(metadata.get("agenda_points") or []),
+        pages=pages, searched=searched if marks else "", marked_pages=marked_pages,
+        tables=catalogue.tables(document_id),
         urls=catalogue.document_urls(document_id), versions=catalogue.versions(document_id),
     )
 
