@@ -83,6 +83,20 @@ def test_the_search_parameters_and_hits_are_the_declared_fields():
     assert csv["x-columns"] == list(EXPORT_FIELDS)
 
 
+def test_a_document_known_only_by_its_listing_matches_the_description(tmp_path):
+    """Everything the portal may leave out (kind, title, session, file) is null, as described."""
+    settings = load_settings(environ={}, data_dir=tmp_path, ocr=False)
+    catalogue = open_catalogue(settings.catalogue_url)
+    council = catalogue.ensure_council("quito", "Concejo Metropolitano de Quito")
+    bare = catalogue.list_document(council, "bare", session_id=None, kind=None, title=None,
+                                   url="http://127.0.0.1:8800/actas/sin-datos.pdf")
+    catalogue.close()
+    client = create_app({"TESTING": True}, settings=settings).test_client()
+    document = client.get(f"/api/v1/documents/{bare}").get_json()  # checked against the description
+    assert document["kind"] is None and document["title"] is None and document["sha256"] is None
+    assert client.get(f"/api/v1/documents/{bare}/tables").get_json() == []
+
+
 # -- the checker is live: a response that breaks the contract fails the test that made it ---------------------
 
 def test_a_field_no_description_names_fails_the_request(archive, monkeypatch):
