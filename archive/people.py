@@ -1,13 +1,18 @@
 """Who is who in a council's records: printed names reduced to comparable tokens, and the rule that
 decides whether two printed names are the same person.
 
-Minutes, vote tables, e-signature stamps and portal pages print one person many ways ("Bernardo Abad",
-"Concejal Bernardo Abad Merchán", "BERNARDO ABAD MERCHAN", "Sr. Bernardo Abad"). The rule here is
+Minutes, vote tables, e-signature stamps and portal pages print one person many ways ("Marta Quishpe",
+"Concejala Marta Quishpe Andrade", "MARTA QUISHPE ANDRADE", "Sra. Marta Quishpe"). The rule here is
 conservative on purpose: a wrong merge would put one councillor's votes under another's name, while a
 missed merge only leaves two entries a person can review. So names are only merged when one is the
 other with tokens left out (in order, two tokens at least, one of them in a surname slot of the longer
-name), and everything merely close (one letter off, a short name fitting several people, a lone name) is
-kept apart and reported with a reason.
+name, the longer name's first given name kept, the same generational suffix), and everything merely close
+(one letter off, a short name fitting several people, a given name left out) is kept apart and reported
+with a reason. A printed name of fewer than two name words (a lone surname, "Concejala Suplente") is no
+person at all.
+
+PEOPLE_RULES_VERSION names these rules: the catalogue re-resolves a council's people when the version it
+resolved them under differs (archive/proceedings_store.py, reresolve_people).
 
 Pure functions, no SQL: archive/proceedings_store.py applies them to the catalogue's people.
 """
@@ -20,20 +25,36 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from itertools import accumulate
 
-# Honorifics, academic titles and offices printed before (or around) a name, folded and without dots.
-TITLES = frozenset({
-    "sr", "sra", "srta", "senor", "senora", "senorita", "don", "dona",
-    "lic", "licdo", "licda", "dr", "dra", "ing", "arq", "abg", "ab", "abog", "mgs", "mg", "msc", "mba", "phd",
-    "econ", "tlgo", "tlga", "prof", "profa",
+# Bump when the rules below change what a name resolves to: catalogues re-resolve their people then.
+PEOPLE_RULES_VERSION = "2"
+
+# Abbreviated honorifics and academic titles: never a name word, dropped wherever they are printed.
+ABBREVIATED_TITLES = frozenset({
+    "sr", "sra", "srta", "lic", "licdo", "licda", "dr", "dra", "ing", "arq", "abg", "ab", "abog", "mgs", "mg",
+    "msc", "mba", "phd", "econ", "tlgo", "tlga", "prof", "profa",
+})
+# Honorifics and offices written out. Alcalde, Don or Concejal can be surnames, so these are dropped only
+# before the first name word, or after a comma or an opening parenthesis ("Luis Díaz, Presidente de ...").
+TITLE_WORDS = frozenset({
+    "senor", "senora", "senorita", "don", "dona",
     "concejal", "concejala", "concejales", "alcalde", "alcaldesa", "vicealcalde", "vicealcaldesa",
     "presidente", "presidenta", "vicepresidente", "vicepresidenta", "secretario", "secretaria",
     "prosecretario", "prosecretaria",
 })
+TITLES = ABBREVIATED_TITLES | TITLE_WORDS
 # Words that qualify a title ("Alcalde Metropolitano", "Secretaria General"): dropped after a title only.
 TITLE_QUALIFIERS = frozenset({
     "metropolitano", "metropolitana", "general", "subrogante", "encargado", "encargada", "alterno", "alterna",
     "municipal", "del", "de", "la", "concejo", "a", "o",  # "a"/"o": "Concejal/a", "Presidente/a"
 })
+# Words of a role or a state printed with a name, never a name word: dropped wherever they are
+# ("Concejal Suplente", "Secretario Ad-Hoc", "Ana López Vda. de Pérez", "Presidente Comisión").
+ROLE_WORDS = frozenset({
+    "suplente", "suplentes", "principal", "alterno", "alterna", "subrogante", "encargado", "encargada",
+    "ad", "hoc", "adhoc", "interino", "interina", "vda", "viuda", "comision", "comisiones",
+})
+# Generational suffixes: two names that differ in one are two people ("Juan Pérez" / "Juan Pérez Hijo").
+SUFFIXES = frozenset({"jr", "junior", "hijo", "ii", "iii", "iv"})
 # Joiners and particles: "y" between surnames, "de", "del", "de la" in names. Not evidence of identity.
 PARTICLES = frozenset({"y", "de", "del", "la", "las", "los", "el"})
 ARTICLES = frozenset({"el", "la", "los", "las"})  # before a name, never part of it ("la concejala ...")
@@ -45,8 +66,7 @@ GIVEN_NAMES = frozenset({
     "sofia", "elena", "patricia", "isabel", "valeria", "jimena", "rocio", "marco", "raul", "santiago", "tomas",
     "ivan", "hector", "julian", "mauricio", "xavier", "rene", "esteban", "fabian", "miguel", "angel", "antonio",
     "francisco", "manuel", "pedro", "ricardo", "roberto", "eduardo", "alberto", "alejandro", "alejandra",
-    "cristina", "christian", "cristian", "david", "emilio", "mario", "marta", "sandra", "libia", "bernardo",
-    "pabel", "camila", "natalia", "laura", "diana", "paula", "rosa", "carmen", "teresa", "silvia", "gloria",
+    "cristina", "christian", "cristian", "david", "emilio", "mario", "marta", "sandra", "camila", "natalia", "laura", "diana", "paula", "rosa", "carmen", "teresa", "silvia", "gloria",
     "martha", "lourdes", "guadalupe", "eugenia", "alexandra", "wilson", "edison", "fausto", "galo", "hugo",
     "oswaldo", "patricio", "rodrigo", "sebastian", "gustavo", "mercedes", "beatriz", "soledad", "cecilia",
 })
@@ -56,40 +76,56 @@ ATTACHED = "~"  # marks a token bound by a particle to the one before it: one su
 
 
 def fold(text: str | None) -> str:
-    """Lowercase without accents, ñ as n (e-signature stamps print "MUNOZ" for "Muñoz")."""
+    """Lowercase without accents, ñ as n (e-signature stamps print "NUNEZ" for "Núñez")."""
     decomposed = unicodedata.normalize("NFKD", text or "")
     return "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
 
 
 def _raw_tokens(printed: str) -> list[tuple[str, str]]:
-    """(folded token, printed token) pairs, punctuation dropped, titles and their qualifiers removed."""
+    """(folded token, printed token) pairs, punctuation dropped, titles, their qualifiers and role words
+    removed. Abbreviated titles and role words go wherever they are; a written-out title only before the
+    first name word or after a comma or "(", where it drops the rest of that part ("Luis Díaz, Presidente
+    de la Comisión de Movilidad" -> Luis Díaz)."""
     pairs: list[tuple[str, str]] = []
     after_title = False
+    title_allowed = True  # no name word yet, or just after a comma or an opening parenthesis
+    dropping = False  # a title after a comma: the rest of that part is the office, not the name
     for raw in re.sub(r"[/\-–]", " ", printed).split():
         parts = _TOKEN.findall(fold(raw))
-        if not parts:
-            continue
-        folded = "".join(parts)  # "Sr." -> "sr", "MSc." -> "msc", "Merchán," -> "merchan"
-        if folded in TITLES or (len(parts) > 1 and all(p in TITLES for p in parts)):
-            after_title = True
-            continue
-        if after_title and folded in TITLE_QUALIFIERS:
-            continue
-        after_title = False
-        cleaned = re.sub(r"^[^\w]+|[^\w]+$", "", raw)
-        pairs.append((folded, cleaned or raw))
+        opens = raw.startswith("(")
+        if opens:
+            title_allowed, dropping = True, False
+        closes = raw.endswith((",", ")", ";"))
+        if parts and not dropping:
+            folded = "".join(parts)  # "Sr." -> "sr", "MSc." -> "msc", "Andrade," -> "andrade"
+            if folded in ABBREVIATED_TITLES or folded in ROLE_WORDS or (
+                    len(parts) > 1 and all(p in ABBREVIATED_TITLES for p in parts)):
+                after_title = after_title or (title_allowed and folded not in ROLE_WORDS)
+            elif title_allowed and not pairs and folded in ARTICLES:  # "la concejala ..."
+                pass
+            elif title_allowed and (folded in TITLE_WORDS or (len(parts) > 1 and all(p in TITLES for p in parts))):
+                after_title = True
+                dropping = bool(pairs)  # after a name and a comma: an office follows
+            elif after_title and folded in TITLE_QUALIFIERS:
+                pass
+            else:
+                after_title = title_allowed = False
+                cleaned = re.sub(r"^[^\w]+|[^\w]+$", "", raw)
+                pairs.append((folded, cleaned or raw))
+        if closes:
+            title_allowed, dropping, after_title = True, False, False
     while pairs and pairs[-1][0] in PARTICLES:  # "... y" left by "Pérez y" at a line end
         pairs.pop()
-    while pairs and pairs[0][0] in ARTICLES:  # "la concejala Marta Garrido"
+    while pairs and pairs[0][0] in ARTICLES:  # "la concejala Rosa Ortiz"
         pairs.pop(0)
     return pairs
 
 
 def name_tokens(printed: str | None) -> tuple[str, ...]:
     """The tokens that identify a printed name, folded and in order, without titles and particles:
-    "Concejal Bernardo Abad Merchán" -> ("bernardo", "abad", "merchan").
+    "Concejala Marta Quishpe Andrade" -> ("marta", "quishpe", "andrade").
 
-    A word a particle binds to the word before it ("Gómez de la Torre", "Carlos de la Cuesta") is marked
+    A word a particle binds to the word before it ("Ortiz de la Vega", "Carlos de la Vega") is marked
     with a leading "~": it fills the same surname slot as that word (see _contained).
     """
     tokens: list[str] = []
@@ -110,7 +146,7 @@ def folded_name(printed: str | None) -> str:
 
 def clean_name(printed: str | None) -> str:
     """The printed name without titles and punctuation around words, keeping its accents and case; an
-    all-capitals form (an e-signature stamp) in title case: "Sr. Bernardo Abad," -> "Bernardo Abad"."""
+    all-capitals form (an e-signature stamp) in title case: "Sra. Marta Quishpe," -> "Marta Quishpe"."""
     words = [raw for _, raw in _raw_tokens(printed or "")]
     text = " ".join(words)
     if text.isupper():
@@ -170,14 +206,24 @@ def _one_letter_apart(a: str, b: str) -> bool:
     return any(long[:i] + long[i + 1:] == short for i in range(len(long)))
 
 
-def _contained(short: tuple[str, ...], long: tuple[str, ...], fuzzy: bool = False) -> bool:
+def _contained(short: tuple[str, ...], long: tuple[str, ...], fuzzy: bool = False, *,
+               first_name_kept: bool = True) -> bool:
     """`short` is `long` with tokens left out (in order), names at least two tokens and, among them, a
     surname of `long`: it ends in one of the last two tokens of `long` (where Spanish names put the two
-    surnames) and is not made only of common given names ("María Fernanda", "Juan Carlos")."""
+    surnames) and is not made only of common given names ("María Fernanda", "Juan Carlos").
+
+    With `first_name_kept`, the first token of `long`, when it is a common given name, is not left out:
+    "José Pérez" is not "María José Pérez", nor "Luis Pérez" "José Luis Pérez" (compound given names are
+    often a second person's whole given name). Generational suffixes ("Hijo", "Jr.", "II") are not slots
+    here: same_person requires them equal.
+    """
+    short, long = _without_suffix(short), _without_suffix(long)
     if len(short) < 2 or len(short) > len(long):
         return False
     positions = _subsequence(short, long, fuzzy)
     if positions is None:
+        return False
+    if first_name_kept and positions[0] > 0 and _bare(long[0]) in GIVEN_NAMES:
         return False
     slots = list(accumulate(0 if token.startswith(ATTACHED) else 1 for token in long))
     if slots[positions[-1]] < slots[-1] - 1:
@@ -185,16 +231,26 @@ def _contained(short: tuple[str, ...], long: tuple[str, ...], fuzzy: bool = Fals
     return not all(t in GIVEN_NAMES for t in short)
 
 
+def _suffixes(tokens: Sequence[str]) -> tuple[str, ...]:
+    return tuple(_bare(t) for t in tokens if _bare(t) in SUFFIXES)
+
+
+def _without_suffix(tokens: Sequence[str]) -> tuple[str, ...]:
+    return tuple(t for t in tokens if _bare(t) not in SUFFIXES)
+
+
 def same_person(a: str | Sequence[str], b: str | Sequence[str]) -> bool:
     """Whether two printed names (or their name_tokens) certainly name the same person.
 
-    Equal tokens, or the shorter one is the longer with tokens left out ("Bernardo Abad" / "Bernardo Abad
-    Merchán", "Pabel Muñoz López" / "CHRISTIAN PABEL MUNOZ LOPEZ", "Fernanda Racines" / "María Fernanda
-    Racines Corredores"). Never for a name of a single token, nor for names that only share a first name
-    or a surname ("Sandra Hidalgo" / "Sandra Pérez", "Diego Garrido" / "Marta Garrido").
+    Equal tokens, or the shorter one is the longer with tokens left out ("Marta Quishpe" / "Marta Quishpe
+    Andrade", "Luis Vásconez Mejía" / "LUIS ALFREDO VASCONEZ MEJIA", "Rosa Ortiz" / "Rosa Ortiz de la
+    Vega"), keeping the longer one's first given name and the same generational suffix. Never for a name of
+    a single token, nor for names that only share a first name or a surname ("Marta Quishpe" / "Marta
+    Pilco", "Diego Vásconez" / "Luis Vásconez"), nor "José Pérez" / "María José Pérez", nor "Juan Pérez" /
+    "Juan Pérez Hijo".
     """
     ta, tb = _tokens(a), _tokens(b)
-    if len(ta) < 2 or len(tb) < 2:
+    if len(ta) < 2 or len(tb) < 2 or _suffixes(ta) != _suffixes(tb):
         return False
     if [_bare(t) for t in ta] == [_bare(t) for t in tb]:
         return True
@@ -203,17 +259,28 @@ def same_person(a: str | Sequence[str], b: str | Sequence[str]) -> bool:
 
 
 def near_miss(a: str | Sequence[str], b: str | Sequence[str]) -> bool:
-    """The names would be the same person but for one letter in one word ("Emilio Uzcátigui" / "Emilio
-    Uzcátegui Jiménez"): a likely misspelling, never merged, listed for review."""
+    """The names would be the same person but for one letter in one word ("Luis Vásconez" / "Luis Vázconez
+    Mejía"): a likely misspelling, never merged, listed for review."""
     ta, tb = _tokens(a), _tokens(b)
-    if len(ta) < 2 or len(tb) < 2 or same_person(ta, tb):
+    if len(ta) < 2 or len(tb) < 2 or same_person(ta, tb) or _suffixes(ta) != _suffixes(tb):
         return False
     short, long = (ta, tb) if len(ta) <= len(tb) else (tb, ta)
     return _contained(short, long, fuzzy=True)
 
 
+def given_name_left_out(a: str | Sequence[str], b: str | Sequence[str]) -> bool:
+    """The names would be the same person but that the shorter leaves out the longer's first given name
+    ("José Pérez" / "María José Pérez"): maybe one person known by a second given name, maybe two people;
+    never merged, listed for review."""
+    ta, tb = _tokens(a), _tokens(b)
+    if len(ta) < 2 or len(tb) < 2 or same_person(ta, tb) or _suffixes(ta) != _suffixes(tb):
+        return False
+    short, long = (ta, tb) if len(ta) <= len(tb) else (tb, ta)
+    return _contained(short, long, first_name_kept=False)
+
+
 def lone_name_of(a: str | Sequence[str], b: str | Sequence[str]) -> bool:
-    """One name is a single word found in the other ("Abad" / "Bernardo Abad"): never merged, for review."""
+    """One name is a single word found in the other ("Quishpe" / "Marta Quishpe"): never merged."""
     ta, tb = _tokens(a), _tokens(b)
     short, long = (ta, tb) if len(ta) <= len(tb) else (tb, ta)
     bare_long = [_bare(t) for t in long]
@@ -244,35 +311,44 @@ class Review:
     """A person this name may be, left separate: candidate id, reason code and the reason in words."""
 
     candidate_id: int
-    code: str  # several_matches | near_miss | lone_name | fits_an_alias
+    code: str  # several_matches | near_miss | given_name_left_out | fits_an_alias
     reason: str
 
 
 @dataclass(frozen=True)
 class Resolution:
-    """What a printed name resolves to: an existing person's id (None: a new person) and review notes."""
+    """What a printed name resolves to: an existing person's id (None: a new person, or no person at all
+    when `is_person` is false) and review notes."""
 
     person_id: int | None
     reviews: tuple[Review, ...] = ()
+    is_person: bool = True
+
+
+def is_person_name(tokens: Sequence[str]) -> bool:
+    """Whether a name's tokens can name a person: two name words at least. A lone surname, or what is left
+    of "Concejala Suplente", names nobody for certain; the record keeps the printed words."""
+    return len(tokens) >= 2
 
 
 def resolve(printed: str, people: Sequence[KnownPerson]) -> Resolution:
     """The person a printed name belongs to among a council's `people`.
 
+    0. A name of fewer than two name words is no person (is_person false).
     1. An alias equal to the name (same tokens): that person.
     2. Else the people whose most complete name `same_person` matches: exactly one -> that person; none
-       -> a new person; several -> a new person, with each of them to review ("Juan Báez" when "Juan Báez
-       Bulla" and "Juan Báez Pérez" exist).
-    A new person is also reviewed against people one letter off (near_miss), people sharing the lone word
-    of a one-word name, and people who were once printed with a shorter form that fits this name too
-    (they absorbed "Juan Báez" before "Juan Báez Pérez" appeared).
+       -> a new person; several -> a new person, with each of them to review ("Luis Vásconez" when "Luis
+       Vásconez Mejía" and "Luis Vásconez Pérez" exist).
+    A new person is also reviewed against people one letter off (near_miss), people whose first given
+    name this name leaves out (given_name_left_out), and people who were once printed with a shorter
+    form that fits this name too (they absorbed "Luis Vásconez" before "Luis Vásconez Pérez" appeared).
     Matching against the display name, not every alias, keeps a merged short alias from pulling in a
-    second person; ids never change once given, so the order names arrive in can decide who got a short
-    alias, which is why that case is reviewed.
+    second person; the order names arrive in can decide who got a short alias, which is why that case is
+    reviewed.
     """
     tokens = name_tokens(printed)
-    if not tokens:
-        return Resolution(None)
+    if not is_person_name(tokens):
+        return Resolution(None, (), is_person=False)
     for person in people:
         if tokens in person.aliases:
             return Resolution(person.id)
@@ -287,8 +363,41 @@ def resolve(printed: str, people: Sequence[KnownPerson]) -> Resolution:
         for p in people:
             if near_miss(tokens, p.display):
                 reviews.append(Review(p.id, "near_miss", "the names differ by one letter"))
-            elif lone_name_of(tokens, p.display):
-                reviews.append(Review(p.id, "lone_name", "only one word of the name is printed"))
+            elif given_name_left_out(tokens, p.display):
+                reviews.append(Review(p.id, "given_name_left_out",
+                                      "one name leaves out the other's first given name"))
             elif any(same_person(tokens, alias) for alias in p.aliases):
                 reviews.append(Review(p.id, "fits_an_alias", "a shorter form printed for them fits this name too"))
     return Resolution(None, tuple(reviews))
+
+
+class Roster:
+    """A council's people as resolution grows them, in memory: each person's printed forms, their display
+    (the most complete form, display_rank) and aliases. The catalogue's CouncilPeople persists one; a
+    re-resolution builds a fresh one from every printed name."""
+
+    def __init__(self) -> None:
+        self.known: dict[int, KnownPerson] = {}
+        self.printed: dict[int, list[str]] = {}
+
+    def load(self, person_id: int, printed_forms: Sequence[str]) -> None:
+        """A person as stored: their printed forms in arrival order."""
+        self.printed[person_id] = []
+        self.known[person_id] = KnownPerson(person_id, (), ())
+        for printed in printed_forms:
+            self.add(person_id, printed)
+
+    def resolve(self, printed: str) -> Resolution:
+        return resolve(printed, list(self.known.values()))
+
+    def add(self, person_id: int, printed: str) -> str:
+        """Give the person (new or known) this printed form; their best printed form after it."""
+        forms = self.printed.setdefault(person_id, [])
+        if printed not in forms:
+            forms.append(printed)
+        best = max(forms, key=display_rank)
+        old = self.known.get(person_id, KnownPerson(person_id, (), ()))
+        tokens = name_tokens(printed)
+        aliases = old.aliases if tokens in old.aliases else (*old.aliases, tokens)
+        self.known[person_id] = KnownPerson(person_id, name_tokens(best), aliases)
+        return best

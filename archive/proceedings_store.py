@@ -19,7 +19,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator
 
 from archive import people as names
-from archive.people import KnownPerson, fold, folded_name, name_tokens
+from archive.people import KnownPerson, fold, folded_name
 
 # Ballot choices that are a vote cast (absent or excused members cast none).
 CAST = ("a_favor", "en_contra", "abstencion", "blanco")
@@ -30,38 +30,42 @@ class CouncilPeople:
     """One council's people during a save or a read: resolves printed names to person ids.
 
     With `create`, a name that resolves to nobody becomes a new person (with its review notes) and a new
-    printed form of a known person becomes one of their aliases; without it, resolution only reads.
+    printed form of a known person becomes one of their aliases; without it, resolution only reads. A name
+    of fewer than two name words is no person (None). The people are an archive.people.Roster loaded
+    from the catalogue, so display names follow its rule (display_rank) as they grow.
     """
 
     def __init__(self, db: sqlite3.Connection, council_id: int, *, now: str | None = None,
                  create: bool = False) -> None:
         self.db, self.council_id, self.now, self.create = db, council_id, now, create
-        aliases: dict[int, list[tuple[str, ...]]] = defaultdict(list)
-        self.printed: dict[int, list[str]] = defaultdict(list)
+        printed: dict[int, list[str]] = {
+            row["id"]: [] for row in db.execute("SELECT id FROM persons WHERE council_id = ? ORDER BY id",
+                                                (council_id,))}
         for row in db.execute(
-            "SELECT person_id, folded, printed FROM person_names WHERE council_id = ? ORDER BY id", (council_id,)
+            "SELECT person_id, printed FROM person_names WHERE council_id = ? ORDER BY id", (council_id,)
         ):
-            aliases[row["person_id"]].append(tuple(row["folded"].split()))
-            self.printed[row["person_id"]].append(row["printed"])
-        self.known = {
-            row["id"]: KnownPerson(row["id"], tuple(row["folded"].split()), tuple(aliases[row["id"]]))
-            for row in db.execute("SELECT id, folded FROM persons WHERE council_id = ? ORDER BY id", (council_id,))
-        }
+            printed.setdefault(row["person_id"], []).append(row["printed"])
+        self.roster = names.Roster()
+        for person_id, forms in printed.items():
+            self.roster.load(person_id, forms)
         self._cache: dict[str, int | None] = {}
 
+    @property
+    def known(self) -> dict[int, KnownPerson]:
+        return self.roster.known
+
     def person_id(self, printed: str | None) -> int | None:
-        """The person `printed` names (None for a name without name words, or, reading, for nobody known)."""
+        """The person `printed` names (None for a name of fewer than two name words, or, reading, for
+        nobody known)."""
         printed = " ".join((printed or "").split())
         if printed in self._cache:
             return self._cache[printed]
-        tokens = name_tokens(printed)
-        person_id = None
-        if tokens:
-            resolution = names.resolve(printed, list(self.known.values()))
-            person_id = resolution.person_id
-            if self.create and person_id is None:
+        resolution = self.roster.resolve(printed)
+        person_id = resolution.person_id
+        if resolution.is_person and self.create:
+            if person_id is None:
                 person_id = self._new_person(printed, resolution.reviews)
-            elif self.create and printed not in self.printed[person_id]:
+            elif printed not in self.roster.printed[person_id]:
                 self._add_alias(person_id, printed)
         self._cache[printed] = person_id
         return person_id
@@ -71,7 +75,6 @@ class CouncilPeople:
             "INSERT INTO persons (council_id, name, folded, first_seen) VALUES (?, ?, ?, ?)",
             (self.council_id, names.clean_name(printed), folded_name(printed), self.now),
         ).lastrowid
-        self.known[person_id] = KnownPerson(person_id, name_tokens(printed), ())
         self._add_alias(person_id, printed)
         self.db.executemany(
             "INSERT INTO person_reviews (person_id, candidate_id, code, reason, printed, first_seen) "
@@ -86,12 +89,9 @@ class CouncilPeople:
             "ON CONFLICT (council_id, printed) DO NOTHING",
             (person_id, self.council_id, folded_name(printed), printed, self.now),
         )
-        self.printed[person_id].append(printed)
-        best = max(self.printed[person_id], key=names.display_rank)
+        best = self.roster.add(person_id, printed)
         self.db.execute("UPDATE persons SET name = ?, folded = ? WHERE id = ?",
                         (names.clean_name(best), folded_name(best), person_id))
-        old = self.known[person_id]
-        self.known[person_id] = KnownPerson(person_id, name_tokens(best), (*old.aliases, name_tokens(printed)))
 
 
 # -- saving ----------------------------------------------------------------------------------------------

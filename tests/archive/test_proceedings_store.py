@@ -12,7 +12,7 @@ from archive import Catalogue, open_catalogue
 from archive.catalogue import SCHEMA
 from extract.proceedings.model import Entry, ItemMention, Movement, Proceedings, RollCall, Vote
 
-MEMBERS = ["Bernardo Abad Merchán", "Sandra Hidalgo", "Sandra Pérez", "Diego Garrido", "Marta Garrido"]
+MEMBERS = ["Marta Quishpe Andrade", "Sandra Pilco", "Sandra Pérez", "Diego Tapia", "Elena Tapia"]
 
 
 def roll_call(page: int, absent: set[str], names=MEMBERS, moment="inicio") -> RollCall:
@@ -54,18 +54,18 @@ def add_document(catalogue: Catalogue, council: str, key: str, date: str | None,
 def first_session(catalogue: Catalogue, council="quito") -> tuple[int, int]:
     document = add_document(catalogue, council, "acta-1", "2024-03-05", 1)
     proceedings = Proceedings(
-        roll_calls=[roll_call(1, {"Marta Garrido"}),
-                    roll_call(4, {"Marta Garrido", "Sandra Pérez"}, moment="reinstalacion")],
+        roll_calls=[roll_call(1, {"Elena Tapia"}),
+                    roll_call(4, {"Elena Tapia", "Sandra Pérez"}, moment="reinstalacion")],
         votes=[
             table_vote(2, "Ordenanza de movilidad en segundo debate", {
-                "Concejal Bernardo Abad Merchán": "a_favor", "Sandra Hidalgo": "en_contra",
-                "Sandra Pérez": "abstencion", "Diego Garrido": "a_favor", "Marta Garrido": "ausente"},
+                "Concejala Marta Quishpe Andrade": "a_favor", "Sandra Pilco": "en_contra",
+                "Sandra Pérez": "abstencion", "Diego Tapia": "a_favor", "Elena Tapia": "ausente"},
                 identifiers=["IC-ORD-SCCPEYCUS-2024-002"]),
             Vote(3, "unanimidad", "Acta de la sesión anterior", result="aprobada",
                  result_text="Se aprueba por unanimidad", result_page=3),
         ],
-        movements=[Movement(3, "entra", ["la concejala Marta Garrido"], time="10:50", count_after=5,
-                            text="Ingresa a la sala la concejala Marta Garrido, a las 10:50")],
+        movements=[Movement(3, "entra", ["la concejala Elena Tapia"], time="10:50", count_after=5,
+                            text="Ingresa a la sala la concejala Elena Tapia, a las 10:50")],
         items=[ItemMention("IC-ORD-SCCPEYCUS-2024-002", 2, "segundo_debate")],
     )
     catalogue.save_proceedings(document, proceedings.to_dict())
@@ -75,15 +75,15 @@ def first_session(catalogue: Catalogue, council="quito") -> tuple[int, int]:
 def second_session(catalogue: Catalogue) -> int:
     document = add_document(catalogue, "quito", "acta-2", "2024-04-09", 2)
     proceedings = Proceedings(
-        roll_calls=[roll_call(1, {"Sandra Hidalgo"}, names=["BERNARDO ABAD MERCHAN", *MEMBERS[1:]])],
+        roll_calls=[roll_call(1, {"Sandra Pilco"}, names=["MARTA QUISHPE ANDRADE", *MEMBERS[1:]])],
         votes=[
             table_vote(2, "Resolución sobre el presupuesto participativo", {
-                "Sr. Bernardo Abad": "en_contra", "Sandra Hidalgo": "ausente", "Sandra Pérez": "a_favor",
-                "Diego Garrido": "a_favor", "Marta Garrido": "a_favor"},
+                "Sra. Marta Quishpe": "en_contra", "Sandra Pilco": "ausente", "Sandra Pérez": "a_favor",
+                "Diego Tapia": "a_favor", "Elena Tapia": "a_favor"},
                 identifiers=["Resolución No. CDMQ-022-2024"], printed={"a_favor": 4, "en_contra": 1, "ausente": 1}),
             table_vote(3, "Reconsideración de la ordenanza de movilidad", {
-                "Bernardo Abad": "en_contra", "Sandra Hidalgo": "ausente", "Sandra Pérez": "en_contra",
-                "Diego Garrido": "en_contra", "Marta Garrido": "a_favor"}, result="rechazada",
+                "Marta Quishpe": "en_contra", "Sandra Pilco": "ausente", "Sandra Pérez": "en_contra",
+                "Diego Tapia": "en_contra", "Elena Tapia": "a_favor"}, result="rechazada",
                 identifiers=["ic-ord-sccpeycus-2024-002"]),
         ],
         items=[ItemMention("ic-ord-sccpeycus-2024-002", 3, "aprobacion")],
@@ -101,11 +101,11 @@ def test_each_member_is_one_person_across_sessions_and_printed_forms(archive):
     second_session(archive)
     people = archive.people("quito")
     assert [p["name"] for p in people] == sorted(MEMBERS)
-    abad = next(p for p in people if p["name"] == "Bernardo Abad Merchán")
-    assert set(abad["aliases"]) == {"Bernardo Abad Merchán", "Concejal Bernardo Abad Merchán",
-                                    "BERNARDO ABAD MERCHAN", "Sr. Bernardo Abad", "Bernardo Abad"}
-    marta = next(p for p in people if p["name"] == "Marta Garrido")
-    assert "la concejala Marta Garrido" in marta["aliases"]  # the movement's name, same person
+    marta = next(p for p in people if p["name"] == "Marta Quishpe Andrade")
+    assert set(marta["aliases"]) == {"Marta Quishpe Andrade", "Concejala Marta Quishpe Andrade",
+                                    "MARTA QUISHPE ANDRADE", "Sra. Marta Quishpe", "Marta Quishpe"}
+    elena = next(p for p in people if p["name"] == "Elena Tapia")
+    assert "la concejala Elena Tapia" in elena["aliases"]  # the movement's name, same person
 
 
 def test_attendance_rate_counts_a_session_present_in_any_of_its_roll_calls(archive):
@@ -113,60 +113,60 @@ def test_attendance_rate_counts_a_session_present_in_any_of_its_roll_calls(archi
     second_session(archive)
     people = {p["name"]: p for p in archive.people("quito")}
     assert (people["Sandra Pérez"]["sessions_recorded"], people["Sandra Pérez"]["sessions_present"]) == (2, 2)
-    assert people["Marta Garrido"]["attendance_rate"] == 0.5
-    assert (people["Diego Garrido"]["sessions_recorded"], people["Diego Garrido"]["sessions_present"]) == (2, 2)
-    assert people["Sandra Hidalgo"]["attendance_rate"] == 0.5
-    assert people["Bernardo Abad Merchán"]["votes_cast"] == 3
-    assert people["Sandra Hidalgo"]["votes_cast"] == 1  # absent twice: no vote cast
+    assert people["Elena Tapia"]["attendance_rate"] == 0.5
+    assert (people["Diego Tapia"]["sessions_recorded"], people["Diego Tapia"]["sessions_present"]) == (2, 2)
+    assert people["Sandra Pilco"]["attendance_rate"] == 0.5
+    assert people["Marta Quishpe Andrade"]["votes_cast"] == 3
+    assert people["Sandra Pilco"]["votes_cast"] == 1  # absent twice: no vote cast
 
 
 def test_people_are_per_council(archive):
     first_session(archive)
     other = add_document(archive, "cuenca", "acta-c", "2024-03-06")
-    archive.save_proceedings(other, Proceedings(roll_calls=[roll_call(1, set(), names=["Sandra Hidalgo"])]).to_dict())
+    archive.save_proceedings(other, Proceedings(roll_calls=[roll_call(1, set(), names=["Sandra Pilco"])]).to_dict())
     quito, cuenca = ids_by_name(archive, "quito"), ids_by_name(archive, "cuenca")
-    assert list(cuenca) == ["Sandra Hidalgo"]
-    assert cuenca["Sandra Hidalgo"] != quito["Sandra Hidalgo"]
-    assert sorted(p["council"] for p in archive.people() if p["name"] == "Sandra Hidalgo") == ["cuenca", "quito"]
-    assert archive.person(cuenca["Sandra Hidalgo"])["attendance_rate"] == 1.0
-    assert archive.person(quito["Sandra Hidalgo"])["votes_cast"] == 1
+    assert list(cuenca) == ["Sandra Pilco"]
+    assert cuenca["Sandra Pilco"] != quito["Sandra Pilco"]
+    assert sorted(p["council"] for p in archive.people() if p["name"] == "Sandra Pilco") == ["cuenca", "quito"]
+    assert archive.person(cuenca["Sandra Pilco"])["attendance_rate"] == 1.0
+    assert archive.person(quito["Sandra Pilco"])["votes_cast"] == 1
 
 
 def test_person_lists_attendance_votes_and_review(archive):
     first_session(archive)
     second_session(archive)
     document = add_document(archive, "quito", "acta-3", "2024-05-01", 3)
-    archive.save_proceedings(document, Proceedings(roll_calls=[roll_call(1, set(), names=["Sandra Hidalgo Ruiz",
-                                                                                          "Diego Garido"])]).to_dict())
+    archive.save_proceedings(document, Proceedings(roll_calls=[roll_call(1, set(), names=["Sandra Pilco Ruiz",
+                                                                                          "Diego Tapias"])]).to_dict())
     ids = ids_by_name(archive)
-    diego = archive.person(ids["Diego Garrido"])
+    diego = archive.person(ids["Diego Tapia"])
     assert [(a["date"], a["moment"], a["choice"]) for a in diego["attendance"]] == [
         ("2024-04-09", "inicio", "presente"), ("2024-03-05", "inicio", "presente"),
         ("2024-03-05", "reinstalacion", "presente")]
     assert [(v["date"], v["choice"]) for v in diego["votes"]] == [
         ("2024-04-09", "a_favor"), ("2024-04-09", "en_contra"), ("2024-03-05", "a_favor")]
     assert diego["votes"][2]["identifiers"] == ["IC-ORD-SCCPEYCUS-2024-002"]
-    assert [(r["person_id"], r["code"]) for r in diego["review"]] == [(ids["Diego Garido"], "near_miss")]
-    # "Sandra Hidalgo Ruiz" is Sandra Hidalgo, and never Sandra Pérez.
-    assert "Sandra Hidalgo Ruiz" in ids and ids["Sandra Hidalgo Ruiz"] not in (ids["Sandra Pérez"],)
-    assert "Sandra Hidalgo" not in ids
+    assert [(r["person_id"], r["code"]) for r in diego["review"]] == [(ids["Diego Tapias"], "near_miss")]
+    # "Sandra Pilco Ruiz" is Sandra Pilco, and never Sandra Pérez.
+    assert "Sandra Pilco Ruiz" in ids and ids["Sandra Pilco Ruiz"] not in (ids["Sandra Pérez"],)
+    assert "Sandra Pilco" not in ids
 
 
 def test_people_to_review_lists_a_short_name_fitting_two_people(archive):
     document = add_document(archive, "quito", "acta-b", "2024-03-05")
     archive.save_proceedings(document, Proceedings(roll_calls=[roll_call(
-        1, set(), names=["Juan Báez Bulla", "Juan Báez Pérez", "Juan Báez", "Emilio Uzcátegui Jiménez",
-                         "Emilio Uzcátigui"])]).to_dict())
+        1, set(), names=["Juan Tipán Cuenca", "Juan Tipán Pérez", "Juan Tipán", "Emilio Vásquez Jiménez",
+                         "Emilio Vázquez"])]).to_dict())
     ids = ids_by_name(archive)
     assert len(ids) == 5
     review = archive.people_to_review("quito")
     assert [(r["person_id"], sorted(c["person_id"] for c in r["candidates"]), r["code"]) for r in review] == [
-        (ids["Juan Báez"], sorted([ids["Juan Báez Bulla"], ids["Juan Báez Pérez"]]), "several_matches"),
-        (ids["Emilio Uzcátigui"], [ids["Emilio Uzcátegui Jiménez"]], "near_miss"),
+        (ids["Juan Tipán"], sorted([ids["Juan Tipán Cuenca"], ids["Juan Tipán Pérez"]]), "several_matches"),
+        (ids["Emilio Vázquez"], [ids["Emilio Vásquez Jiménez"]], "near_miss"),
     ]
     assert archive.people_to_review("cuenca") == []
-    bulla = archive.person(ids["Juan Báez Bulla"])
-    assert [r["person_id"] for r in bulla["review"]] == [ids["Juan Báez"]]
+    bulla = archive.person(ids["Juan Tipán Cuenca"])
+    assert [r["person_id"] for r in bulla["review"]] == [ids["Juan Tipán"]]
 
 
 def test_votes_filters_and_paging(archive):
@@ -222,13 +222,13 @@ def test_session_proceedings(archive):
     assert [(r["moment"], r["stated_count"], r["counted_present"]) for r in result["roll_calls"]] == [
         ("inicio", 4, 4), ("reinstalacion", 3, 3)]
     entry = result["roll_calls"][0]["entries"][0]
-    assert entry["name"] == "Bernardo Abad Merchán" and entry["number"] == 1 and entry["column"] == "PRESENTE"
+    assert entry["name"] == "Marta Quishpe Andrade" and entry["number"] == 1 and entry["column"] == "PRESENTE"
     assert [v["method"] for v in result["votes"]] == ["tabla", "unanimidad"]
     ballot = result["votes"][0]["ballots"][0]
     assert (ballot["name"], ballot["printed_name"], ballot["choice"]) == (
-        "Bernardo Abad Merchán", "Concejal Bernardo Abad Merchán", "a_favor")
+        "Marta Quishpe Andrade", "Concejala Marta Quishpe Andrade", "a_favor")
     (movement,) = result["movements"]
-    assert movement["names"][0]["name"] == "Marta Garrido" and movement["time"] == "10:50"
+    assert movement["names"][0]["name"] == "Elena Tapia" and movement["time"] == "10:50"
     assert archive.session_proceedings(session + 100) == {"roll_calls": [], "votes": [], "movements": []}
 
 
@@ -311,8 +311,8 @@ def test_export_rows_stream_one_row_per_ballot_and_entry(archive):
         "vote_id": first["vote_id"], "council": "quito", "session_date": "2024-03-05", "session_type": "ordinaria",
         "session_number": 1, "document_id": first["document_id"], "page": 2,
         "motion": "Ordenanza de movilidad en segundo debate", "identifiers": "IC-ORD-SCCPEYCUS-2024-002",
-        "result": "aprobada", "totals_match": True, "person_id": ids_by_name(archive)["Bernardo Abad Merchán"],
-        "member": "Bernardo Abad Merchán", "printed_name": "Concejal Bernardo Abad Merchán", "choice": "a_favor"}
+        "result": "aprobada", "totals_match": True, "person_id": ids_by_name(archive)["Marta Quishpe Andrade"],
+        "member": "Marta Quishpe Andrade", "printed_name": "Concejala Marta Quishpe Andrade", "choice": "a_favor"}
     assert list(archive.vote_export_rows("cuenca")) == []
     attendance = list(archive.attendance_export_rows())
     assert len(attendance) == 5 * 3
@@ -323,28 +323,28 @@ def test_export_rows_stream_one_row_per_ballot_and_entry(archive):
 
 def test_portal_members_and_commissions_resolve_to_the_same_people(archive):
     council = archive.ensure_council("quito", "Concejo de quito")
-    archive.upsert_member(council, "Concejal Bernardo Abad Merchán", role="Vicealcalde", body="Concejo",
+    archive.upsert_member(council, "Concejala Marta Quishpe Andrade", role="Vicealcalde", body="Concejo",
                           source_url=None)
     archive.upsert_member(council, "Lucía Naranjo", role=None, body=None, source_url=None)
     archive.upsert_commission(council, "movilidad", "Comisión de Movilidad",
-                              [{"name": "Sandra Hidalgo", "role": "Presidenta"}, "Bernardo Abad"], None, None)
+                              [{"name": "Sandra Pilco", "role": "Presidenta"}, "Marta Quishpe"], None, None)
     first_session(archive)
     ids = ids_by_name(archive)
     people = {p["name"]: p for p in archive.people("quito")}
     assert set(ids) == {*MEMBERS, "Lucía Naranjo"}  # a member on the portal only is a person too
-    abad = people["Bernardo Abad Merchán"]
-    assert abad["commissions"] == [{"slug": "movilidad", "name": "Comisión de Movilidad", "role": None}]
-    assert [(r["role"], r["source"]) for r in abad["roles"]] == [("Vicealcalde", "members_page")]
-    hidalgo = people["Sandra Hidalgo"]
-    assert [(r["role"], r["body"], r["source"]) for r in hidalgo["roles"]] == [
+    marta = people["Marta Quishpe Andrade"]
+    assert marta["commissions"] == [{"slug": "movilidad", "name": "Comisión de Movilidad", "role": None}]
+    assert [(r["role"], r["source"]) for r in marta["roles"]] == [("Vicealcalde", "members_page")]
+    pilco = people["Sandra Pilco"]
+    assert [(r["role"], r["body"], r["source"]) for r in pilco["roles"]] == [
         ("Presidenta", "Comisión de Movilidad", "commission")]
-    assert hidalgo["roles"][0]["from"] == hidalgo["roles"][0]["from"][:10]
+    assert pilco["roles"][0]["from"] == pilco["roles"][0]["from"][:10]
 
 
 def test_roles_printed_in_the_minutes_have_periods(archive):
     for key, date in (("a", "2024-01-10"), ("b", "2024-06-10"), ("c", "2023-02-01")):
         document = add_document(archive, "quito", key, date)
-        entries = [Entry("Pabel Muñoz López", "presente", "PRESENTE", 1,
+        entries = [Entry("Luis Vásconez Mejía", "presente", "PRESENTE", 1,
                          role="Alcalde Metropolitano" if key != "c" else None)]
         archive.save_proceedings(document, Proceedings(roll_calls=[RollCall(1, "inicio", "", entries)]).to_dict())
     (person,) = archive.people("quito")
