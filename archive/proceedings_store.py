@@ -3,7 +3,8 @@ and the ordinances or resolutions the minutes name, with every printed name reso
 document's council (archive/people.py decides who is who).
 
 The catalogue (archive/catalogue.py) delegates here; every function takes its SQLite connection. Saving
-replaces one document's rows and never deletes or renumbers a person, so re-extraction keeps person ids.
+replaces one document's rows and never deletes or renumbers a person, so re-extraction keeps person ids;
+only a re-resolution (new rules, reresolve_people) regroups a council's names, keeping every id it can.
 Nothing is filtered by document status: a withdrawn document keeps its records (the archive keeps what
 portals drop), and a failed re-extraction never calls save, so the earlier proceedings stay. Reads return
 plain dicts in the shapes of the proceedings contract (/tmp/proceedings_contract.md, issue 11).
@@ -107,9 +108,12 @@ def save_proceedings(db: sqlite3.Connection, document_id: int, proceedings: dict
     row = db.execute("SELECT council_id FROM documents WHERE id = ?", (document_id,)).fetchone()
     if row is None:
         raise LookupError(f"document {document_id} is not in the catalogue")
+    if rules_version(db, row["council_id"]) != names.PEOPLE_RULES_VERSION:
+        reresolve_people(db, row["council_id"], portal, now=now)
     people = CouncilPeople(db, row["council_id"], now=now, create=True)
     for listed in portal:
-        people.person_id(listed["name"])
+        if listed.get("council_id", row["council_id"]) == row["council_id"]:
+            people.person_id(listed["name"])
     _delete_document(db, document_id)
     counts = dict.fromkeys(("roll_calls", "roll_call_entries", "votes", "ballots", "movements", "item_mentions"), 0)
     for position, roll_call in enumerate(proceedings.get("roll_calls") or ()):
@@ -156,6 +160,126 @@ def save_proceedings(db: sqlite3.Connection, document_id: int, proceedings: dict
           item.get("stage") or "mencion") for item in proceedings.get("items") or ()],
     )
     counts["item_mentions"] = len(proceedings.get("items") or ())
+    return counts
+
+
+def rules_version(db: sqlite3.Connection, council_id: int) -> str | None:
+    """The PEOPLE_RULES_VERSION the council's people were last resolved under (None: never recorded)."""
+    row = db.execute("SELECT version FROM people_rules WHERE council_id = ?", (council_id,)).fetchone()
+    return row[0] if row else None
+
+
+# Each table of records naming people: (table, its key columns, the parent and how it reaches a document).
+_NAMED = (
+    ("roll_call_entries", "e.id", "JOIN roll_calls r ON r.id = e.roll_call_id JOIN documents d ON d.id = r.document_id",
+     "r.document_id, r.position, e.position"),
+    ("ballots", "e.id", "JOIN votes r ON r.id = e.vote_id JOIN documents d ON d.id = r.document_id",
+     "r.document_id, r.position, e.position"),
+    ("movement_names", "e.movement_id, e.position",
+     "JOIN movements r ON r.id = e.movement_id JOIN documents d ON d.id = r.document_id",
+     "r.document_id, r.position, e.position"),
+)
+
+
+def reresolve_people(db: sqlite3.Connection, council_id: int, portal: list[dict], *, now: str) -> dict[str, int]:
+    """Resolve every printed name of the council again, from scratch, under today's rules, and record
+    PEOPLE_RULES_VERSION for it. Call inside one transaction.
+
+    The names are resolved in the order they first came: the portal's, then each stored printed form in
+    arrival order, then any name on a record that no person holds. A person whose set of printed forms comes
+    out unchanged keeps their id; a regrouped person takes the id that held their earliest form, if no other
+    group took it, else any free id among their forms', else a new one; an id no group takes is removed.
+    Every roll-call entry, ballot and entry or exit is pointed at its name's person (none for a name that is
+    no person now), and the review notes are made again, so no record is left naming a removed person.
+    """
+    old_of: dict[str, int] = {}
+    forms_of: dict[int, set[str]] = defaultdict(set)
+    first_seen: dict[str, str] = {}
+    ordered: list[str] = []
+    for listed in portal:
+        if listed.get("council_id", council_id) == council_id:
+            ordered.append(listed["name"])
+    for row in db.execute("SELECT person_id, printed, first_seen FROM person_names WHERE council_id = ? ORDER BY id",
+                          (council_id,)):
+        old_of[row["printed"]] = row["person_id"]
+        forms_of[row["person_id"]].add(row["printed"])
+        first_seen[row["printed"]] = row["first_seen"]
+        ordered.append(row["printed"])
+    records: list[tuple[str, tuple, str]] = []  # (table, key, printed name)
+    for table, key, joins, order in _NAMED:
+        for row in db.execute(f"SELECT {key}, e.printed_name FROM {table} e {joins} WHERE d.council_id = ? "
+                              f"ORDER BY {order}", (council_id,)):
+            records.append((table, tuple(row)[:-1], row["printed_name"]))
+            ordered.append(row["printed_name"])
+    old_people = [row[0] for row in db.execute("SELECT id FROM persons WHERE council_id = ? ORDER BY id",
+                                               (council_id,))]
+    # Afresh: temporary ids -1, -2, ... in order of appearance.
+    roster, group_of, reviews = names.Roster(), {}, []
+    for raw in ordered:
+        printed = " ".join((raw or "").split())
+        if printed in group_of:
+            continue
+        resolution = roster.resolve(printed)
+        group = resolution.person_id
+        if resolution.is_person and group is None:
+            group = -len(roster.printed) - 1
+            reviews += [(group, printed, review) for review in resolution.reviews]
+        if group is not None:
+            roster.add(group, printed)
+        group_of[printed] = group
+    groups = list(roster.printed)  # in order of appearance
+    final: dict[int, int] = {}
+    kept_by_forms = {frozenset(forms): person for person, forms in forms_of.items()}
+    for group in groups:
+        person = kept_by_forms.get(frozenset(roster.printed[group]))
+        if person is not None:
+            final[group] = person
+    counts = {"kept": len(final), "reused": 0, "added": 0, "removed": 0}
+    for group in groups:
+        if group in final:
+            continue
+        taken = set(final.values())
+        free = [old_of[p] for p in roster.printed[group] if p in old_of and old_of[p] not in taken]
+        if free:
+            final[group] = free[0]
+            counts["reused"] += 1
+        else:
+            final[group] = db.execute(
+                "INSERT INTO persons (council_id, name, folded, first_seen) VALUES (?, ?, ?, ?)",
+                (council_id, "", "", min((first_seen[p] for p in roster.printed[group] if p in first_seen),
+                                         default=now)),
+            ).lastrowid
+            counts["added"] += 1
+    # The people's names and aliases, then their records, then the notes; ids no group took go last.
+    db.execute("DELETE FROM person_reviews WHERE person_id IN (SELECT id FROM persons WHERE council_id = ?) "
+               "OR candidate_id IN (SELECT id FROM persons WHERE council_id = ?)", (council_id, council_id))
+    db.execute("DELETE FROM person_names WHERE council_id = ?", (council_id,))
+    for group in groups:
+        forms = roster.printed[group]
+        best = max(forms, key=names.display_rank)
+        db.execute("UPDATE persons SET name = ?, folded = ? WHERE id = ?",
+                   (names.clean_name(best), folded_name(best), final[group]))
+        db.executemany(
+            "INSERT INTO person_names (person_id, council_id, folded, printed, first_seen) VALUES (?, ?, ?, ?, ?)",
+            [(final[group], council_id, folded_name(p), p, first_seen.get(p, now)) for p in forms],
+        )
+    for table, key, printed in records:
+        group = group_of.get(" ".join((printed or "").split()))
+        person = None if group is None else final[group]
+        where = "id = ?" if table != "movement_names" else "movement_id = ? AND position = ?"
+        db.execute(f"UPDATE {table} SET person_id = ? WHERE {where}", (person, *key))
+    db.executemany(
+        "INSERT INTO person_reviews (person_id, candidate_id, code, reason, printed, first_seen) "
+        "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (person_id, candidate_id) DO NOTHING",
+        [(final[group], final[review.candidate_id], review.code, review.reason, printed, now)
+         for group, printed, review in reviews],
+    )
+    removed = [person for person in old_people if person not in set(final.values())]
+    db.executemany("DELETE FROM persons WHERE id = ?", [(person,) for person in removed])
+    counts["removed"] = len(removed)
+    db.execute("INSERT INTO people_rules (council_id, version, resolved_at) VALUES (?, ?, ?) "
+               "ON CONFLICT (council_id) DO UPDATE SET version = excluded.version, resolved_at = excluded.resolved_at",
+               (council_id, names.PEOPLE_RULES_VERSION, now))
     return counts
 
 

@@ -352,8 +352,8 @@ def test_roles_printed_in_the_minutes_have_periods(archive):
                                 "body": None, "source": "acta"}]
 
 
-ISSUE_11_TABLES = ("persons", "person_names", "person_reviews", "roll_calls", "roll_call_entries", "votes",
-                   "ballots", "movements", "movement_names", "item_mentions")
+ISSUE_11_TABLES = ("persons", "person_names", "person_reviews", "people_rules", "roll_calls", "roll_call_entries",
+                   "votes", "ballots", "movements", "movement_names", "item_mentions")
 
 
 def test_an_older_catalogue_opens_and_gains_the_tables(tmp_path):
@@ -375,3 +375,77 @@ def test_an_older_catalogue_opens_and_gains_the_tables(tmp_path):
         assert catalogue.votes() == (0, [])
     finally:
         catalogue.close()
+
+
+def _person_rows(catalogue: Catalogue) -> set[tuple]:
+    return {tuple(r) for r in catalogue.db.execute("SELECT id, name FROM persons ORDER BY id")}
+
+
+def test_a_merge_made_under_older_rules_is_split_when_the_rules_change(archive, monkeypatch):
+    from archive import people
+
+    # Saved under a rule that let "José Pérez López" join "María José Pérez López" (people.py before
+    # rules version 2), with the version it was saved under recorded as "1".
+    today = people.same_person
+
+    def older_rule(a, b):
+        ta, tb = people.name_tokens(a) if isinstance(a, str) else a, people.name_tokens(b) if isinstance(b, str) else b
+        short, long = (ta, tb) if len(ta) <= len(tb) else (tb, ta)
+        return today(a, b) or people._contained(tuple(short), tuple(long), first_name_kept=False)
+
+    monkeypatch.setattr(people, "same_person", older_rule)
+    document = add_document(archive, "quito", "acta-1", "2024-03-05")
+    archive.save_proceedings(document, Proceedings(
+        roll_calls=[roll_call(1, set(), names=["María José Pérez López", "José Pérez López", "Sandra Pilco"])],
+        votes=[table_vote(2, "Moción", {"María José Pérez López": "a_favor", "José Pérez López": "en_contra",
+                                         "Sandra Pilco": "a_favor"})],
+    ).to_dict())
+    monkeypatch.undo()
+    archive.db.execute("UPDATE people_rules SET version = '1'")
+    merged = ids_by_name(archive)
+    assert list(merged) == ["María José Pérez López", "Sandra Pilco"]  # the wrong merge
+    # The next save of any document of the council re-resolves its people under today's rules.
+    other = add_document(archive, "quito", "acta-2", "2024-04-09", 2)
+    archive.save_proceedings(other, Proceedings(roll_calls=[roll_call(1, set(), names=["Sandra Pilco"])]).to_dict())
+    ids = ids_by_name(archive)
+    assert set(ids) == {"María José Pérez López", "José Pérez López", "Sandra Pilco"}
+    assert ids["María José Pérez López"] == merged["María José Pérez López"]  # the id of the earliest form
+    assert ids["Sandra Pilco"] == merged["Sandra Pilco"]  # unchanged: the same id
+    (vote,) = archive.votes(council="quito")[1]
+    assert [(b["name"], b["person_id"], b["choice"]) for b in vote["ballots"]] == [
+        ("María José Pérez López", ids["María José Pérez López"], "a_favor"),
+        ("José Pérez López", ids["José Pérez López"], "en_contra"), ("Sandra Pilco", ids["Sandra Pilco"], "a_favor")]
+    jose = archive.person(ids["José Pérez López"])
+    assert jose["aliases"] == ["José Pérez López"] and jose["votes_cast"] == 1
+    assert [(r["person_id"], r["code"]) for r in jose["review"]] == [(ids["María José Pérez López"],
+                                                                      "given_name_left_out")]
+    assert archive.person(ids["María José Pérez López"])["aliases"] == ["María José Pérez López"]
+    # No record names a person that is gone; saving again under the same rules changes nothing.
+    for table in ("ballots", "roll_call_entries", "movement_names"):
+        assert archive.db.execute(f"SELECT COUNT(*) FROM {table} WHERE person_id IS NOT NULL AND person_id NOT IN "
+                                  "(SELECT id FROM persons)").fetchone()[0] == 0
+    before = _person_rows(archive)
+    archive.save_proceedings(other, Proceedings(roll_calls=[roll_call(1, set(), names=["Sandra Pilco"])]).to_dict())
+    assert _person_rows(archive) == before
+
+
+def test_reresolving_keeps_the_ids_of_people_whose_names_did_not_change_and_removes_a_merged_away_id(archive):
+    first_session(archive)
+    second_session(archive)
+    before = ids_by_name(archive)
+    assert archive.reresolve_people("quito") == {"kept": 5, "reused": 0, "added": 0, "removed": 0}
+    assert ids_by_name(archive) == before
+    # Two ids for one person (a rule once too strict): re-resolution joins them under the first id.
+    marta = before["Marta Quishpe Andrade"]
+    forms = [r[0] for r in archive.db.execute("SELECT id FROM person_names WHERE person_id = ? ORDER BY id", (marta,))]
+    extra = archive.db.execute("INSERT INTO persons (council_id, name, folded, first_seen) SELECT council_id, "
+                               "'Marta Quishpe', 'marta quishpe', first_seen FROM persons WHERE id = ?",
+                               (marta,)).lastrowid
+    archive.db.execute("UPDATE person_names SET person_id = ? WHERE id = ?", (extra, forms[-1]))
+    archive.db.execute("UPDATE ballots SET person_id = ? WHERE printed_name = 'Marta Quishpe'", (extra,))
+    assert archive.reresolve_people("quito") == {"kept": 4, "reused": 1, "added": 0, "removed": 1}
+    assert ids_by_name(archive) == before
+    assert archive.db.execute("SELECT COUNT(*) FROM persons WHERE id = ?", (extra,)).fetchone()[0] == 0
+    assert archive.person(marta)["votes_cast"] == 3
+    with pytest.raises(LookupError):
+        archive.reresolve_people("nowhere")
