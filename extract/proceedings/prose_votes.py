@@ -3,8 +3,10 @@
 Fue aprobado.", "Dictamen por unanimidad de la Comisión de ..." (the commission's adopted decision).
 
 Rules of procedure say the same words about votes to come ("las mociones ... precisarán de la mayoría
-absoluta de los votos", "será aprobado por mayoría", "se tendrá por aprobado"): a sentence in the
-future, the conditional or a modal, or inside a numbered article, records no vote and is skipped.
+absoluta de los votos", "será aprobado por mayoría", "Las mociones se aprueban por mayoría simple"),
+speakers quote or report other votes, and "no fue aprobada" records none: guards.py decided_here keeps
+only the words that record a decision of this session (a modal is looked for around the verb, so "Se
+aprueba ... el informe para que sea remitido" stays a vote).
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from __future__ import annotations
 import re
 
 from extract.metadata import identifier_hits
+from extract.proceedings.guards import decided_here, negated
 from extract.proceedings.model import Method, Result, Vote
 from extract.proceedings.table_votes import stated_counts
 from extract.proceedings.text import COUNT, flat, last_heading, sentence_at, tidy
@@ -20,33 +23,40 @@ MAX_VOTES = 300
 MAX_MOTION = 500
 WINDOW = 250  # characters either side of a keyword where its pattern is tried
 
-_APPROVED = r"(?:se\s+aprueban?|aprueban?|(?:fue|fueron|queda|quedan|result[óo]|resultaron)\s+aprobad[oa]s?|aprobad[oa]s?)"
-_REJECTED = r"(?:se\s+(?:rechaza|niega)n?|(?:fue|fueron|queda|quedan|result[óo])\s+(?:rechazad|negad)[oa]s?|(?:rechazad|negad)[oa]s?)"
+# The approval or rejection words, as the group "verb" (guards.py judges them): "se aprueba", "se aprobó",
+# "fue aprobada", "quedó aprobada", "es aprobado", "aprobado", "El Concejo aprobó"; "no ..." is judged there.
+_APPROVED = (
+    r"(?P<verb>se\s+aprueban?|se\s+aprob[óo]|aprueban?|(?:fue|fueron|es|son|queda|quedan|qued[óo]|quedaron|result[óo]"
+    r"|resultaron)\s+aprobad[oa]s?|aprobad[oa]s?"
+    r"|(?:el\s+(?:Concejo|Pleno|Cuerpo)|la\s+Comisi[óo]n)(?:\s+[A-Za-zÁÉÍÓÚáéíóúñ]{1,20}){0,4}?\s+aprob[óo])"
+)
+_REJECTED = (
+    r"(?P<verb>se\s+(?:rechaza|niega)n?|se\s+(?:rechaz|neg)[óo]|(?:fue|fueron|es|son|queda|quedan|qued[óo]|result[óo])"
+    r"\s+(?:rechazad|negad)[oa]s?|(?:rechazad|negad)[oa]s?)"
+)
+_UNANIMOUSLY = r"(?:por\s+unanimidad|un[áa]nimemente)"
 _BODY = r"(?P<body>COMISI[ÓO]N\s+DE\s+[^.\d]{3,150}?)\s*\.?\s*(?=N\S{0,2}\s*:?\s*\d|ingresad|,\s*sobre)"
+_APPROVED_UNANIMOUSLY = re.compile(rf"\b{_APPROVED}\s*,?\s+{_UNANIMOUSLY}", re.IGNORECASE)
 # (pattern, method, result, a word its page must hold: a cheap test that skips most pages)
 _PATTERNS: list[tuple[re.Pattern[str], Method, Result | None, str]] = [
     (re.compile(r"\bSe\s+somet(?:i[óo]|e)\s+a\s+consideraci[óo]n\s+(?:en\s+)?votaci[óo]n\s+ordinaria\b", re.IGNORECASE),
      "ordinaria", None, "ordinaria"),
     (re.compile(rf"\bDictamen\s+por\s+unanimidad\s+(?:de\s+los\s+miembros\s+presentes\s+)?de\s+la\s+{_BODY}",
                 re.IGNORECASE), "unanimidad", "aprobada", "unanimidad"),
-    (re.compile(rf"\b{_APPROVED}\s*,?\s+por\s+unanimidad\b|\bpor\s+unanimidad\s*,?\s+{_APPROVED}", re.IGNORECASE),
-     "unanimidad", "aprobada", "unanimidad"),
+    (_APPROVED_UNANIMOUSLY, "unanimidad", "aprobada", "unanimidad"),
+    (_APPROVED_UNANIMOUSLY, "unanimidad", "aprobada", "unánime"),
+    (_APPROVED_UNANIMOUSLY, "unanimidad", "aprobada", "unanime"),
+    (re.compile(rf"\bpor\s+unanimidad\s*,?\s+{_APPROVED}", re.IGNORECASE), "unanimidad", "aprobada", "unanimidad"),
     (re.compile(rf"\b{_REJECTED}\s*,?\s+por\s+unanimidad\b", re.IGNORECASE), "unanimidad", "rechazada", "unanimidad"),
     (re.compile(rf"\b{_APPROVED}\s*,?\s+por\s+(?:simple\s+|amplia\s+)?mayor[íi]a\b", re.IGNORECASE), "mayoria", "aprobada", "mayor"),
     (re.compile(rf"\b{_REJECTED}\s*,?\s+por\s+(?:simple\s+|amplia\s+)?mayor[íi]a\b", re.IGNORECASE), "mayoria", "rechazada", "mayor"),
     (re.compile(rf"\b{_APPROVED}\s*,?\s+con\s+{COUNT}\s+votos?\s+(?:a\s+favor|afirmativos?)", re.IGNORECASE),
-     "conteo", "aprobada", "votos"),
+     "conteo", "aprobada", "voto"),
     (re.compile(rf"\b{_REJECTED}\s*,?\s+con\s+{COUNT}\s+votos?\s+(?:en\s+contra|negativos?|a\s+favor)", re.IGNORECASE),
-     "conteo", "rechazada", "votos"),
+     "conteo", "rechazada", "voto"),
 ]
 _WORDS = tuple(dict.fromkeys(word for _, _, _, word in _PATTERNS))
 _ORDINARY_RESULT = re.compile(r"\b(?:Fue|Fueron|Queda|Resultó)\s+(?P<word>aprobad|negad|rechazad)[oa]s?\b", re.IGNORECASE)
-_NORMATIVE = re.compile(
-    r"\b(?:ser[áa]n?|podr[áa]n?|deber[áa]n?|tendr[áa]n?|requerir[áa]n?|precisar[áa]n?|necesitar[áa]n?|decidir[áa]n?"
-    r"|requiere|requieren|requerir[áa]|quedar[áa]n?|resultar[áa]n?|fuer[ae]n?|sea|sean|para\s+ser|para\s+su\s+aprobaci[óo]n)\b"
-    r"|\bArt[íi]culo\s+\d|\bArt\.\s*\d",
-    re.IGNORECASE,
-)
 _NEXT_ITEM = re.compile(r"\s\d{1,2}(?:[.,]\d{1,2})?\S{0,2}\)\s*-")  # "3.2º)-", "3.57)-" (OCR), "4)-"
 
 
@@ -63,11 +73,11 @@ def read_prose_votes(pages: list[tuple[int, str]], taken: set[tuple[int, str]]) 
         hits = {}
         for pattern, method, result, word in _PATTERNS:
             # The patterns run only around their keyword: scanning whole pages with them costs too much.
-            at = lowered.find(word)
-            while at != -1 and len(hits) < MAX_VOTES:
-                for m in pattern.finditer(flat_text, max(0, at - WINDOW), at + WINDOW):
+            for low, high in _windows(lowered, word):
+                for m in pattern.finditer(flat_text, low, high):
                     hits.setdefault((m.start(), method), (m.start(), m, method, result))
-                at = lowered.find(word, at + WINDOW)
+                if len(hits) >= MAX_VOTES:
+                    break
         hits = list(hits.values())
         used_until = -1
         for start, match, method, result in sorted(hits, key=lambda hit: hit[0]):
@@ -75,7 +85,10 @@ def read_prose_votes(pages: list[tuple[int, str]], taken: set[tuple[int, str]]) 
                 continue
             begin, end = sentence_at(flat_text, match.start(), match.end())
             sentence = tidy(flat_text[begin:end])
-            if _NORMATIVE.search(flat_text, begin, end) or any(
+            has_verb = "verb" in match.re.groupindex
+            word_start, word_end = match.span("verb") if has_verb else match.span()
+            if not decided_here(flat_text, begin, end, word_start, word_end,
+                                verb=match.group("verb") if has_verb else None) or any(
                 page == number and (sentence in taken_text or taken_text in sentence) for page, taken_text in taken
             ):
                 continue
@@ -85,6 +98,8 @@ def read_prose_votes(pages: list[tuple[int, str]], taken: set[tuple[int, str]]) 
                 if not outcome:
                     continue
                 vote.result = "aprobada" if outcome.group("word").lower() == "aprobad" else "rechazada"
+                if negated(flat_text, outcome.start()):  # "No fue aprobado."
+                    vote.result = "rechazada"
                 o_begin, o_end = sentence_at(flat_text, outcome.start(), outcome.end())
                 vote.result_text = tidy(flat_text[o_begin:o_end])
                 end = o_end
@@ -94,7 +109,7 @@ def read_prose_votes(pages: list[tuple[int, str]], taken: set[tuple[int, str]]) 
                 end = following.start() if following else min(len(flat_text), match.end() + MAX_MOTION)
                 vote.body = tidy(match.group("body")).rstrip(" .,")
                 vote.motion = vote.result_text = tidy(flat_text[match.start() : end])
-            if method == "conteo":
+            if method != "ordinaria":  # "Se aprueba por mayoría con 12 votos a favor, 2 en contra"
                 vote.stated_counts = stated_counts(sentence)
             if not vote.motion:
                 vote.motion = (_heading_before(text, match.start()) or _heading_on_pages_before(pages, k, headings)
@@ -105,6 +120,21 @@ def read_prose_votes(pages: list[tuple[int, str]], taken: set[tuple[int, str]]) 
             if len(found) >= MAX_VOTES:
                 return found
     return found
+
+
+def _windows(lowered: str, word: str) -> list[tuple[int, int]]:
+    """Spans of ``WINDOW`` characters either side of each ``word`` in the text, overlapping ones merged (a
+    match that starts near one keyword and runs past the next is read whole)."""
+    spans: list[list[int]] = []
+    at = lowered.find(word)
+    while at != -1:
+        low, high = max(0, at - WINDOW), at + len(word) + WINDOW
+        if spans and low <= spans[-1][1]:
+            spans[-1][1] = high
+        else:
+            spans.append([low, high])
+        at = lowered.find(word, at + len(word))
+    return [(low, high) for low, high in spans]
 
 
 def _heading_on_pages_before(pages: list[tuple[int, str]], k: int, headings: dict[int, str | None]) -> str | None:

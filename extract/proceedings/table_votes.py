@@ -46,6 +46,9 @@ _RESULTS: list[tuple[re.Pattern[str], Result]] = [
     (re.compile(r"\bha\s+sido\s+(?:negad|rechazad)", re.IGNORECASE), "rechazada"),
     (re.compile(r"\bha\s+sido\s+(?:aprobad|reconsiderad|acogid)", re.IGNORECASE), "aprobada"),
     (re.compile(r"\b(?:fue|queda|resulta)\s+(?:negad|rechazad)", re.IGNORECASE), "rechazada"),
+    # "no fue aprobada", "ni queda aprobada", "sin ser aprobada": the negation starts the earlier hit
+    (re.compile(r"\b(?:no|ni|sin)\s+(?:(?:se|lo|la|fue|queda|resulta|es|ser|ha|sido)\s+){1,3}aprobad", re.IGNORECASE),
+     "rechazada"),
     (re.compile(r"\b(?:fue|queda|resulta)\s+aprobad", re.IGNORECASE), "aprobada"),
     (re.compile(r"\b(?:Concejo|Comisi[óo]n|Pleno)\b[^.]{0,60}?\b(?:no\s+aprueba|niega|rechaza)\b"), "rechazada"),
     (re.compile(r"\b(?:Concejo|Comisi[óo]n|Pleno)\b[^.]{0,60}?\b(?:aprueba|expide|da\s+por\s+conocid[oa])\b"), "aprobada"),

@@ -230,3 +230,81 @@ def test_replica_quorum_paragraph_is_a_roll_call_count(replica_actas):
     assert roll_call.moment == "inicio" and roll_call.entries == []
     present = sum(e.choice != "ausente" for e in proceedings.votes[0].entries) if proceedings.votes else None
     assert roll_call.stated_count == present
+
+
+def test_a_negated_approval_after_a_table_is_a_rejection():
+    for after in ("La moción no fue aprobada.", "En consecuencia, la moción no queda aprobada."):
+        (vote,) = read_proceedings(_vote_pages("VOTACIÓN TOTAL 02 01 0 0 01", after)).votes
+        assert (vote.result, vote.result_text) == ("rechazada", after), after
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("La moción no fue aprobada por mayoría.", []),
+    ("La moción no es aprobada por unanimidad, pues hubo votos en contra.", []),
+    ("No se aprueba por unanimidad; se aprueba por mayoría.", [("mayoria", "aprobada")]),
+    ("Se sometió a consideración en votación ordinaria. No fue aprobado.", [("ordinaria", "rechazada")]),
+])  # fmt: skip
+def test_a_negated_approval_in_prose_is_no_approval(text, expected):
+    assert [(v.method, v.result) for v in read_proceedings([(1, text)]).votes] == expected
+
+
+@pytest.mark.parametrize("text", [
+    "Las mociones se aprueban por mayoría simple de los presentes.",
+    "Las resoluciones se aprueban por mayoría de votos de los concejales presentes.",
+    "En caso de empate, el proyecto se entiende rechazado por mayoría.",
+    "El concejal dijo: «en la sesión anterior este mismo proyecto fue aprobado por unanimidad y hoy lo vuelven a traer».",
+    "El concejal dijo: “el proyecto fue aprobado por unanimidad”, y pidió la palabra.",
+    "Recordó que la ordenanza aprobada por unanimidad en 2019 no se cumple.",
+    "Según informó el Alcalde, el proyecto fue aprobado por mayoría en la Comisión de Presupuesto el mes pasado.",
+    "La prensa señaló que la propuesta quedó aprobada por unanimidad en Guayaquil.",
+    "La ordenanza aprobada por mayoría tiene tres artículos.",
+    "Como es de conocimiento, la Asamblea Nacional aprobó por unanimidad la Ley Orgánica.",
+])  # fmt: skip
+def test_rules_quotes_and_reports_of_other_votes_are_no_vote(text):
+    assert read_proceedings([(1, text)]).votes == []
+
+
+@pytest.mark.parametrize(("text", "method", "result", "counts"), [
+    ("Fue aprobado.", None, None, None),  # alone it records nothing: see the ordinary vote below
+    ("Se sometió a consideración en votación ordinaria. No hubo intervenciones. Fue aprobada.", "ordinaria",
+     "aprobada", None),
+    ("El acta se aprueba por unanimidad.", "unanimidad", "aprobada", None),
+    ("RESOLUCIÓN: APROBADO POR UNANIMIDAD.", "unanimidad", "aprobada", None),
+    ("El punto es aprobado por mayoría absoluta.", "mayoria", "aprobada", None),
+    ("Sometido a votación, aprobado por unanimidad.", "unanimidad", "aprobada", None),
+    ("Los dictámenes 3, 4 y 5 se aprueban por unanimidad.", "unanimidad", "aprobada", None),
+    ("Se aprueba por unanimidad el acta de la sesión anterior.", "unanimidad", "aprobada", None),
+    ("Se aprueba por unanimidad la Ordenanza No. 075-2024.", "unanimidad", "aprobada", None),
+])  # fmt: skip
+def test_votes_of_this_session_are_kept(text, method, result, counts):
+    votes = read_proceedings([(1, text)]).votes
+    assert [(v.method, v.result, v.stated_counts) for v in votes] == ([(method, result, counts)] if method else [])
+
+
+@pytest.mark.parametrize(("text", "method", "counts"), [
+    ("Sometido a votación, se aprobó por unanimidad.", "unanimidad", None),
+    ("Sometido a votación, se aprobó con 12 votos a favor.", "conteo", {"a_favor": 12}),
+    ("El Concejo aprobó con doce votos a favor la moción.", "conteo", {"a_favor": 12}),
+    ("La moción fue aprobada unánimemente.", "unanimidad", None),
+    ("Aprobado con un voto a favor.", "conteo", {"a_favor": 1}),
+    ("Se aprueba por unanimidad el informe para que sea remitido al Alcalde.", "unanimidad", None),
+    ("Se aprueba por unanimidad el informe, que será remitido al Alcalde.", "unanimidad", None),
+    ("Se aprueba por mayoría con 12 votos a favor, 2 en contra y 1 abstención.", "mayoria",
+     {"a_favor": 12, "en_contra": 2, "abstencion": 1}),
+])  # fmt: skip
+def test_prose_vote_variants(text, method, counts):
+    assert [(v.method, v.result, v.stated_counts) for v in read_proceedings([(1, text)]).votes] == [
+        (method, "aprobada", counts)
+    ]
+
+
+def test_a_dictamen_past_the_window_of_an_earlier_keyword_is_read_whole():
+    """The second "unanimidad" is within the first one's window, and its dictamen's commission runs past it."""
+    text = ("El acta se aprueba por unanimidad. " + "Se da lectura a la correspondencia recibida. " * 3
+            + "3.2º)- Dictamen por unanimidad DE LOS MIEMBROS PRESENTES DE LA COMISIÓN DE PARQUES, PLAZAS, "
+            "ARBOLADO PÚBLICO Y ESPACIOS VERDES DEL MUNICIPIO Nº 41/2.031, sobre: PLANTAR.")  # fmt: skip
+    votes = read_proceedings([(1, text)]).votes
+    assert [(v.method, v.body) for v in votes] == [
+        ("unanimidad", None),
+        ("unanimidad", "COMISIÓN DE PARQUES, PLAZAS, ARBOLADO PÚBLICO Y ESPACIOS VERDES DEL MUNICIPIO"),
+    ]
