@@ -1,9 +1,11 @@
-"""The app's resources, each with one owner and an explicit lifecycle: catalogue per request, engine per app and process."""
+"""The app's resources, each with one owner and an explicit lifecycle: a catalogue connection per request
+(reused by later requests of the same process), the engine per app and process."""
 
 from __future__ import annotations
 
 import os
 import threading
+from collections.abc import Callable
 
 from flask import Flask, current_app, g
 
@@ -13,9 +15,13 @@ from search_app.backends import SearchBackend, open_backend
 from search_app.service import SearchService
 from search_app.value_names import ValueNames, catalogue_value_names
 
+# Connections a process keeps open between requests: about as many as it serves at once (gunicorn's
+# threads, waitress's). Opening one costs more than most reads a page makes (the schema check, ~1 ms).
+IDLE_CATALOGUES = 16
+
 
 def register(app: Flask) -> None:
-    app.teardown_appcontext(_close_catalogue)
+    app.teardown_appcontext(_release_catalogue)
 
 
 def settings():
@@ -32,9 +38,34 @@ def gap_rules() -> dict[str, GapRules]:
 
 
 def catalogue() -> Catalogue:
+    """The request's catalogue connection: one this process opened for an earlier request, or a new one.
+
+    Between requests a connection holds no statement open, so each request reads what is committed (WAL)."""
     if "catalogue" not in g:
-        g.catalogue = open_catalogue(settings().catalogue_url)
+        try:
+            g.catalogue, g.catalogue_reads = _idle_catalogues().pop()
+        except IndexError:
+            g.catalogue, g.catalogue_reads = open_catalogue(settings().catalogue_url), {}
     return g.catalogue
+
+
+def _idle_catalogues() -> list[tuple[Catalogue, dict]]:
+    """This process's idle connections; a forked process starts with none (and never touches its parent's)."""
+    by_process = current_app.extensions.setdefault("concejo_idle_catalogues", {})
+    return by_process.setdefault(os.getpid(), [])
+
+
+def read_until_changed(name: str, read: Callable[[Catalogue], object]):
+    """`read(catalogue)`, kept with the request's connection until anything is committed to the catalogue
+    (SQLite's data_version, which counts other connections' commits: the app's own connections only read):
+    lists pages show (commissions, council names) without re-counting them on each request, and never
+    older than the catalogue."""
+    cat = catalogue()
+    version = cat.db.execute("PRAGMA data_version").fetchone()[0]
+    kept = g.catalogue_reads.get(name)
+    if kept is None or kept[0] != version:
+        kept = g.catalogue_reads[name] = (version, read(cat))
+    return kept[1]
 
 
 def file_store() -> FileStore:
@@ -67,13 +98,21 @@ def search_service() -> SearchService:
 
 
 def value_names() -> ValueNames:
-    """The catalogue's names of indexed values (councils), read once per request."""
-    if "value_names" not in g:
-        g.value_names = catalogue_value_names(catalogue())
-    return g.value_names
+    """The catalogue's names of indexed values (councils), read again only after the catalogue changed."""
+    return read_until_changed("value_names", catalogue_value_names)
 
 
-def _close_catalogue(exc: BaseException | None) -> None:
-    cat = g.pop("catalogue", None)
-    if cat is not None:
+def commissions() -> list:
+    """Every commission (the search form's choices), read again only after the catalogue changed."""
+    return read_until_changed("commissions", lambda cat: cat.commissions())
+
+
+def _release_catalogue(exc: BaseException | None) -> None:
+    cat, reads = g.pop("catalogue", None), g.pop("catalogue_reads", {})
+    if cat is None:
+        return
+    idle = _idle_catalogues()
+    if exc is None and not cat.db.in_transaction and len(idle) < IDLE_CATALOGUES:
+        idle.append((cat, reads))
+    else:  # after an error the connection is not trusted again
         cat.close()

@@ -88,7 +88,7 @@ def index():
     query = service.query_from_args(request.args)
     searched = bool(query.raw.strip() or query.filters or query.date_from or query.date_to)
     result = service.search(query) if searched else None
-    commissions = resources.catalogue().commissions()
+    commissions = resources.commissions()
     councils = resources.value_names()["council"]
     link_args = service.link_args(request.args)
     suggestion_args = None

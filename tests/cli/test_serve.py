@@ -137,20 +137,24 @@ def test_sigterm_stops_the_master_and_its_workers_cleanly(server):
         _get(f"{base}/api/v1/health")
 
 
-def test_an_engine_opened_before_a_fork_is_opened_again_in_the_child(archive_dir):
-    """Whatever opened it in the parent (a warm-up, a preloading server), a forked worker gets its own."""
+def test_resources_opened_before_a_fork_are_opened_again_in_the_child(archive_dir):
+    """Whatever opened them in the parent (a warm-up, a preloading server), a forked worker gets its own
+    engine and catalogue connections."""
     from search_app import create_app, resources
 
     app = create_app({"TESTING": True}, settings=load_settings(environ={}, data_dir=archive_dir))
     with app.app_context():
         parents = resources.backend()
+    with app.test_request_context():  # leaves its catalogue connection idle in this process
+        parents_catalogue = resources.catalogue()
     read_end, write_end = os.pipe()
     pid = os.fork()
     if pid == 0:  # the child: answer through the pipe, never return into pytest
         try:
-            with app.app_context():
+            with app.test_request_context():
                 own = resources.backend()
-                answer = {"same_object": own is parents, "documents": own.count()}
+                answer = {"same_object": own is parents, "documents": own.count(),
+                          "same_catalogue": resources.catalogue() is parents_catalogue}
             os.write(write_end, json.dumps(answer).encode())
         finally:
             os._exit(0)
@@ -158,6 +162,6 @@ def test_an_engine_opened_before_a_fork_is_opened_again_in_the_child(archive_dir
     with os.fdopen(read_end) as pipe:
         answer = json.loads(pipe.read() or "{}")
     os.waitpid(pid, 0)
-    assert answer == {"same_object": False, "documents": 20}
-    with app.app_context():
-        assert resources.backend() is parents  # the parent keeps its own
+    assert answer == {"same_object": False, "documents": 20, "same_catalogue": False}
+    with app.test_request_context():  # the parent keeps its own
+        assert resources.backend() is parents and resources.catalogue() is parents_catalogue
