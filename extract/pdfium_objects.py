@@ -36,6 +36,22 @@ Matrix = tuple[float, float, float, float, float, float]
 PDFIUM_LINE_HYPHEN = "\x02"
 
 
+def direct(function, restype, *argtypes):
+    """pdfium's ``function`` taking and giving handles and pointers as plain integers.
+
+    pypdfium2's bindings build a ctypes pointer object for every handle they return and convert every
+    argument through its declared type; over the hundreds of objects or characters of a page that is
+    most of the time spent. Same C function, called through a leaner prototype.
+    """
+    return ctypes.CFUNCTYPE(restype, *argtypes)(ctypes.cast(function, ctypes.c_void_p).value)
+
+
+_V, _I = ctypes.c_void_p, ctypes.c_int
+_loose_char_box = direct(pdfium_c.FPDFText_GetLooseCharBox, _I, _V, _I, _V)
+_is_generated = direct(pdfium_c.FPDFText_IsGenerated, _I, _V, _I)
+_char_matrix = direct(pdfium_c.FPDFText_GetMatrix, _I, _V, _I, _V)
+
+
 @dataclass(frozen=True)
 class Geometry:
     """How pdfminer and pdfplumber place a page's user space (PDF points, origin at the bottom left)."""
@@ -292,13 +308,13 @@ def page_chars(textpage: pdfium.PdfTextPage, geometry: Geometry, page_number: in
         if len(text) != count:  # characters beyond the BMP take two UTF-16 units: read them one by one
             text = "".join(chr(pdfium_c.FPDFText_GetUnicode(raw, i)) for i in range(count))
         box = (ctypes.c_float * 4)()  # FS_RECTF: left, top, right, bottom
-        box_ref = ctypes.cast(box, ctypes.POINTER(pdfium_c.FS_RECTF))
+        box_ref = ctypes.addressof(box)
         matrix = (ctypes.c_float * 6)()  # FS_MATRIX: a, b, c, d, e, f
-        matrix_ref = ctypes.cast(matrix, ctypes.POINTER(pdfium_c.FS_MATRIX))
-        loose_box, is_generated, get_matrix = (pdfium_c.FPDFText_GetLooseCharBox, pdfium_c.FPDFText_IsGenerated,
-                                               pdfium_c.FPDFText_GetMatrix)
+        matrix_ref = ctypes.addressof(matrix)
+        loose_box, is_generated, get_matrix = _loose_char_box, _is_generated, _char_matrix
+        raw = ctypes.cast(raw, ctypes.c_void_p).value
         a, b, c, d, e, f = geometry.ctm
-        x_shift, top_of, upright = geometry.x_shift, geometry.top, geometry.upright
+        x_shift, height, top_shift, doctop = geometry.x_shift, geometry.height, geometry.top_shift, geometry.doctop
         # the boxes in pdfium's space, a little larger, to pass over the other characters cheaply
         near = geometry.user_boxes(within, margin=0.01)
         near_x0, near_y0 = min(box[0] for box in near), min(box[1] for box in near)
@@ -307,7 +323,7 @@ def page_chars(textpage: pdfium.PdfTextPage, geometry: Geometry, page_number: in
             if char in "\r\n" or (char == " " and is_generated(raw, i)):
                 continue  # pdfium's own line breaks and spaces: nothing printed there
             loose_box(raw, i, box_ref)
-            box_left, box_top, box_right, box_bottom = box[0], box[1], box[2], box[3]
+            box_left, box_top, box_right, box_bottom = box
             middle_x, middle_y = (box_left + box_right) / 2, (box_top + box_bottom) / 2
             if not (near_x0 <= middle_x <= near_x1 and near_y0 <= middle_y <= near_y1):
                 continue
@@ -316,20 +332,54 @@ def page_chars(textpage: pdfium.PdfTextPage, geometry: Geometry, page_number: in
             y0, y1 = b * box_left + d * box_bottom + f, b * box_right + d * box_top + f
             left, right = (x0, x1) if x0 <= x1 else (x1, x0)
             low, high = (y0, y1) if y0 <= y1 else (y1, y0)
-            left, right, top, bottom = left + x_shift, right + x_shift, top_of(high), top_of(low)
-            if not _inside((left + right) / 2, (top + bottom) / 2, within):
+            # Geometry.top, _inside, Geometry.upright and _char written out: this runs for every character
+            left, right, top, bottom = left + x_shift, right + x_shift, (height - high) + top_shift, (height - low) + top_shift
+            middle_x, middle_y = (left + right) / 2, (top + bottom) / 2
+            for x0, upper, x1, lower in within:
+                if x0 <= middle_x <= x1 and upper <= middle_y <= lower:
+                    break
+            else:
                 continue
             get_matrix(raw, i, matrix_ref)
-            chars.append(_char("-" if char == PDFIUM_LINE_HYPHEN else char, left, right, top, bottom,
-                               upright(matrix[0], matrix[1], matrix[2], matrix[3]), geometry, page_number))
+            m_a, m_b, m_c, m_d = matrix[0], matrix[1], matrix[2], matrix[3]
+            u_a, u_b, u_c, u_d = m_a * a + m_b * c, m_a * b + m_b * d, m_c * a + m_d * c, m_c * b + m_d * d
+            chars.append({
+                "object_type": "char", "page_number": page_number, "text": "-" if char == PDFIUM_LINE_HYPHEN else char,
+                "x0": left, "x1": right, "top": top, "bottom": bottom, "doctop": doctop + top,
+                "width": right - left, "height": bottom - top, "size": bottom - top,
+                "upright": u_a * u_d > 0 and u_b * u_c <= 0,
+            })
+    buffers = _SpaceBuffers()
+    textpage_raw = ctypes.cast(textpage.raw, ctypes.c_void_p).value
     for obj, outer in text_objects:
-        space = _left_out_space(obj, outer, raw, geometry, within)
+        space = _left_out_space(obj, outer, textpage_raw, geometry, within, buffers)
         if space:
             chars.append(_char(" ", *space, geometry=geometry, page_number=page_number))
     return chars
 
 
-def _left_out_space(obj, outer: Matrix, textpage, geometry: Geometry, within: list) -> tuple | None:
+_F = ctypes.c_float
+_text_object_text = direct(pdfium_c.FPDFTextObj_GetText, ctypes.c_ulong, _V, _V, _V, ctypes.c_ulong)
+_object_matrix = direct(pdfium_c.FPDFPageObj_GetMatrix, _I, _V, _V)
+_font_size = direct(pdfium_c.FPDFTextObj_GetFontSize, _I, _V, _V)
+_text_font = direct(pdfium_c.FPDFTextObj_GetFont, _V, _V)
+_font_ascent = direct(pdfium_c.FPDFFont_GetAscent, _I, _V, _F, _V)
+_font_descent = direct(pdfium_c.FPDFFont_GetDescent, _I, _V, _F, _V)
+
+
+class _SpaceBuffers:
+    """What _left_out_space has pdfium write into, made once per page."""
+
+    def __init__(self) -> None:
+        self.matrix = (_F * 6)()
+        self.matrix_at = ctypes.addressof(self.matrix)
+        self.size, self.ascent, self.descent = _F(), _F(), _F()
+        self.size_at, self.ascent_at, self.descent_at = (ctypes.addressof(self.size), ctypes.addressof(self.ascent),
+                                                         ctypes.addressof(self.descent))
+
+
+def _left_out_space(obj, outer: Matrix, textpage: int, geometry: Geometry, within: list,
+                    buffers: _SpaceBuffers) -> tuple | None:
     """(x0, x1, top, bottom, upright) of the space in a text object pdfium gave no character, if it
     lies in one of the ``within`` boxes, else None.
 
@@ -338,23 +388,23 @@ def _left_out_space(obj, outer: Matrix, textpage, geometry: Geometry, within: li
     ("12.Adrián"). pdfminer keeps it, and to pdfplumber it ends a word. Its box here is zero wide at
     the object's origin, pdfium's loose box high: where it sits between two words is what counts.
     """
-    matrix = pdfium_c.FS_MATRIX()
-    if not pdfium_c.FPDFPageObj_GetMatrix(obj, matrix):
+    obj = ctypes.cast(obj, ctypes.c_void_p).value
+    if _text_object_text(obj, textpage, None, 0) > 2:  # bytes, with the terminating NUL
+        return None  # pdfium's text page has a character for it: the cheapest test first
+    if not _object_matrix(obj, buffers.matrix_at):
         return None
-    a, b, c, d, e, f = _multiply((matrix.a, matrix.b, matrix.c, matrix.d, matrix.e, matrix.f), outer)
-    size, ascent, descent = ctypes.c_float(), ctypes.c_float(), ctypes.c_float()
-    if not pdfium_c.FPDFTextObj_GetFontSize(obj, size):
+    a, b, c, d, e, f = _multiply(tuple(buffers.matrix), outer)
+    size, ascent, descent = buffers.size, buffers.ascent, buffers.descent
+    if not _font_size(obj, buffers.size_at):
         return None
     reach = size.value * (abs(a) + abs(b) + abs(c) + abs(d))  # the box is within this of its origin
     origin_x, origin_top = e + geometry.x_shift, geometry.top(f)
     if not any(x0 - reach <= origin_x <= x1 + reach and top - reach <= origin_top <= bottom + reach
                for x0, top, x1, bottom in within):
         return None
-    if pdfium_c.FPDFTextObj_GetText(obj, textpage, None, 0) > 2:  # bytes, with the terminating NUL
-        return None
-    font = pdfium_c.FPDFTextObj_GetFont(obj)
-    if not (font and pdfium_c.FPDFFont_GetAscent(font, size, ascent) and pdfium_c.FPDFFont_GetDescent(font, size, descent)
-            and ascent.value != descent.value):
+    font = _text_font(obj)
+    if not (font and _font_ascent(font, size.value, buffers.ascent_at)
+            and _font_descent(font, size.value, buffers.descent_at) and ascent.value != descent.value):
         return None
     scale = size.value / (ascent.value - descent.value)
     low, high = descent.value * scale, ascent.value * scale  # pdfium's loose box, in text space

@@ -25,14 +25,17 @@ its reason, and the other pages' tables (and every page's text) are kept.
 from __future__ import annotations
 
 import struct
+from bisect import bisect_left
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pdfplumber
 import pypdfium2 as pdfium
+from pdfplumber import utils as plumber_utils
 from pdfplumber.page import DerivedPage
 from pdfplumber.page import Page as PlumberPage
+from pdfplumber.table import Table as PlumberTable
 
 from extract import cleanup, pdfium_objects, vote_tables
 
@@ -185,13 +188,42 @@ def _tables(page: pdfium.PdfPage, textpage: pdfium.PdfTextPage, number: int, geo
     found = read_page.find_tables()
     if not found:
         return []
-    read_page.chars_read(pdfium_objects.page_chars(
+    chars = _Chars(pdfium_objects.page_chars(
         textpage, geometry, number, text_objects, within=[tuple(table.bbox) for table in found]))
     return [
-        Table(number, index, [[_cell(cell) for cell in row] for row in table.extract()],
+        Table(number, index, [[_cell(cell) for cell in row] for row in chars.extract(table)],
               tuple(float(v) for v in table.bbox))
         for index, table in enumerate(found)
     ]
+
+
+class _Chars:
+    """A page's characters, for pdfplumber's ``Table.extract`` without its scan of every character for
+    every row: the same rows and cells (a character is in a box if its middle is, the box's right and
+    bottom excluded), each cell's characters in the page's order, read by pdfplumber's extract_text."""
+
+    def __init__(self, chars: list[dict]) -> None:
+        self.chars = chars
+        self.middles = [((char["x0"] + char["x1"]) / 2, (char["top"] + char["bottom"]) / 2) for char in chars]
+        self.by_height = sorted(range(len(chars)), key=lambda i: self.middles[i][1])
+        self.heights = [self.middles[i][1] for i in self.by_height]
+
+    def extract(self, table: PlumberTable) -> list[list[str | None]]:
+        middles, rows = self.middles, []
+        for row in table.rows:
+            x0, top, x1, bottom = row.bbox
+            in_row = sorted(i for i in self.by_height[bisect_left(self.heights, top):bisect_left(self.heights, bottom)]
+                            if x0 <= middles[i][0] < x1)
+            cells: list[str | None] = []
+            for cell in row.cells:
+                if cell is None:
+                    cells.append(None)
+                    continue
+                left, upper, right, lower = cell
+                inside = [self.chars[i] for i in in_row if left <= middles[i][0] < right and upper <= middles[i][1] < lower]
+                cells.append(plumber_utils.extract_text(inside) if inside else "")
+            rows.append(cells)
+        return rows
 
 
 def _pdfium_geometry(page: pdfium.PdfPage) -> tuple[pdfium_objects.Geometry, tuple, int] | None:
@@ -233,10 +265,10 @@ class _PdfiumPage(DerivedPage):
     """A pdfplumber page whose edges and characters were read by pdfium, for its table finder, with no
     pdfplumber document behind it: the finder reads only the page's ``edges``, ``bbox`` and ``chars``.
 
-    ``edges`` are pdfplumber's own, already snapped and joined (merging them again changes nothing);
-    ``chars`` are read after the tables are found, and only those inside them: a table's cells
-    are inside its box, so ``Table.extract`` reads the same text. Its top in the document
-    (``initial_doctop``) is 0, as when pdfplumber opens the page alone.
+    ``edges`` are pdfplumber's own, already snapped and joined (merging them again changes nothing).
+    The characters are read after the tables are found, and only those inside them (a table's cells
+    are inside its box, so the rows read the same), then given to _Chars, not to the page. Its top
+    in the document (``initial_doctop``) is 0, as when pdfplumber opens the page alone.
     """
 
     def __init__(self, number: int, bbox: tuple, rotation: int, edges: list[dict]) -> None:
@@ -253,9 +285,6 @@ class _PdfiumPage(DerivedPage):
     @classmethod
     def of(cls, plumber_page: PlumberPage, edges: list[dict]) -> _PdfiumPage:
         return cls(plumber_page.page_number, plumber_page.bbox, plumber_page.rotation, edges)
-
-    def chars_read(self, chars: list[dict]) -> None:
-        self._objects = {"char": chars}
 
 
 def _cell(text: str | None) -> str:
