@@ -27,6 +27,7 @@ from extract.proceedings.text import document_lines, last_heading
 MAX_VOTES = 500
 MAX_ROLL_CALLS = 200
 _VOTE_CHOICES = {"a_favor", "en_contra", "abstencion", "blanco"}
+_ATTENDANCE_CHOICES = {"presente", "ausente", "excusado"}
 
 __all__ = ["Proceedings", "read_proceedings"]
 
@@ -49,12 +50,12 @@ def read_proceedings(pages: list[tuple[int, str]], *, repeated: set[str] | None 
         for k, block in enumerate(blocks):
             previous_end = blocks[k - 1].end if k else 0
             next_start = blocks[k + 1].start if k + 1 < len(blocks) else len(lines)
-            if block.choices & _VOTE_CHOICES or block.kind == "word":
+            if block.choices & _VOTE_CHOICES or block.kind == "word":  # "A FAVOR", "SI" / "NO", a Word table
                 vote = vote_from(block, lines, previous_end, next_start, body)
                 if not vote.motion:  # the agenda point's heading is further back than the lines read
                     vote.agenda_point, vote.motion = _heading_before(pages, block.page, lines[block.start].text)
                 votes.append(vote)
-            else:
+            elif block.choices & _ATTENDANCE_CHOICES:  # a checklist ("NOMBRE DEL PROGRAMA / Educación ✓") is neither
                 roll_call = roll_call_from(block, lines)
                 roll_calls.append(roll_call)
                 tables.append((roll_call, block))
@@ -78,7 +79,7 @@ def _cued(text: str) -> bool:
     """CUE.search(text) or "ASISTENTE" in text; the substrings first (CUE's alternation is slow on a whole page)."""
     if "ASISTENTE" in text or TICK_CHAR.search(text):
         return True
-    return ("NOMBRE" in text or "VOTO" in text) and CUE.search(text) is not None
+    return ("NOMBRE" in text or "VOTO" in text or "Voto" in text) and CUE.search(text) is not None
 
 
 def _heading_before(pages: list[tuple[int, str]], page: int, first_line: str) -> tuple[str | None, str]:

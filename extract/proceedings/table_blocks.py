@@ -23,15 +23,22 @@ MAX_WRAP_CHARS = 60
 MAX_HEADER_LINES = 8
 
 _TICK_ROW = re.compile(rf"^(?P<label>.{{0,200}}?)\s*{TICK}\s*(?P<column>[A-ZÁÉÍÓÚÑ][A-ZÁÉÍÓÚÑ ]{{0,40}})?$")
-_WORD_ROW = re.compile(rf"^(?P<label>\S.{{0,200}}?)\s+(?P<column>{COLUMN_WORDS})$")
+# A vote word as a Word table prints it: in capitals, or capitalised ("A favor", "En contra"), after an
+# optional "VOTO" ("Name VOTO A FAVOR").
+_WORD_CHOICE = rf"{COLUMN_WORDS}|A\s+favor|En\s+contra|Abstenci[óo]n|(?:En\s+)?[Bb]lanco|Ausente|Excusad[oa]"
+_WORD_ROW = re.compile(rf"^(?P<label>\S.{{0,200}}?)\s+(?:VOTO\s+|Voto\s+)?(?P<column>{_WORD_CHOICE})$")
 _TICK_HEADER = re.compile(r"^NOMBRES?\b(?P<rest>[A-ZÁÉÍÓÚÑ /]{0,80})$")
-_WORD_HEADER = re.compile(r"^[A-ZÁÉÍÓÚÑ][A-ZÁÉÍÓÚÑ /]{2,60}\s+VOTO$")
+# "CONCEJAL / CONCEJALA VOTO"; in mixed case only with a members' word first ("Concejal Voto", "Nombre | Voto").
+_WORD_HEADER = re.compile(
+    r"^(?:[A-ZÁÉÍÓÚÑ][A-ZÁÉÍÓÚÑ /]{2,60}\s+VOTO"
+    r"|(?:Concejal(?:a|es|as)?|Nombres?|Integrantes?|Miembros?)(?:\s*[/|]\s*[A-Za-zÁÉÍÓÚáéíóúñ]{2,20})?\s*\|?\s+Voto)$"
+)
 _HEADER_PART = re.compile(r"^[A-ZÁÉÍÓÚÑ /]{1,40}$")
 _COLUMN = re.compile(COLUMN_WORDS)
 _TICK_TOTAL = re.compile(r"^(?:VOTACI[ÓO]N\s+)?TOTAL(?:ES)?\s+(?P<numbers>\d{1,3}(?:\s+\d{1,3}){0,9})$")
 _WORD_TOTAL = re.compile(rf"^TOTAL(?:ES)?\s+(?P<column>{COLUMN_WORDS})\s*:?\s+(?P<number>\d{{1,3}})$")
 TICK_CHAR = re.compile(TICK)
-CUE = re.compile(rf"{TICK}|^NOMBRES?\b|\bVOTO$", re.MULTILINE)
+CUE = re.compile(rf"{TICK}|^NOMBRES?\b|\b(?:VOTO|Voto)$", re.MULTILINE)
 
 
 @dataclass
@@ -73,7 +80,7 @@ def find_blocks(lines: list[Line]) -> list[Block]:
 
 def _block_at(lines: list[Line], i: int) -> Block | None:
     text = lines[i].text
-    if not (text.startswith("NOMBRE") or text.endswith("VOTO") or TICK_CHAR.search(text)):
+    if not (text.startswith("NOMBRE") or text.endswith(("VOTO", "Voto")) or TICK_CHAR.search(text)):
         return None  # the cheap test: most lines are prose
     if _TICK_HEADER.match(text):
         block = Block("tick", i, i, lines[i].page)

@@ -26,6 +26,7 @@ _CHOICES: dict[str, Choice] = {
     "A FAVOR": "a_favor", "EN CONTRA": "en_contra", "ABSTENCION": "abstencion", "ABSTENCIONES": "abstencion",
     "BLANCO": "blanco", "EN BLANCO": "blanco", "AUSENTE": "ausente", "AUSENTES": "ausente",
     "PRESENTE": "presente", "PRESENTES": "presente", "EXCUSADO": "excusado", "EXCUSADA": "excusado",
+    "SI": "a_favor", "NO": "en_contra", "AFIRMATIVO": "a_favor", "NEGATIVO": "en_contra",  # a tick's column only
 }  # fmt: skip
 COLUMN_WORDS = r"A\s+FAVOR|EN\s+CONTRA|ABSTENCI[ÓO]N(?:ES)?|(?:EN\s+)?BLANCO|AUSENTES?|PRESENTES?|EXCUSAD[OA]"
 _PAGE_OF = re.compile(r"^\W*(?:P[áa]gina|P[áa]g\.)\s*\d+(?:\s*(?:de|/)\s*\d+)?\W*$", re.IGNORECASE)

@@ -308,3 +308,38 @@ def test_a_dictamen_past_the_window_of_an_earlier_keyword_is_read_whole():
         ("unanimidad", None),
         ("unanimidad", "COMISIÓN DE PARQUES, PLAZAS, ARBOLADO PÚBLICO Y ESPACIOS VERDES DEL MUNICIPIO"),
     ]
+
+
+@pytest.mark.parametrize("text", [
+    "VOTACIÓN NOMINAL\nNOMBRES SI NO\nAna Pérez ✓ SI\nLuis Mora ✓ NO\nEva Soto ✓ SI",
+    "NOMBRES AFIRMATIVO NEGATIVO\nAna Pérez ✓ AFIRMATIVO\nLuis Mora ✓ NEGATIVO\nEva Soto ✓ AFIRMATIVO",
+])  # fmt: skip
+def test_a_yes_no_tick_table_is_a_vote(text):
+    proceedings = read_proceedings([(1, text)])
+    assert proceedings.roll_calls == []
+    ((vote),) = proceedings.votes
+    assert [(e.name, e.choice) for e in vote.entries] == [
+        ("Ana Pérez", "a_favor"), ("Luis Mora", "en_contra"), ("Eva Soto", "a_favor")
+    ]  # fmt: skip
+
+
+@pytest.mark.parametrize("text", [
+    "NOMBRE DEL PROGRAMA\nEducación ✓\nSalud ✓\nTOTAL 100 200",
+    "Se revisaron:\n✓ Informe de tesorería\n✓ Plan de obras\n✓ Presupuesto participativo",
+])  # fmt: skip
+def test_a_checklist_of_ticks_is_neither_a_vote_nor_a_roll_call(text):
+    proceedings = read_proceedings([(1, text)])
+    assert (proceedings.votes, proceedings.roll_calls) == ([], [])
+
+
+@pytest.mark.parametrize("text", [
+    "CONCEJAL VOTO\nAna Pérez A favor\nLuis Mora En contra\nEva Soto Abstención",
+    "Concejal | Voto\nAna Pérez A FAVOR\nLuis Mora EN CONTRA\nEva Soto ABSTENCIÓN",
+    "Concejal Voto\nAna Pérez A favor\nLuis Mora En contra\nEva Soto Abstención",
+    "CONCEJAL VOTO\nAna Pérez VOTO A FAVOR\nLuis Mora VOTO EN CONTRA\nEva Soto VOTO ABSTENCIÓN",
+])  # fmt: skip
+def test_word_vote_tables_in_mixed_case_and_with_voto_before_the_choice(text):
+    (vote,) = read_proceedings([(1, text)]).votes
+    assert [(e.name, e.choice) for e in vote.entries] == [
+        ("Ana Pérez", "a_favor"), ("Luis Mora", "en_contra"), ("Eva Soto", "abstencion")
+    ]  # fmt: skip
