@@ -5,7 +5,8 @@ Born-digital: every PDF of the corpus whose pages all have a text layer, extract
 our extractor and by poppler's pdftotext, in the same run; "words lost" counts words pdftotext finds
 that we do not. Tables: the same files with and without reading tables (extract/tables.py), split
 into files with and without ruled tables, so the cost of pdfplumber on table pages and of looking for
-rules on every page show apart. Proceedings: the same files with and without reading roll calls and votes
+rules on every page show apart; and the line the budget is read from: with both tables and
+proceedings against neither. Proceedings: the same files with and without reading roll calls and votes
 (extract/proceedings/), side by side, and what read_proceedings costs per page. OCR: the image-only pages of the corpus, one single-threaded Tesseract
 at a time.
 """
@@ -24,8 +25,9 @@ from pathlib import Path
 import pdfplumber
 import pypdfium2 as pdfium
 
-from extract import ExtractionFailed, extract_document, ocr, pdf_text, tables, text_quality
+from extract import ExtractionFailed, cleanup, extract_document, ocr, pdf_text, tables, text_quality
 from extract.batch import extract_batch
+from extract.metadata import read_metadata
 from extract.proceedings import read_proceedings
 
 DEFAULT_CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus" / "real"
@@ -73,6 +75,26 @@ def bench_born_digital(files: list[Path], rounds: int) -> None:
     print("   as 'PMDOT-PUGS'; 'activar las' is a space pdfium does not generate: we read 'activarlas')")
 
 
+def bench_tables_and_proceedings(files: list[Path], rounds: int) -> None:
+    """The issue 11 budget: born-digital extraction with tables and proceedings both read, against the
+    same extraction with both switched off (same code otherwise), alternating per file so that machine
+    noise falls on both alike. Wall time, and this process's CPU time (less moved by other processes)."""
+    pages = sum(len(pdfium.PdfDocument(str(path))) for path in files) * rounds
+    wall = {True: 0.0, False: 0.0}
+    cpu = {True: 0.0, False: 0.0}
+    for _ in range(rounds):
+        for path in files:
+            for both in (False, True):
+                start, start_cpu = time.perf_counter(), time.process_time()
+                extract_document(path, ocr=False, read_tables=both, proceedings=both)
+                wall[both] += time.perf_counter() - start
+                cpu[both] += time.process_time() - start_cpu
+    print(f"born-digital: {pages / wall[False]:.1f} pages/s without tables and proceedings, {pages / wall[True]:.1f} "
+          f"with both ({(wall[True] / wall[False] - 1) * 100:+.1f}% time)")
+    print(f"  ({rounds} rounds; CPU time {cpu[False] * 1000 / pages:.2f} vs {cpu[True] * 1000 / pages:.2f} ms per page, "
+          f"{(cpu[True] / cpu[False] - 1) * 100:+.1f}%; the budget is +15%)")
+
+
 def bench_tables(files: list[Path], rounds: int) -> None:
     """Extraction with and without tables, on the files with ruled tables and on those without."""
     ruled_pages: dict[Path, int] = {}
@@ -115,8 +137,12 @@ def bench_proceedings(files: list[Path], rounds: int) -> None:
                 extraction = extract_document(path, ocr=False, read_tables=False, proceedings=proceedings)
                 seconds[proceedings] += time.perf_counter() - start
             texts = [(page.number, page.display_text) for page in extraction.pages]
+            # as extraction calls it: the running headers and identifiers it has read already
+            repeated = cleanup.repeated_edge_lines([text for _, text in texts])
+            hits: dict[str, tuple] = {}
+            read_metadata([text for _, text in texts], hits=hits)
             start = time.perf_counter()
-            read_proceedings(texts)
+            read_proceedings(texts, repeated=repeated, identifier_hits=hits)
             reading += time.perf_counter() - start
     print(f"proceedings ({rounds} rounds, born-digital files, tables not read):")
     print(f"  {pages / seconds[False]:7.1f} pages/s without, {pages / seconds[True]:7.1f} with "
@@ -216,6 +242,7 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     files = born_digital_files(args.corpus)
     bench_born_digital(files, args.rounds)
+    bench_tables_and_proceedings(files, args.rounds)
     bench_tables(files, args.rounds)
     bench_proceedings(files, args.rounds)
     bench_ceiling(files)
