@@ -5,8 +5,9 @@ document's council (archive/people.py decides who is who).
 The catalogue (archive/catalogue.py) delegates here; every function takes its SQLite connection. Saving
 replaces one document's rows and never deletes or renumbers a person, so re-extraction keeps person ids;
 only a re-resolution (new rules, reresolve_people) regroups a council's names, keeping every id it can.
-Nothing is filtered by document status: a withdrawn document keeps its records (the archive keeps what
-portals drop), and a failed re-extraction never calls save, so the earlier proceedings stay. Reads return
+Nothing is filtered by document status alone: a withdrawn document keeps its records (the archive keeps
+what portals drop), and a failed re-extraction never calls save, so the earlier proceedings stay; only a
+second copy of the same acta in one session is left out of the reads (duplicate_copies). Reads return
 plain dicts in the shapes of the proceedings contract (/tmp/proceedings_contract.md, issue 11).
 The SQL stays plain (no SQLite-only features beyond upserts) so a PostgreSQL catalogue can share it.
 """
@@ -322,9 +323,57 @@ def _load(value: str | None):
     return None if value is None else json.loads(value)
 
 
+# -- copies of one acta ----------------------------------------------------------------------------------
+
+def duplicate_copies(db: sqlite3.Connection) -> set[int]:
+    """The documents whose proceedings are a second copy of another document of the same session, left out
+    of every read but the exports (so one vote or roll call is never counted twice).
+
+    A portal that withdraws an acta and publishes it again leaves the archive two documents of one session
+    (both are kept). Two documents of one session are copies when their proceedings are the same: the
+    same votes (page, motion, method, result) and the same roll calls (page, moment, members listed), in
+    order. Of each set of copies the one shown is the one not withdrawn, then the one seen most recently,
+    then the newest; the others are left out here. Documents of one session with different proceedings
+    are all shown.
+    """
+    rows = db.execute(
+        "SELECT d.id, d.session_id, d.status, d.last_seen FROM documents d WHERE d.session_id IN ("
+        "SELECT x.session_id FROM documents x WHERE x.id IN (SELECT document_id FROM votes UNION "
+        "SELECT document_id FROM roll_calls) GROUP BY x.session_id HAVING COUNT(*) > 1) "
+        "AND d.id IN (SELECT document_id FROM votes UNION SELECT document_id FROM roll_calls)"
+    ).fetchall()
+    if not rows:
+        return set()
+    marks = ", ".join("?" * len(rows))
+    ids = [r["id"] for r in rows]
+    content: dict[int, list] = defaultdict(list)
+    for v in db.execute(f"SELECT document_id, page, motion, method, result FROM votes WHERE document_id IN ({marks}) "
+                        "ORDER BY document_id, position", ids):
+        content[v[0]].append(("vote", *tuple(v)[1:]))
+    for r in db.execute(
+        "SELECT r.document_id, r.page, r.moment, (SELECT COUNT(*) FROM roll_call_entries e "
+        f"WHERE e.roll_call_id = r.id) FROM roll_calls r WHERE r.document_id IN ({marks}) "
+        "ORDER BY r.document_id, r.position", ids):
+        content[r[0]].append(("roll_call", *tuple(r)[1:]))
+    copies: dict[tuple, list[sqlite3.Row]] = defaultdict(list)
+    for r in rows:
+        copies[(r["session_id"], tuple(content[r["id"]]))].append(r)
+    hidden: set[int] = set()
+    for same in copies.values():
+        shown = max(same, key=lambda r: (r["status"] != "withdrawn", r["last_seen"] or "", r["id"]))
+        hidden |= {r["id"] for r in same if r["id"] != shown["id"]}
+    return hidden
+
+
+def _shown(hidden: set[int], column: str = "d.id") -> str:
+    """A SQL condition leaving out the documents in `hidden` (integers from the catalogue itself)."""
+    return f"{column} NOT IN ({', '.join(str(int(i)) for i in sorted(hidden))})" if hidden else "1 = 1"
+
+
 # -- people ----------------------------------------------------------------------------------------------
 
 _SESSION_KEY = "COALESCE(d.session_id, -d.id)"  # a document of no session counts as a session of its own
+_RECORD_DATE = "COALESCE(s.date, d.listing_date)"
 
 
 def people(db: sqlite3.Connection, council_slug: str | None, portal: list[dict], *,
@@ -332,10 +381,17 @@ def people(db: sqlite3.Connection, council_slug: str | None, portal: list[dict],
     """The council's people (every council's without a slug), sorted by display name: those with any
     record in the minutes, or listed on the portal's members or commission pages.
 
-    Attendance: `sessions_recorded` counts the sessions with a roll call that lists the person,
-    `sessions_present` those where they are "presente" in any of its roll calls (present at the start
-    or on resuming counts as present in the session); `attendance_rate` is their ratio (None without a
-    roll call). `votes_cast`: votes where their ballot is a favor, en contra, abstención or blanco.
+    Attendance, from the roll calls (any roll call: start, resumption, close): `sessions_recorded` counts
+    the sessions of the person's council that have a roll call and fall within the person's period, from
+    the first to the last session date the council's records (roll calls, votes, entries and exits) name
+    them, plus any session whose roll call lists them; `sessions_present` the sessions where they are
+    "presente" in any of its roll calls (present at the start or on resuming counts as present in the
+    session), so a roll call that does not list them counts as an absence within their period, never
+    before they first appear nor after they last do. `attendance_rate` is their ratio (None without a
+    roll call). `attendance_basis`: "roll_calls" when the council's roll calls mark members absent,
+    "attendee_lists" when they only ever list who attended (the rate then rests on those lists: not
+    being listed is being absent), None without a roll call. A second copy of an acta is not counted
+    (duplicate_copies). `votes_cast`: votes where their ballot is a favor, en contra, abstención or blanco.
     """
     where, params = _person_scope(council_slug, person_id)
     persons = db.execute(
@@ -345,22 +401,18 @@ def people(db: sqlite3.Connection, council_slug: str | None, portal: list[dict],
     ).fetchall()
     if not persons:
         return []
+    hidden = duplicate_copies(db)
     aliases: dict[int, list[str]] = defaultdict(list)
     for row in db.execute(f"SELECT n.person_id, n.printed FROM person_names n JOIN persons p ON p.id = n.person_id "
                           f"JOIN councils co ON co.id = p.council_id {where} ORDER BY n.id", params):
         aliases[row["person_id"]].append(row["printed"])
-    attendance = {row[0]: (row[1], row[2]) for row in db.execute(
-        f"SELECT e.person_id, COUNT(DISTINCT {_SESSION_KEY}), "
-        f"COUNT(DISTINCT CASE WHEN e.choice = 'presente' THEN {_SESSION_KEY} END) "
-        "FROM roll_call_entries e JOIN roll_calls r ON r.id = e.roll_call_id JOIN documents d ON d.id = r.document_id "
-        f"JOIN persons p ON p.id = e.person_id JOIN councils co ON co.id = p.council_id {where} GROUP BY e.person_id",
-        params,
-    )}
+    attendance, basis = _attendance(db, {p["council_id"] for p in persons}, hidden, where, params)
     marks = ", ".join("?" * len(CAST))
     cast = {row[0]: row[1] for row in db.execute(
-        "SELECT b.person_id, COUNT(DISTINCT b.vote_id) FROM ballots b JOIN persons p ON p.id = b.person_id "
+        "SELECT b.person_id, COUNT(DISTINCT b.vote_id) FROM ballots b JOIN votes v ON v.id = b.vote_id "
+        "JOIN persons p ON p.id = b.person_id "
         f"JOIN councils co ON co.id = p.council_id {where}{' AND' if where else ' WHERE'} b.choice IN ({marks}) "
-        "GROUP BY b.person_id",
+        f"AND {_shown(hidden, 'v.document_id')} GROUP BY b.person_id",
         (*params, *CAST),
     )}
     recorded = {row[0] for row in db.execute(
@@ -377,11 +429,73 @@ def people(db: sqlite3.Connection, council_slug: str | None, portal: list[dict],
             "roles": sorted(roles.get(p["id"], []), key=lambda r: (r["from"] or "", r["role"] or "")),
             "sessions_recorded": present[0], "sessions_present": present[1],
             "attendance_rate": present[1] / present[0] if present[0] else None,
+            "attendance_basis": basis.get(p["council_id"]),
             "votes_cast": cast.get(p["id"], 0), "commissions": commissions.get(p["id"], []),
         }
         if person_id is not None or p["id"] in recorded or entry["roles"] or entry["commissions"]:
             result.append(entry)
     return result
+
+
+def _attendance(db: sqlite3.Connection, councils: set[int], hidden: set[int], where: str,
+                params: tuple) -> tuple[dict[int, tuple[int, int]], dict[int, str]]:
+    """{person id: (sessions recorded, sessions present)} and {council id: attendance basis}, by the rule
+    people() states."""
+    shown = _shown(hidden)
+    marks = ", ".join("?" * len(councils))
+    sessions: dict[int, dict[int, str | None]] = defaultdict(dict)  # council -> session key -> date
+    absences: dict[int, bool] = {}
+    for row in db.execute(
+        f"SELECT d.council_id, {_SESSION_KEY} AS session, MAX({_RECORD_DATE}) AS date, "
+        "MAX(CASE WHEN EXISTS (SELECT 1 FROM roll_call_entries e WHERE e.roll_call_id = r.id "
+        "AND e.choice <> 'presente') THEN 1 ELSE 0 END) AS marks_absence "
+        "FROM roll_calls r JOIN documents d ON d.id = r.document_id LEFT JOIN sessions s ON s.id = d.session_id "
+        f"WHERE d.council_id IN ({marks}) AND {shown} GROUP BY d.council_id, {_SESSION_KEY}",
+        tuple(councils),
+    ):
+        sessions[row["council_id"]][row["session"]] = row["date"]
+        absences[row["council_id"]] = absences.get(row["council_id"], False) or bool(row["marks_absence"])
+    basis = {council: "roll_calls" if marked else "attendee_lists" for council, marked in absences.items()}
+    period: dict[int, tuple[str, str]] = {}
+    for table, joins in (("roll_call_entries", "JOIN roll_calls r ON r.id = e.roll_call_id"),
+                         ("ballots", "JOIN votes r ON r.id = e.vote_id"),
+                         ("movement_names", "JOIN movements r ON r.id = e.movement_id")):
+        for row in db.execute(
+            f"SELECT e.person_id, MIN({_RECORD_DATE}), MAX({_RECORD_DATE}) FROM {table} e {joins} "
+            "JOIN documents d ON d.id = r.document_id LEFT JOIN sessions s ON s.id = d.session_id "
+            f"JOIN persons p ON p.id = e.person_id JOIN councils co ON co.id = p.council_id "
+            f"{where}{' AND' if where else ' WHERE'} {shown} GROUP BY e.person_id",
+            params,
+        ):
+            if row[1] is None:
+                continue
+            first, last = period.get(row[0], (row[1], row[2]))
+            period[row[0]] = (min(first, row[1]), max(last, row[2]))
+    listed: dict[int, set[int]] = defaultdict(set)
+    present: dict[int, set[int]] = defaultdict(set)
+    council_of: dict[int, int] = {}
+    for row in db.execute(
+        f"SELECT e.person_id, {_SESSION_KEY} AS session, e.choice FROM roll_call_entries e "
+        "JOIN roll_calls r ON r.id = e.roll_call_id JOIN documents d ON d.id = r.document_id "
+        f"JOIN persons p ON p.id = e.person_id JOIN councils co ON co.id = p.council_id "
+        f"{where}{' AND' if where else ' WHERE'} {shown}",
+        params,
+    ):
+        listed[row["person_id"]].add(row["session"])
+        if row["choice"] == "presente":
+            present[row["person_id"]].add(row["session"])
+    for row in db.execute(f"SELECT p.id, p.council_id FROM persons p JOIN councils co ON co.id = p.council_id {where}",
+                          params):
+        council_of[row["id"]] = row["council_id"]
+    result: dict[int, tuple[int, int]] = {}
+    for person in set(listed) | set(period):
+        recorded = set(listed.get(person, ()))
+        if person in period:
+            first, last = period[person]
+            recorded |= {key for key, day in sessions.get(council_of.get(person), {}).items()
+                         if day is not None and first <= day <= last}
+        result[person] = (len(recorded), len(present.get(person, ())))
+    return result, basis
 
 
 def _person_scope(council_slug: str | None, person_id: int | None) -> tuple[str, tuple]:
@@ -450,6 +564,7 @@ def person(db: sqlite3.Connection, person_id: int, portal: list[dict]) -> dict |
     if not found:
         return None
     result = found[0]
+    hidden = duplicate_copies(db)
     result["attendance"] = [
         {"session_id": r["session_id"], "date": r["date"], "session_type": r["session_type"],
          "session_number": r["session_number"], "document_id": r["document_id"], "page": r["page"],
@@ -458,7 +573,8 @@ def person(db: sqlite3.Connection, person_id: int, portal: list[dict]) -> dict |
             "SELECT d.session_id, s.date, s.session_type, s.number AS session_number, r.document_id, "
             "e.page, r.moment, e.choice FROM roll_call_entries e JOIN roll_calls r ON r.id = e.roll_call_id "
             "JOIN documents d ON d.id = r.document_id LEFT JOIN sessions s ON s.id = d.session_id "
-            f"WHERE e.person_id = ? ORDER BY {_NEWEST_FIRST}, r.document_id, r.position, e.position",
+            f"WHERE e.person_id = ? AND {_shown(hidden)} ORDER BY {_NEWEST_FIRST}, r.document_id, r.position, "
+            "e.position",
             (person_id,),
         )
     ]
@@ -472,7 +588,8 @@ def person(db: sqlite3.Connection, person_id: int, portal: list[dict]) -> dict |
             "v.document_id, v.page, v.motion, v.identifiers_json, v.result, b.choice FROM ballots b "
             "JOIN votes v ON v.id = b.vote_id JOIN documents d ON d.id = v.document_id "
             "LEFT JOIN sessions s ON s.id = d.session_id "
-            f"WHERE b.person_id = ? ORDER BY {_NEWEST_FIRST}, v.document_id, v.position, b.position",
+            f"WHERE b.person_id = ? AND {_shown(hidden)} ORDER BY {_NEWEST_FIRST}, v.document_id, v.position, "
+            "b.position",
             (person_id,),
         )
     ]
@@ -524,7 +641,8 @@ def votes(db: sqlite3.Connection, *, council: str | None = None, member: int | N
 
     `q`: every word must appear in the motion, the identifiers or the result's sentence, accents and case
     aside. `date_from`/`date_to`: ISO dates, inclusive, on the session's date. `member`: votes with a
-    ballot of that person (each row then says their `member_choice`).
+    ballot of that person (each row then says their `member_choice`). A second copy of an acta's votes is
+    left out (duplicate_copies).
     """
     clauses, params = [], []
     if council:
@@ -548,6 +666,9 @@ def votes(db: sqlite3.Connection, *, council: str | None = None, member: int | N
     if session_id is not None:
         clauses.append("d.session_id = ?")
         params.append(session_id)
+    hidden = duplicate_copies(db)
+    if hidden:
+        clauses.append(_shown(hidden))
     where = f" WHERE {' AND '.join(clauses)}" if clauses else ""
     total = db.execute(f"SELECT COUNT(*) {_VOTE_FROM}{where}", params).fetchone()[0]
     rows = db.execute(
@@ -599,11 +720,13 @@ def _vote_row(r: sqlite3.Row, ballots: list[dict]) -> dict:
 
 def session_proceedings(db: sqlite3.Connection, session_id: int) -> dict:
     """The session's roll calls (each with its entries and how many it counts present), votes and
-    movements, from every document of the session, in document and reading order."""
+    movements, from every document of the session, in document and reading order; of two copies of one
+    acta (duplicate_copies: the same proceedings), only the one not withdrawn, most recently seen."""
+    hidden = duplicate_copies(db)
     roll_calls = []
     for r in db.execute(
-        "SELECT r.* FROM roll_calls r JOIN documents d ON d.id = r.document_id WHERE d.session_id = ? "
-        "ORDER BY r.document_id, r.position",
+        f"SELECT r.* FROM roll_calls r JOIN documents d ON d.id = r.document_id WHERE d.session_id = ? "
+        f"AND {_shown(hidden)} ORDER BY r.document_id, r.position",
         (session_id,),
     ).fetchall():
         entries = [
@@ -625,8 +748,8 @@ def session_proceedings(db: sqlite3.Connection, session_id: int) -> dict:
     _, session_votes = votes(db, session_id=session_id, limit=1_000_000)
     movements = []
     for m in db.execute(
-        "SELECT m.* FROM movements m JOIN documents d ON d.id = m.document_id WHERE d.session_id = ? "
-        "ORDER BY m.document_id, m.position",
+        f"SELECT m.* FROM movements m JOIN documents d ON d.id = m.document_id WHERE d.session_id = ? "
+        f"AND {_shown(hidden)} ORDER BY m.document_id, m.position",
         (session_id,),
     ).fetchall():
         movers = [

@@ -449,3 +449,54 @@ def test_reresolving_keeps_the_ids_of_people_whose_names_did_not_change_and_remo
     assert archive.person(marta)["votes_cast"] == 3
     with pytest.raises(LookupError):
         archive.reresolve_people("nowhere")
+
+
+def attendee_list(page: int, names: list[str]) -> RollCall:
+    """A roll call that only lists who attended ("Asistentes: ..."), as smaller councils print it."""
+    return RollCall(page, "inicio", "ASISTENTES", [Entry(name, "presente", None, page) for name in names])
+
+
+def test_attendance_counts_the_councils_roll_calls_within_each_members_period(archive):
+    # Four sessions whose actas only list attendees. Diego Tapia sits from the first to the third (he
+    # misses the second); Elena Tapia first appears in the third, in a vote, and attends the fourth.
+    listed = {"a1": ["Sandra Pérez", "Diego Tapia"], "a2": ["Sandra Pérez"], "a3": ["Sandra Pérez", "Diego Tapia"],
+              "a4": ["Sandra Pérez", "Elena Tapia"]}
+    for number, (key, names) in enumerate(listed.items(), start=1):
+        document = add_document(archive, "charata", key, f"2024-0{number}-10", number)
+        votes = [table_vote(2, "Moción", {"Elena Tapia": "a_favor"})] if key == "a3" else []
+        archive.save_proceedings(document, Proceedings(roll_calls=[attendee_list(1, names)], votes=votes).to_dict())
+    people = {p["name"]: p for p in archive.people("charata")}
+    assert (people["Sandra Pérez"]["sessions_present"], people["Sandra Pérez"]["sessions_recorded"]) == (4, 4)
+    assert (people["Diego Tapia"]["sessions_present"], people["Diego Tapia"]["sessions_recorded"]) == (2, 3)
+    assert people["Diego Tapia"]["attendance_rate"] == 2 / 3  # absent from the second, never from the fourth
+    assert (people["Elena Tapia"]["sessions_present"], people["Elena Tapia"]["sessions_recorded"]) == (1, 2)
+    assert {p["attendance_basis"] for p in people.values()} == {"attendee_lists"}
+    # A council whose roll calls mark absences says so.
+    first_session(archive)
+    assert {p["attendance_basis"] for p in archive.people("quito")} == {"roll_calls"}
+
+
+def test_two_copies_of_one_acta_in_a_session_are_counted_once(archive):
+    """A withdrawn acta and its re-published copy, both kept: the current copy is the one read."""
+    document, session = first_session(archive)
+    council = archive.ensure_council("quito", "Concejo de quito")
+    copy = archive.list_document(council, "acta-1-bis", session_id=session, kind="acta", title="Acta acta-1 (bis)",
+                                 url="http://portal.example/quito/acta-1-bis.pdf")
+    held = archive_proceedings_of(archive, session)
+    archive.save_proceedings(copy, held)
+    archive.db.execute("UPDATE documents SET status = 'withdrawn' WHERE id = ?", (document,))
+    ids = ids_by_name(archive)
+    total, rows = archive.votes(council="quito")
+    assert total == 2 and {r["document_id"] for r in rows} == {copy}
+    result = archive.session_proceedings(session)
+    assert len(result["roll_calls"]) == 2 and {r["document_id"] for r in result["roll_calls"]} == {copy}
+    assert len(result["votes"]) == 2 and len(result["movements"]) == 1
+    diego = archive.person(ids["Diego Tapia"])
+    assert diego["votes_cast"] == 1 and len(diego["votes"]) == 1
+    assert len(diego["attendance"]) == 2 and {a["document_id"] for a in diego["attendance"]} == {copy}
+    assert (diego["sessions_recorded"], diego["sessions_present"]) == (1, 1)
+    # Another document of the session with other proceedings is shown beside it.
+    other = archive.list_document(council, "acta-1-anexo", session_id=session, kind="acta", title="Anexo",
+                                  url="http://portal.example/quito/acta-1-anexo.pdf")
+    archive.save_proceedings(other, Proceedings(votes=[Vote(1, "mayoria", "Otra moción", result="aprobada")]).to_dict())
+    assert archive.votes(council="quito")[0] == 3
