@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 
 from extract.metadata import identifier_hits
+from extract.proceedings.guards import decided_here
 from extract.proceedings.model import ItemMention, Stage
 from extract.proceedings.text import flat, sentence_at
 
@@ -39,7 +40,7 @@ def read_items(pages: list[tuple[int, str]], read_before: dict[str, tuple] | Non
         cleaned = flat(cleaned)
         for start, end, identifier in hits:
             begin, stop = sentence_at(cleaned, start, end, limit=400)
-            stage = next((stage for pattern, stage in _STAGES if pattern.search(cleaned, begin, stop)), "mencion")
+            stage = next((stage for pattern, stage in _STAGES if _stated(pattern, stage, cleaned, begin, stop)), "mencion")
             known = found.get((identifier, number))
             if known is None:
                 if len(found) >= MAX_ITEMS:
@@ -48,3 +49,13 @@ def read_items(pages: list[tuple[int, str]], read_before: dict[str, tuple] | Non
             elif _RANK[stage] > _RANK[known.stage]:
                 known.stage = stage
     return list(found.values())
+
+
+def _stated(pattern: re.Pattern[str], stage: Stage, text: str, begin: int, end: int) -> bool:
+    """The sentence text[begin:end] puts the item in ``stage``: for an approval, one that this session
+    records (guards.py: "no fue aprobada", "sea aprobada en la próxima sesión" and "aprobada en 2019"
+    are none)."""
+    if stage != "aprobacion":
+        return pattern.search(text, begin, end) is not None
+    return any(decided_here(text, begin, end, m.start(), m.end(), participle_rule=False)
+               for m in pattern.finditer(text, begin, end))

@@ -26,6 +26,16 @@ _LEAVING = ("Sale", "Salen", "Se retira", "Se retiran")
 _VERB_PARTS = ("ngresa", "Sale", "retira", "reintegra")  # one is in every verb _LOGGED reads: a cheap first test
 
 
+_COUNCILLOR = re.compile(r"^(?:(?:el|la|los|las)\s+)?(?:señor(?:es|as|a)?\s+)?concejal(?:es|as|a)?\b", re.IGNORECASE)
+_NAME = re.compile(r"^[A-ZÁÉÍÓÚÑ][a-záéíóúñü'-]+(?:\s+(?:de|del|la|las|los|y|[A-ZÁÉÍÓÚÑ][a-záéíóúñü'-]+)){1,6}$")
+
+
+def _members(who: str, names: list[str]) -> bool:
+    """Who is logged are members: "la concejala ...", "los concejales ...", or names ("Ana Pérez Ruiz, Luis
+    Mora"); not "el público asistente y la prensa"."""
+    return _COUNCILLOR.match(who.strip()) is not None or all(_NAME.match(name) for name in names)
+
+
 def read_movements(pages: list[tuple[int, str]]) -> list[Movement]:
     found: list[Movement] = []
     for number, text in pages:
@@ -38,7 +48,7 @@ def read_movements(pages: list[tuple[int, str]]) -> list[Movement]:
         hits += [(m.start(), m, "presence") for m in _PRESENCE.finditer(text)] if presence else []
         for _, match, kind in sorted(hits, key=lambda hit: hit[0]):
             names = split_names(match.group("who"))
-            if not names:
+            if not names or (kind == "logged" and not _members(match.group("who"), names)):
                 continue
             if kind == "logged":
                 verb = " ".join(match.group("verb").split())

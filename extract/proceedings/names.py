@@ -9,16 +9,19 @@ from __future__ import annotations
 import re
 
 _NUMBER = re.compile(r"^\s*(?P<number>\d{1,3})\s*[.)º°-]*\s*(?=\S)")
-_ROLE_WORDS = (
+ROLE_WORDS = (
     r"Alcalde(?:sa)?|Vicealcalde(?:sa)?|President[ea]|Vicepresident[ea]|Secretari[oa]|Prosecretari[oa]"
     r"|Intendente|Concejal(?:a)?|Procurador(?:a)?|Coordinador(?:a)?"
 )
 _PAREN_ROLE = re.compile(r"\s*\((?P<role>[^()]{2,60})\)\s*$")
-_COMMA_ROLE = re.compile(rf",\s*(?P<role>(?:{_ROLE_WORDS})\b[^,]{{0,60}})$", re.IGNORECASE)
+_COMMA_ROLE = re.compile(rf",\s*(?P<role>(?:{ROLE_WORDS})\b[^,]{{0,60}})$", re.IGNORECASE)
 _HONORIFIC = re.compile(
     r"^(?:(?:Sr|Sra|Srta|Dr|Dra|Lic|Lcda|Ing|Abg|Arq|Econ|Mgs|Msc|Ab)\.\s*|(?:Concejal(?:a)?|Señor(?:a)?)\s+)+",
     re.IGNORECASE,
 )
+
+
+_SURNAME_Y = re.compile(r"(?<![,;])\b[A-ZÁÉÍÓÚÑ][a-záéíóúñü]+\s+[A-ZÁÉÍÓÚÑ][a-záéíóúñü]+ y [A-ZÁÉÍÓÚÑ][a-záéíóúñü]+(?=\s*(?:[,;.]|$))")
 
 
 def split_name(printed: str) -> tuple[int | None, str, str | None]:
@@ -43,7 +46,11 @@ def split_name(printed: str) -> tuple[int | None, str, str | None]:
 def split_names(listed: str) -> list[str]:
     """ "los concejales A, B; y, C" -> [A, B, C]: a list of names as prose writes it."""
     listed = re.sub(r"^(?:(?:el|la|los|las)\s+)?(?:concejal(?:es|as|a)?|señor(?:es|as|a)?)\s+", "", listed.strip())
-    parts = re.split(r"\s*;\s*y,?\s+|\s*,\s*y,?\s+|\s+y,?\s+|\s*[,;]\s*", listed)
+    # " y " parts two names, unless a single capitalised word follows that ends the list or its item
+    # and completes a surname ("Ana Gómez y Pérez"): then it is one name.
+    listed = _SURNAME_Y.sub(lambda m: m.group(0).replace(" y ", " y\x00"), listed)
+    parts = [part.replace("y\x00", "y ") for part in
+             re.split(r"\s*;\s*y,?\s+|\s*,\s*y,?\s+|\s+y,?\s+|\s*[,;]\s*", listed)]
     names = []
     for part in parts:
         part = re.sub(r"^(?:(?:el|la)\s+)?(?:concejal(?:a)?|señor(?:a)?)\s+", "", part.strip(" .,;:”\"»"))

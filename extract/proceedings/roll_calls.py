@@ -12,8 +12,8 @@ from __future__ import annotations
 
 import re
 
-from extract.proceedings.model import Entry, Moment, RollCall
-from extract.proceedings.names import split_name
+from extract.proceedings.model import Choice, Entry, Moment, RollCall
+from extract.proceedings.names import ROLE_WORDS, split_name
 from extract.proceedings.table_blocks import Block
 from extract.proceedings.text import COUNT, Line, choice_of, count_value, flat, fold, sentence_at, tidy
 
@@ -35,11 +35,34 @@ _STATED = re.compile(
     re.IGNORECASE,
 )
 _QUORUM = re.compile(r"cu[óo]rum|qu[óo]rum", re.IGNORECASE)
+# A quorum rule, not a count: "se requieren once integrantes presentes", "deben estar presentes ...", "la
+# mitad más uno de los integrantes presentes".
+_REQUIRED = re.compile(
+    r"\b(?:requier\w*|requerir\w*|deb(?:e|en|er[áa]n?|ieran?)|necesit\w*|precis\w*|exig\w*|m[íi]nimo|al\s+menos"
+    r"|por\s+lo\s+menos)\s+(?:\w+\s+){0,3}$",
+    re.IGNORECASE,
+)
+_HALF = re.compile(r"\bmitad\s+m[áa]s\s+uno\b", re.IGNORECASE)
+REQUIRED_LOOKBACK = 60
 _ATTENDEES = re.compile(r"^ASISTENTES?\s*:\s*(?P<first>.*)$", re.IGNORECASE)
+# Lines that part an attendance list: those absent or excused follow; the guests or the agenda end it.
+_LIST_SECTION = re.compile(
+    r"^(?P<label>(?:No\s+asistieron|Ausentes?|Inasistentes?|(?P<excused>Excusad[oa]s?))\b)\s*:?\s*(?P<rest>.*)$"
+    r"|^(?P<end>Invitad[oa]s?|Orden\s+del\s+d[íi]a|Desarrollo|Otros\s+asistentes|Funcionari[oa]s|Secretar[íi]a\s*:)\b",
+    re.IGNORECASE,
+)
+_ROLE_ONLY = re.compile(rf"^(?:{ROLE_WORDS})(?:\s+(?:General|Ejecutiv[oa]|Metropolitan[oa]|Municipal|del\s+Concejo|Ad\s+Hoc))*\s*$",
+                        re.IGNORECASE)
 _NAME_LINE = re.compile(
     r"^[A-ZÁÉÍÓÚÑ][a-záéíóúñü'A-ZÁÉÍÓÚÑ.-]{1,20}"
     r"(?:\s+(?:de|del|la|las|los|y|[A-ZÁÉÍÓÚÑ][a-záéíóúñü'A-ZÁÉÍÓÚÑ.-]{1,20})){1,7}$"
 )
+
+
+def _is_rule(text: str, match: re.Match[str]) -> bool:
+    """The count in ``match`` is what a quorum requires, not how many are there."""
+    low = max(0, match.start() - REQUIRED_LOOKBACK)
+    return bool(_REQUIRED.search(text, low, match.start()) or _HALF.search(text, low, match.end()))
 
 
 def moment_of(heading: str) -> Moment:
@@ -115,7 +138,7 @@ def _all_stated(window: list[Line]) -> list[tuple[int, str, int, tuple[int, int]
     found = []
     for match in _STATED.finditer(text):
         value = count_value(match.group("n") or match.group("m"))
-        if value is None:
+        if value is None or _is_rule(text, match):
             continue
         begin, end = sentence_at(text, match.start(), match.end())
         k = max(i for i, s in enumerate(starts) if s <= match.start())
@@ -140,7 +163,7 @@ def quorum_without_table(pages: list[tuple[int, str]], taken: set[int], before_v
             if not _QUORUM.search(flat_text, begin, end):
                 continue
             value = count_value(match.group("n") or match.group("m"))
-            if value is None:
+            if value is None or _is_rule(flat_text, match):
                 continue
             moment: Moment = "inicio" if before_votes is None or number <= before_votes else "otro"
             found.append(RollCall(number, moment, "", [], value, tidy(flat_text[begin:end]), number))
@@ -150,22 +173,42 @@ def quorum_without_table(pages: list[tuple[int, str]], taken: set[int], before_v
 
 
 def attendance_lists(lines: list[Line]) -> list[RollCall]:
-    """ "ASISTENTES: name" followed by one name a line: everyone listed is present."""
+    """ "ASISTENTES: name" followed by one name a line: everyone listed is present; names under a "No
+    asistieron:" / "Ausentes:" line are absent, under "Excusados:" excused. The list ends at any other
+    line that is not a name ("Invitados", "Orden del día", prose); a role alone ("Secretaria General")
+    is skipped."""
     found = []
     for i, line in enumerate(lines):
         match = _ATTENDEES.match(line.text)
         if not match:
             continue
-        names = [(line.page, match.group("first").strip())] if match.group("first").strip() else []
+        first = match.group("first").strip()
+        if first and not _NAME_LINE.match(first):
+            continue
+        names = [(line.page, first, "presente", "ASISTENTES")] if first else []
+        choice: Choice = "presente"
+        column = "ASISTENTES"
         for following in lines[i + 1 : i + 1 + MAX_ATTENDEES]:
+            section = _LIST_SECTION.match(following.text)
+            if section:
+                if section.group("end"):
+                    break
+                choice = "excusado" if section.group("excused") else "ausente"
+                column = section.group("label").strip()
+                rest = section.group("rest").strip()
+                if rest and _NAME_LINE.match(rest):
+                    names.append((following.page, rest, choice, column))
+                continue
+            if _ROLE_ONLY.match(following.text):
+                continue
             if not _NAME_LINE.match(following.text):
                 break
-            names.append((following.page, following.text))
-        if not names or not all(_NAME_LINE.match(name) for _, name in names[:1]):
+            names.append((following.page, following.text, choice, column))
+        if not names:
             continue
         entries = []
-        for page, printed in names:
+        for page, printed, state, label in names:
             number, name, role = split_name(printed)
-            entries.append(Entry(name, "presente", "ASISTENTES", page, number, role))
+            entries.append(Entry(name, state, label, page, number, role))
         found.append(RollCall(line.page, "asistentes", line.text.split(":")[0].strip(), entries))
     return found

@@ -343,3 +343,44 @@ def test_word_vote_tables_in_mixed_case_and_with_voto_before_the_choice(text):
     assert [(e.name, e.choice) for e in vote.entries] == [
         ("Ana Pérez", "a_favor"), ("Luis Mora", "en_contra"), ("Eva Soto", "abstencion")
     ]  # fmt: skip
+
+
+def test_attendance_list_with_those_absent_and_excused_ends_before_guests_and_agenda():
+    text = ("ASISTENTES:\nAna Pérez Ruiz\nSecretaria General\nLuis de la Mora Vega\nNo asistieron:\nEva Soto Lara\n"
+            "Excusados: Juan Gil Paz\nInvitados Especiales\nPedro Ríos Mena\nOrden Del Día")  # fmt: skip
+    (roll_call,) = read_proceedings([(3, text)]).roll_calls
+    assert [(e.name, e.choice) for e in roll_call.entries] == [
+        ("Ana Pérez Ruiz", "presente"), ("Luis de la Mora Vega", "presente"), ("Eva Soto Lara", "ausente"),
+        ("Juan Gil Paz", "excusado"),
+    ]  # fmt: skip
+    text = "ASISTENTES:\nAna Pérez Ruiz\nLuis Mora Vega\nOrden Del Día\nLectura Del Acta"
+    (roll_call,) = read_proceedings([(3, text)]).roll_calls
+    assert [e.name for e in roll_call.entries] == ["Ana Pérez Ruiz", "Luis Mora Vega"]
+
+
+@pytest.mark.parametrize(("text", "count"), [
+    ("El quórum es la mitad más uno de los integrantes presentes: once integrantes presentes.", None),
+    ("Para que haya quórum se requieren once integrantes presentes.", None),
+    ("Hay quórum: se encuentran presentes veinte integrantes del Concejo.", 20),
+])  # fmt: skip
+def test_a_quorum_rule_is_no_count(text, count):
+    assert [r.stated_count for r in read_proceedings([(1, text)]).roll_calls] == ([count] if count else [])
+
+
+def test_movements_of_people_who_are_not_members_are_not_logged():
+    text = ("Ingresa a la sala de sesiones el público asistente y la prensa, a las 09:00.\n"
+            "Ingresa a la sala de sesiones la concejala Ana Gómez y Pérez, a las 10:50. (17 concejales).\n"
+            "Sale de la sala de sesiones Luis Mora Vega, a las 11:05.")  # fmt: skip
+    assert [(m.direction, m.names) for m in read_proceedings([(1, text)]).movements] == [
+        ("entra", ["Ana Gómez y Pérez"]), ("sale", ["Luis Mora Vega"])
+    ]  # fmt: skip
+
+
+@pytest.mark.parametrize(("text", "stage"), [
+    ("La Ordenanza No. 12 no fue aprobada por el Concejo.", "mencion"),
+    ("Se pide que la Ordenanza No. 12 sea aprobada en la próxima sesión.", "mencion"),
+    ("La Ordenanza No. 12 aprobada en 2019 sigue vigente.", "mencion"),
+    ("Se aprueba la Ordenanza No. 12.", "aprobacion"),
+])  # fmt: skip
+def test_an_item_is_approved_only_where_this_session_approves_it(text, stage):
+    assert [(i.identifier, i.stage) for i in read_proceedings([(1, text)]).items] == [("Ordenanza No. 12", stage)]
