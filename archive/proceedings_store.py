@@ -382,7 +382,8 @@ def people(db: sqlite3.Connection, council_slug: str | None, portal: list[dict],
     record in the minutes, or listed on the portal's members or commission pages.
 
     Attendance, from the roll calls (any roll call: start, resumption, close): `sessions_recorded` counts
-    the sessions of the person's council that have a roll call and fall within the person's period, from
+    the sessions of the person's council that have a roll call listing members (a quorum stated without
+    a list says nothing of anyone) and fall within the person's period, from
     the first to the last session date the council's records (roll calls, votes, entries and exits) name
     them, plus any session whose roll call lists them; `sessions_present` the sessions where they are
     "presente" in any of its roll calls (present at the start or on resuming counts as present in the
@@ -450,7 +451,9 @@ def _attendance(db: sqlite3.Connection, councils: set[int], hidden: set[int], wh
         "MAX(CASE WHEN EXISTS (SELECT 1 FROM roll_call_entries e WHERE e.roll_call_id = r.id "
         "AND e.choice <> 'presente') THEN 1 ELSE 0 END) AS marks_absence "
         "FROM roll_calls r JOIN documents d ON d.id = r.document_id LEFT JOIN sessions s ON s.id = d.session_id "
-        f"WHERE d.council_id IN ({marks}) AND {shown} GROUP BY d.council_id, {_SESSION_KEY}",
+        f"WHERE d.council_id IN ({marks}) AND {shown} "
+        "AND EXISTS (SELECT 1 FROM roll_call_entries e WHERE e.roll_call_id = r.id) "  # a list, not a count only
+        f"GROUP BY d.council_id, {_SESSION_KEY}",
         tuple(councils),
     ):
         sessions[row["council_id"]][row["session"]] = row["date"]

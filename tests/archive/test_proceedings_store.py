@@ -465,6 +465,9 @@ def test_attendance_counts_the_councils_roll_calls_within_each_members_period(ar
         document = add_document(archive, "charata", key, f"2024-0{number}-10", number)
         votes = [table_vote(2, "Moción", {"Elena Tapia": "a_favor"})] if key == "a3" else []
         archive.save_proceedings(document, Proceedings(roll_calls=[attendee_list(1, names)], votes=votes).to_dict())
+    # A session whose acta only states its quorum, without a list, within everyone's period: it says nothing.
+    document = add_document(archive, "charata", "a2b", "2024-02-20", 5)
+    archive.save_proceedings(document, Proceedings(roll_calls=[RollCall(1, "inicio", "", [], stated_count=9)]).to_dict())
     people = {p["name"]: p for p in archive.people("charata")}
     assert (people["Sandra Pérez"]["sessions_present"], people["Sandra Pérez"]["sessions_recorded"]) == (4, 4)
     assert (people["Diego Tapia"]["sessions_present"], people["Diego Tapia"]["sessions_recorded"]) == (2, 3)
