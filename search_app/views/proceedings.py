@@ -33,6 +33,7 @@ class VoteFilters:
     result: str | None = None
     page: int = 1
     per_page: int = 20
+    default_per_page: int = 20  # the page size of the view asking: only another size goes into its links
 
     def catalogue_args(self) -> dict:
         """The keyword arguments of Catalogue.votes() for this page of the search."""
@@ -41,9 +42,11 @@ class VoteFilters:
                 "offset": (self.page - 1) * self.per_page}
 
     def page_args(self) -> dict[str, str | int]:
-        """The search as /votaciones's own parameters (Spanish names), without the page: for links."""
+        """The search as /votaciones's own parameters (Spanish names) and its page size when it is not the
+        default, without the page: for links."""
         values = {"q": self.q, "miembro": self.member, "desde": self.date_from, "hasta": self.date_to,
-                  "resultado": self.result, "concejo": self.council}
+                  "resultado": self.result, "concejo": self.council,
+                  "per_page": self.per_page if self.per_page != self.default_per_page else None}
         return {name: value for name, value in values.items() if value}
 
 
@@ -119,6 +122,7 @@ def vote_filters(args, *, per_page: int) -> VoteFilters:
     wanted = _first(args, "per_page")
     size = int(wanted) if wanted and wanted.isascii() and wanted.isdigit() else per_page
     filters.per_page = max(1, min(size, MAX_PER_PAGE))
+    filters.default_per_page = per_page
     filters.member = member_id(_first(args, "miembro", "member"))
     return filters
 

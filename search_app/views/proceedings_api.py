@@ -52,7 +52,10 @@ def _links(row: dict) -> dict:
 
 
 def _vote_json(row: dict) -> dict:
-    return {**row, "session_url": _public(url_for("browse.session", session_id=row["session_id"])), **_links(row)}
+    """A vote with its links; `session_url` is None for a vote read from a document of no session."""
+    session = row["session_id"]
+    return {**row, "session_url": _public(url_for("browse.session", session_id=session)) if session else None,
+            **_links(row)}
 
 
 def _member_json(person: dict) -> dict:
@@ -80,9 +83,9 @@ def member(person_id: int):
 def votes():
     filters = vote_filters(request.args, per_page=PER_PAGE)
     total, rows = resources.catalogue().votes(**filters.catalogue_args())
-    response = jsonify({"total": total, "page": filters.page, "per_page": filters.per_page,
-                        "votes": [_vote_json(row) for row in rows]})
     last = min(max(1, -(-total // filters.per_page)), MAX_PAGE)
+    response = jsonify({"total": total, "page": filters.page, "per_page": filters.per_page, "pages": last,
+                        "votes": [_vote_json(row) for row in rows]})
     response.headers["Link"] = paging_links("proceedings_api.votes", _vote_link_args(filters), page=filters.page,
                                             last=last, public_url=resources.settings().public_url)
     return response

@@ -9,6 +9,11 @@ stated count (4) is not the list's (3), with a hostile name; "Ana Peres López" 
 Pérez López: kept apart, listed for review); the ordinance's second debate (approved) and a prose vote whose
 motion is a spreadsheet formula. Cuenca, session 1 (2024-03-05): its own Ana Pérez López (another person:
 another council) in a roll call and a rejected vote on the participatory budget.
+
+`add_edge_cases` adds, for the tests that want them, a Quito acta of no session (a document a listing gives
+without one, as crawler.items.DocumentItem does) with a roll call, a table vote and an item mention; and
+Quito's session 3 (2024-04-01), whose acta states a quorum without listing anyone and prints a vote's total
+for one choice only (its members' ballots count three).
 """
 
 from __future__ import annotations
@@ -34,6 +39,10 @@ MOTION_FIRST = "Aprobar en primer debate el proyecto de Ordenanza de presupuesto
 MOTION_SECOND = "Segundo debate de la Ordenanza de presupuesto participativo"
 MOTION_CUENCA = "Presupuesto participativo de las parroquias rurales"
 MISMATCH = "Los votos por miembro no suman el total impreso en el acta"
+LOOSE_MOTION = "Aprobar el acta suelta del archivo histórico"
+LOOSE_ITEM = "IC-ORD-2019-007"
+NEW_MEMBER = "Marta Quishpe Andrade"  # votes once, in session 3
+MOTION_THIRD = "Ampliación del plazo de la consulta"
 
 
 def _vote(page, motion, entries, printed, *, result, identifiers=(), method="tabla", result_text=None) -> Vote:
@@ -129,3 +138,36 @@ def build(catalogue: Catalogue) -> ProceedingsArchive:
         for vote in catalogue.votes(council=council, limit=100)[1]:
             built.votes[vote["motion"]] = vote["id"]
     return built
+
+
+def add_edge_cases(built: ProceedingsArchive) -> None:
+    """The acta of no session (built.documents["suelta"]) and session 3 (built.sessions["q3"])."""
+    catalogue = built.catalogue
+    council = next(c["id"] for c in catalogue.councils() if c["slug"] == QUITO)
+    loose = Proceedings(
+        roll_calls=[RollCall(page=1, moment="inicio", heading="ASISTENCIA",
+                             entries=[_e(ANA, "presente", 1), _e(JUAN, "ausente", 1)])],
+        votes=[_vote(1, LOOSE_MOTION, [_e(ANA, "a_favor", 1), _e(JUAN, "ausente", 1)], {"a_favor": 1, "ausente": 1},
+                     result="aprobada", identifiers=[LOOSE_ITEM])],
+        items=[ItemMention(LOOSE_ITEM, 1, "aprobacion")],
+    )
+    third = Proceedings(
+        roll_calls=[RollCall(page=1, moment="inicio", heading="CONSTATACIÓN DEL QUÓRUM", entries=[], stated_count=20,
+                             stated_text="se encuentran presentes veinte integrantes; existe el quórum", stated_page=1)],
+        votes=[_vote(1, MOTION_THIRD, [_e(NEW_MEMBER, "a_favor", 1), _e(LUIS, "ausente", 1), _e(MARIA, "ausente", 1)],
+                     {"a_favor": 1}, result="aprobada")],
+    )
+    for key, session, proceedings in (("suelta", None, loose), ("q3", True, third)):
+        if session:
+            session = catalogue.upsert_session(council, key, session_type="ordinaria", date="2024-04-01", number=3,
+                                               title="Sesión ordinaria 3")
+            built.sessions[key] = session
+        url = f"http://127.0.0.1:8800/{key}.pdf"
+        document = catalogue.list_document(council, key, session_id=session, kind="acta", title=f"Acta {key}",
+                                           url=url)
+        sha256 = hashlib.sha256(key.encode()).hexdigest()
+        catalogue.record_fetch(url, sha256, 1000, media_type="application/pdf")
+        catalogue.save_extraction(document, sha256, [{"number": 1, "text": "Acta.", "origin": "digital"}], {}, [],
+                                  extractor_version="test-1")
+        catalogue.save_proceedings(document, proceedings.to_dict())
+        built.documents[key] = document

@@ -23,11 +23,14 @@ from .proceedings_archive import (
     FORMULA_MOTION,
     HOSTILE_MOTION,
     JUAN,
+    LOOSE_ITEM,
+    LOOSE_MOTION,
     MOTION_CUENCA,
     MOTION_FIRST,
     MOTION_SECOND,
     ORDINANCE,
     QUITO,
+    add_edge_cases,
     build,
 )
 
@@ -246,3 +249,39 @@ def test_the_votes_page_links_to_the_exports_of_its_council(client):
     page = client.get("/votaciones/", query_string={"concejo": CUENCA}).get_data(as_text=True)
     for export in ["votes.csv", "votes.jsonl", "attendance.csv", "attendance.jsonl"]:
         assert f'href="/api/v1/export/{export}?concejo={CUENCA}"' in page
+
+
+# -- a document of no session ------------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def edges(tmp_path_factory):
+    """The archive with an acta of no session and session 3 (add_edge_cases): (archive, client)."""
+    settings = load_settings(environ={}, data_dir=tmp_path_factory.mktemp("proceedings-edges"), ocr=False)
+    catalogue = open_catalogue(settings.catalogue_url)
+    archive = build(catalogue)
+    add_edge_cases(archive)
+    yield archive, create_app({"TESTING": True}, settings=settings).test_client()
+    catalogue.close()
+
+
+def test_a_vote_of_a_document_of_no_session_is_served_without_a_session_link(edges):
+    archive, client = edges
+    document = archive.documents["suelta"]
+    data = get_json(client, "/api/v1/votes", q="acta suelta")
+    (vote,) = data["votes"]
+    assert vote["motion"] == LOOSE_MOTION and vote["session_id"] is None and vote["session_url"] is None
+    assert vote["page_url"] == f"/documentos/{document}#pagina-1"
+    assert get_json(client, "/api/v1/votes")["total"] == 7
+    member = get_json(client, f"/api/v1/members/{archive.person(JUAN)}")
+    assert [(v["motion"], v["session_id"]) for v in member["votes"] if v["document_id"] == document] == [
+        (LOOSE_MOTION, None)]
+    assert [a["session_id"] for a in member["attendance"] if a["document_id"] == document] == [None]
+    assert get_json(client, f"/api/v1/items/{LOOSE_ITEM}")["mentions"][0]["session_id"] is None
+    assert get_json(client, "/api/v1/members", council=QUITO)["members"]
+
+
+def test_votes_say_how_many_pages_there_are(client):
+    assert get_json(client, "/api/v1/votes")["pages"] == 1
+    data = get_json(client, "/api/v1/votes", per_page="2")
+    assert (data["total"], data["per_page"], data["pages"]) == (5, 2, 3)
+    assert get_json(client, "/api/v1/votes", q="nada parecido")["pages"] == 1

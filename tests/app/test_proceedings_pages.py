@@ -21,12 +21,19 @@ from .proceedings_archive import (
     HOSTILE_MOTION,
     HOSTILE_NAME,
     JUAN,
+    LOOSE_ITEM,
+    LOOSE_MOTION,
     LUIS,
     MISMATCH,
     MOTION_CUENCA,
     MOTION_FIRST,
     MOTION_SECOND,
+    MOTION_THIRD,
+    NEW_MEMBER,
     ORDINANCE,
+    QUITO,
+    ROSA,
+    add_edge_cases,
     build,
 )
 
@@ -229,7 +236,7 @@ def test_a_bad_filter_is_a_spanish_400_not_an_empty_list(client, query, message)
 def test_votes_are_paged(client):
     first = get(client, "/votaciones/", per_page="2")
     assert len(motions(first)) == 2 and "5 votaciones" in text_of(first) and "Página 1 de 3" in text_of(first)
-    assert 'rel="next" href="/votaciones/?pagina=2"' in first
+    assert 'rel="next" href="/votaciones/?pagina=2&amp;per_page=2"' in first  # the page size kept
     assert len(motions(get(client, "/votaciones/", per_page="2", pagina="3"))) == 1
 
 
@@ -239,7 +246,7 @@ def test_the_search_page_leads_to_the_votes_of_the_same_words(archive):
 
 
 def test_the_navigation_reaches_members_and_votes(client):
-    nav = get(client, "/").split("<nav>", 1)[1].split("</nav>")[0]
+    nav = re.split(r"<nav[^>]*>", get(client, "/"), maxsplit=1)[1].split("</nav>")[0]
     assert 'href="/miembros/">Miembros</a>' in nav and 'href="/votaciones/">Votaciones</a>' in nav
 
 
@@ -289,3 +296,70 @@ def test_attendance_votes_and_a_member_fit_a_phone_without_javascript(built):
         phone.wait_for_selector("p.member-choice")
         assert phone.locator("p.member-choice").all_inner_texts() == [f"{ANA}: A favor"] * 2
         assert phone.evaluate(FITS_THE_SCREEN), "the votes page scrolls sideways on a phone"
+
+
+# -- edge cases: an acta of no session, a quorum stated without a list, totals printed in part ----------------
+
+@pytest.fixture(scope="module")
+def edges(tmp_path_factory):
+    """The archive with an acta of no session and session 3 (add_edge_cases): (archive, client)."""
+    settings = load_settings(environ={}, data_dir=tmp_path_factory.mktemp("proceedings-pages-edges"), ocr=False)
+    catalogue = open_catalogue(settings.catalogue_url)
+    archive = build(catalogue)
+    add_edge_cases(archive)
+    yield archive, create_app({"TESTING": True}, settings=settings).test_client()
+    catalogue.close()
+
+
+def test_a_vote_of_a_document_of_no_session_links_to_its_document(edges):
+    archive, client = edges
+    document = archive.documents["suelta"]
+    for url in ("/votaciones/", f"/miembros/{archive.person(ANA)}", f"/miembros/{archive.person(JUAN)}",
+                f"/expedientes/{LOOSE_ITEM}", "/miembros/"):
+        page = get(client, url)
+        if url != "/miembros/":
+            assert f'<a href="/documentos/{document}">Documento sin sesión</a>' in page, url
+    assert LOOSE_MOTION in get(client, "/votaciones/", q="suelta")
+
+
+def test_a_quorum_stated_without_a_list_shows_no_list_count_and_no_mismatch(edges):
+    archive, client = edges
+    attendance = section(get(client, f"/sesiones/{archive.sessions['q3']}"), "asistencia").split('id="votaciones"')[0]
+    assert "El acta dice: 20 presentes." in text_of(attendance)
+    assert "En la lista" not in attendance and "no coincide" not in attendance
+    assert "El acta no trae la lista de miembros." in text_of(attendance)
+
+
+def test_a_total_the_acta_did_not_print_is_a_dash_not_a_zero(edges):
+    archive, client = edges
+    votes = section(get(client, f"/sesiones/{archive.sessions['q3']}"), "votaciones")
+    assert MOTION_THIRD in votes
+    assert rows(votes, "totals") == [["A favor", "1", "1"], ["Ausente", "—", "2"]]
+
+
+def test_counts_agree_with_their_nouns(edges):
+    archive, client = edges
+    listed = text_of(get(client, "/miembros/"))
+    entry = listed[listed.index(NEW_MEMBER):][:120]  # her name, her council, her counts
+    assert "Sin registro de asistencia · 1 voto registrado" in entry  # a quorum stated without a list is no record
+    assert "1 votos" not in listed and "1 voto registrados" not in listed
+    member = text_of(get(client, f"/miembros/{archive.person(NEW_MEMBER)}"))
+    assert "1 voto registrado" in member and "1 votos" not in member
+
+
+def test_the_votes_pager_keeps_the_page_size(edges):
+    _, client = edges
+    page = get(client, "/votaciones/", per_page="2", q="a")
+    assert 'href="/votaciones/?pagina=2&amp;q=a&amp;per_page=2"' in page
+    second = get(client, "/votaciones/", per_page="2", pagina="2")
+    assert 'href="/votaciones/?pagina=1&amp;per_page=2"' in second and 'href="/votaciones/?pagina=3&amp;per_page=2"' in second
+    assert "per_page" not in get(client, "/votaciones/").split('class="pager"')[-1].split("</nav>")[0]
+
+
+def test_a_rate_read_from_attendee_lists_says_so(client, built):
+    """Cuenca's acta lists only who attended; Quito's roll calls mark absences."""
+    note = "según listas de asistentes"
+    assert note in text_of(get(client, "/miembros/", concejo=CUENCA))
+    assert note not in text_of(get(client, "/miembros/", concejo=QUITO))
+    assert "según las listas de asistentes de las actas" in text_of(get(client, f"/miembros/{built.person(ROSA, CUENCA)}"))
+    assert "listas de asistentes" not in text_of(get(client, f"/miembros/{built.person(LUIS)}"))
