@@ -22,7 +22,7 @@ from extract.proceedings.roll_calls import (
 )
 from extract.proceedings.table_blocks import CUE, TICK_CHAR, find_blocks
 from extract.proceedings.table_votes import vote_from
-from extract.proceedings.text import document_lines, last_heading
+from extract.proceedings.text import PageHeadings, document_lines, last_heading
 
 MAX_VOTES = 500
 MAX_ROLL_CALLS = 200
@@ -47,13 +47,18 @@ def read_proceedings(pages: list[tuple[int, str]], *, repeated: set[str] | None 
         first = next((text for _, text in pages if text.strip()), "")
         body = commission(first[:TITLE_CHARS])
         tables = []
+        headings: PageHeadings | None = None
+        at: dict[int, int] = {}
         for k, block in enumerate(blocks):
             previous_end = blocks[k - 1].end if k else 0
             next_start = blocks[k + 1].start if k + 1 < len(blocks) else len(lines)
             if block.choices & _VOTE_CHOICES or block.kind == "word":  # "A FAVOR", "SI" / "NO", a Word table
                 vote = vote_from(block, lines, previous_end, next_start, body)
                 if not vote.motion:  # the agenda point's heading is further back than the lines read
-                    vote.agenda_point, vote.motion = _heading_before(pages, block.page, lines[block.start].text)
+                    if headings is None:
+                        headings, at = PageHeadings(pages), {number: k for k, (number, _) in enumerate(pages)}
+                    vote.agenda_point, vote.motion = _heading_before(pages, at, headings, block.page,
+                                                                     lines[block.start].text)
                 votes.append(vote)
             elif block.choices & _ATTENDANCE_CHOICES:  # a checklist ("NOMBRE DEL PROGRAMA / Educación ✓") is neither
                 roll_call = roll_call_from(block, lines)
@@ -82,13 +87,14 @@ def _cued(text: str) -> bool:
     return ("NOMBRE" in text or "VOTO" in text or "Voto" in text) and CUE.search(text) is not None
 
 
-def _heading_before(pages: list[tuple[int, str]], page: int, first_line: str) -> tuple[str | None, str]:
-    """The last agenda heading before a table: on its page above its first line, else on earlier pages."""
-    for number, text in reversed(pages):
-        if number > page:
-            continue
-        end = text.find(first_line) if number == page else len(text)
-        found = last_heading(text, end if end >= 0 else len(text))
-        if found:
-            return found
-    return None, ""
+def _heading_before(pages: list[tuple[int, str]], at: dict[int, int], headings: PageHeadings, page: int,
+                    first_line: str) -> tuple[str | None, str]:
+    """The last agenda heading before a table: on its page above its first line, else on earlier pages
+    (``headings``: each page's last heading, read once for all the tables; ``at``: page number -> index)."""
+    k = at.get(page)
+    if k is None:
+        return None, ""
+    text = pages[k][1]
+    end = text.find(first_line)
+    found = last_heading(text, end if end >= 0 else len(text)) or headings.before(k)
+    return found if found else (None, "")

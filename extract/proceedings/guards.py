@@ -15,6 +15,7 @@ import re
 
 LOOKBACK = 80  # characters before the word where a modal or a negation is looked for
 QUOTE_LOOKBACK = 600  # and where an unclosed quotation mark is
+CONTEXT = 250  # characters either side of the word where a rule, a report or another time is looked for
 
 _NEGATED = re.compile(
     r"\b(?:no|ni|sin)\s+(?:(?:se|lo|la|los|las|le|ha|han|hab[íi]a|hab[íi]an|haber|hubo|sido|ser|fue|fueron|es|son"
@@ -52,7 +53,7 @@ _OTHER_TIME = re.compile(
 # auxiliary ("fue", "queda", "es", "ha sido"), a label ("RESOLUCIÓN:", "Resultado:") or the call
 # ("Sometido a votación, aprobado ...").
 _BEFORE_PARTICIPLE = re.compile(
-    r"(?:^|[:;–—-]|\b(?:fue|fueron|es|son|queda|quedan|qued[óo]|quedaron|resulta|result[óo]|resultaron|est[áa]n?"
+    r"(?:[:;–—-]|\b(?:fue|fueron|es|son|queda|quedan|qued[óo]|quedaron|resulta|result[óo]|resultaron|est[áa]n?"
     r"|ha\s+sido|han\s+sido|hab[íi]a\s+sido)|\b(?:votaci[óo]n|consideraci[óo]n)\s*,)\s*$",
     re.IGNORECASE,
 )
@@ -87,20 +88,24 @@ def decided_here(text: str, begin: int, end: int, word_start: int, word_end: int
                  participle_rule: bool = True) -> bool:
     """Whether text[word_start:word_end], in the sentence text[begin:end], records a decision of this
     session: not negated, not a rule, not quoted or reported, not at another time. ``verb``: the
-    approval verb as matched ("se aprueban", "aprobada"), for the tests that depend on its form."""
-    if negated(text, word_start, begin) or quoted(text, word_start, begin, end):
-        return False
-    if _MODAL.search(text, max(begin, word_start - LOOKBACK), word_end) or _ARTICLE.search(text, begin, word_start):
-        return False
-    if _RULE.search(text, begin, word_start) or _REPORTED.search(text, begin, word_start):
-        return False
-    if _OTHER_TIME.search(text, begin, end):
+    approval verb as matched ("se aprueban", "aprobada"), for the tests that depend on its form. The
+    cheapest tests come first, and none reads more than ``CONTEXT`` characters either side of the word
+    (a page of run-on text is one long "sentence")."""
+    low, high = max(begin, word_start - CONTEXT), min(end, word_end + CONTEXT)
+    if negated(text, word_start, begin):
         return False
     if verb is not None:
         verb = " ".join(verb.split())
-        before = text[begin:word_start]
-        if participle_rule and _PARTICIPLE.match(verb) and not _BEFORE_PARTICIPLE.search(before):
+        if participle_rule and _PARTICIPLE.match(verb) and not (
+            not text[begin:word_start].strip() or _BEFORE_PARTICIPLE.search(text, max(begin, word_start - 40), word_start)
+        ):
             return False  # "la ordenanza aprobada por unanimidad ...": the participle qualifies a noun
-        if _PLURAL_VERB.match(verb) and _PLURAL_RULE.match(before):
+        if _PLURAL_VERB.match(verb) and word_start - begin <= 130 and _PLURAL_RULE.match(text[begin:word_start]):
             return False
-    return True
+    if quoted(text, word_start, begin, end):
+        return False
+    if _MODAL.search(text, max(begin, word_start - LOOKBACK), word_end) or _ARTICLE.search(text, low, word_start):
+        return False
+    if _RULE.search(text, low, word_start) or _REPORTED.search(text, low, word_start):
+        return False
+    return _OTHER_TIME.search(text, low, high) is None

@@ -17,11 +17,12 @@ from extract.metadata import identifier_hits
 from extract.proceedings.guards import decided_here, negated
 from extract.proceedings.model import Method, Result, Vote
 from extract.proceedings.table_votes import stated_counts
-from extract.proceedings.text import COUNT, flat, last_heading, sentence_at, tidy
+from extract.proceedings.text import COUNT, PageHeadings, flat, last_heading, sentence_at, tidy
 
 MAX_VOTES = 300
 MAX_MOTION = 500
 WINDOW = 250  # characters either side of a keyword where its pattern is tried
+MAX_HITS_PER_PAGE = 60  # matches of one page judged (a page of minutes records a few votes; a run-on page, no more)
 
 # The approval or rejection words, as the group "verb" (guards.py judges them): "se aprueba", "se aprobó",
 # "fue aprobada", "quedó aprobada", "es aprobado", "aprobado", "El Concejo aprobó"; "no ..." is judged there.
@@ -63,7 +64,7 @@ _NEXT_ITEM = re.compile(r"\s\d{1,2}(?:[.,]\d{1,2})?\S{0,2}\)\s*-")  # "3.2º)-",
 def read_prose_votes(pages: list[tuple[int, str]], taken: set[tuple[int, str]]) -> list[Vote]:
     """Prose votes on every page; ``taken`` holds (page, sentence) a table vote already records as its result."""
     found: list[Vote] = []
-    headings: dict[int, str | None] = {}  # the last heading on the pages before page k, for k looked up
+    headings = PageHeadings(pages)
     for k, (number, text) in enumerate(pages):
         lowered = text.lower()
         if not any(word in lowered for word in _WORDS):
@@ -78,19 +79,19 @@ def read_prose_votes(pages: list[tuple[int, str]], taken: set[tuple[int, str]]) 
                     hits.setdefault((m.start(), method), (m.start(), m, method, result))
                 if len(hits) >= MAX_VOTES:
                     break
-        hits = list(hits.values())
+        hits = sorted(hits.values(), key=lambda hit: hit[0])[:MAX_HITS_PER_PAGE]
         used_until = -1
-        for start, match, method, result in sorted(hits, key=lambda hit: hit[0]):
+        for start, match, method, result in hits:
             if start < used_until:
                 continue
             begin, end = sentence_at(flat_text, match.start(), match.end())
-            sentence = tidy(flat_text[begin:end])
             has_verb = "verb" in match.re.groupindex
             word_start, word_end = match.span("verb") if has_verb else match.span()
             if not decided_here(flat_text, begin, end, word_start, word_end,
-                                verb=match.group("verb") if has_verb else None) or any(
-                page == number and (sentence in taken_text or taken_text in sentence) for page, taken_text in taken
-            ):
+                                verb=match.group("verb") if has_verb else None):
+                continue
+            sentence = tidy(flat_text[begin:end])
+            if any(page == number and (sentence in taken_text or taken_text in sentence) for page, taken_text in taken):
                 continue
             vote = Vote(number, method, "", result=result, result_text=sentence, result_page=number)
             if method == "ordinaria":
@@ -112,8 +113,8 @@ def read_prose_votes(pages: list[tuple[int, str]], taken: set[tuple[int, str]]) 
             if method != "ordinaria":  # "Se aprueba por mayoría con 12 votos a favor, 2 en contra"
                 vote.stated_counts = stated_counts(sentence)
             if not vote.motion:
-                vote.motion = (_heading_before(text, match.start()) or _heading_on_pages_before(pages, k, headings)
-                               or sentence[:MAX_MOTION])
+                earlier = headings.before(k)
+                vote.motion = _heading_before(text, match.start()) or (earlier and earlier[1]) or sentence[:MAX_MOTION]
             vote.identifiers = list(dict.fromkeys(ident for _, _, ident in identifier_hits(vote.motion)[1]))
             found.append(vote)
             used_until = end
@@ -135,14 +136,6 @@ def _windows(lowered: str, word: str) -> list[tuple[int, int]]:
             spans.append([low, high])
         at = lowered.find(word, at + len(word))
     return [(low, high) for low, high in spans]
-
-
-def _heading_on_pages_before(pages: list[tuple[int, str]], k: int, headings: dict[int, str | None]) -> str | None:
-    """The last agenda heading on pages[:k] (memoised in ``headings``)."""
-    if k not in headings:
-        last = last_heading(pages[k - 1][1]) if k else None
-        headings[k] = last[1] if last else (_heading_on_pages_before(pages, k - 1, headings) if k else None)
-    return headings[k]
 
 
 def _heading_before(text: str, position: int) -> str | None:

@@ -138,3 +138,19 @@ def last_heading(text: str, end: int | None = None) -> tuple[str, str] | None:
     ):
         title = f"{title} {following}"  # a heading wrapped onto a short second line
     return found.group("label"), f"{found.group('label')}. {tidy(title).rstrip('.')}"
+
+
+class PageHeadings:
+    """The last agenda heading on the pages before each page (by index in ``pages``), each page read
+    once and only as far as asked: looking it up for every vote costs one pass over the document, not
+    one per vote."""
+
+    def __init__(self, pages: list[tuple[int, str]]) -> None:
+        self._pages = pages
+        self._before: list[tuple[str, str] | None] = [None]  # [k]: the last heading on pages[:k]
+
+    def before(self, k: int) -> tuple[str, str] | None:
+        while len(self._before) <= k:
+            j = len(self._before) - 1
+            self._before.append(last_heading(self._pages[j][1]) or self._before[j])
+        return self._before[k]

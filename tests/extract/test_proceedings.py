@@ -384,3 +384,26 @@ def test_movements_of_people_who_are_not_members_are_not_logged():
 ])  # fmt: skip
 def test_an_item_is_approved_only_where_this_session_approves_it(text, stage):
     assert [(i.identifier, i.stage) for i in read_proceedings([(1, text)]).items] == [("Ordenanza No. 12", stage)]
+
+
+def test_the_heading_before_each_table_is_found_without_rereading_every_earlier_page(monkeypatch):
+    """Each page's last agenda heading is read once for all the tables of a document: the cost stays
+    linear in the pages however many votes there are (it was votes × pages)."""
+    from extract import proceedings
+    from extract.proceedings import text
+
+    calls = []
+    real = text.last_heading
+
+    def counted(page_text, end=None):
+        calls.append(len(page_text))
+        return real(page_text, end)
+
+    monkeypatch.setattr(text, "last_heading", counted)
+    monkeypatch.setattr(proceedings, "last_heading", counted)
+    tables = "\n".join("CONCEJAL VOTO\nAna Pérez A FAVOR\nTOTAL A FAVOR 1\nTexto sin encabezado." for _ in range(20))
+    pages = [(1, "3. Proyecto de ordenanza de parques")] + [(n, "Intervino un concejal.\n" * 50) for n in range(2, 62)]
+    pages += [(62, tables), (63, tables)]
+    votes = read_proceedings(pages).votes
+    assert len(votes) == 40 and {v.motion for v in votes} == {"3. Proyecto de ordenanza de parques"}
+    assert len(calls) <= len(pages) + 2 * len(votes)
