@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
 import time
 from collections.abc import Callable
@@ -149,11 +148,12 @@ def cmd_index(settings: Settings, args) -> int:
 
 def cmd_serve(settings: Settings, args) -> int:
     """gunicorn (concejo/gunicorn_conf.py): one worker process per core by default, the app preloaded."""
+    from concejo import gunicorn_conf
     from concejo.web_server import serve
 
     host, port = args.host or settings.host, args.port or settings.port
     bind = getattr(args, "bind", None) or f"{host}:{port}"  # `run` has --host/--port; `serve` also --bind
-    workers = getattr(args, "workers", None) or os.cpu_count() or 1
+    workers = getattr(args, "workers", None) or gunicorn_conf.workers  # one per core
     console.print(f"Buscador listo en [bold]http://{bind}[/bold] con {workers} procesos (Ctrl-C para detener)")
     return serve(settings, bind=bind, workers=workers)
 

@@ -19,7 +19,8 @@ from __future__ import annotations
 import os
 
 bind = ["127.0.0.1:8000"]
-workers = os.cpu_count() or 1
+# The cores this process may run on (a container's or a systemd unit's CPU set), not the machine's.
+workers = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 worker_class = "gthread"
 threads = 4
 preload_app = True
