@@ -213,10 +213,14 @@ def proceedings_schemas() -> dict[str, dict]:
             "motion": N_STRING, "agenda_point": N_STRING, "identifiers": array(STRING), "result": RESULT,
             "result_text": N_STRING, "result_page": N_INTEGER, "printed_totals": counts, "stated_counts": counts,
             "counted_totals": {"type": "object", "additionalProperties": INTEGER}, "totals_match": N_BOOLEAN,
-            "body": N_STRING, "ballots": array(ref("Entry")), "session_url": URL, **ACTA_LINKS,
+            "body": N_STRING, "ballots": array(ref("Entry")),
+            "session_url": {**nullable(URL), "description": "null for a vote read from a document of no session"},
+            **ACTA_LINKS,
         }, optional={"member_choice": {**nullable(CHOICE),
                                        "description": "with ?member=: that member's ballot in this vote"}}),
-        "Votes": record({"total": INTEGER, "page": INTEGER, "per_page": INTEGER, "votes": array(ref("Vote"))}),
+        "Votes": record({"total": INTEGER, "page": INTEGER, "per_page": INTEGER,
+                         "pages": {**INTEGER, "description": "how many pages the votes found fill (at least 1)"},
+                         "votes": array(ref("Vote"))}),
         "RollCall": record({
             "id": INTEGER, "document_id": INTEGER, "page": N_INTEGER,
             "moment": {**N_STRING, "description": f"Known values: {known_values(MOMENTS)}"},
@@ -253,6 +257,9 @@ def member_fields() -> dict[str, dict]:
     return {"id": INTEGER, "council": STRING, "council_name": STRING, "name": STRING, "aliases": array(STRING),
             "roles": array(ref("Role")), "sessions_recorded": INTEGER, "sessions_present": INTEGER,
             "attendance_rate": {**N_NUMBER, "description": "sessions_present / sessions_recorded"},
+            "attendance_basis": {**N_STRING, "description": "`roll_calls` when the council's roll calls mark "
+                                 "members absent, `attendee_lists` when they only list who attended (not listed: "
+                                 "absent), null without a roll call"},
             "votes_cast": INTEGER, "commissions": array(ref("CommissionMembership")), "url": URL, "api_url": URL}
 
 

@@ -363,3 +363,15 @@ def test_a_rate_read_from_attendee_lists_says_so(client, built):
     assert note not in text_of(get(client, "/miembros/", concejo=QUITO))
     assert "según las listas de asistentes de las actas" in text_of(get(client, f"/miembros/{built.person(ROSA, CUENCA)}"))
     assert "listas de asistentes" not in text_of(get(client, f"/miembros/{built.person(LUIS)}"))
+
+
+def test_every_reason_reconciliation_gives_for_keeping_names_apart_is_said_in_spanish():
+    import inspect
+    import re
+
+    from archive import people
+    from search_app.proceedings_labels import REVIEW_REASONS
+
+    codes = set(re.findall(r'Review\([^,]+, "(\w+)"', inspect.getsource(people)))
+    assert codes, "archive/people.py no longer gives review codes the way this test reads them"
+    assert codes <= set(REVIEW_REASONS), f"review codes without Spanish words: {codes - set(REVIEW_REASONS)}"
