@@ -28,11 +28,11 @@ Stage = Literal["primer_debate", "segundo_debate", "aprobacion", "mencion"]
 class Entry:
     """One member's line in a roll call or a vote table."""
 
-    name: str  # as printed, without its list number and trailing role ("Pabel Muñoz López")
+    name: str  # as printed, without its list number and trailing role ("Marta Quishpe Andrade")
     choice: Choice
     column: str  # the header as printed ("A FAVOR"); for prose lists the word that gave the choice
     page: int
-    number: int | None = None  # the list number as printed ("10.Diego Garrido" -> 10)
+    number: int | None = None  # the list number as printed ("10.Luis Vásconez" -> 10)
     role: str | None = None  # a role printed with the name ("Alcalde Metropolitano"), else None
 
 

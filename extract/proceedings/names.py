@@ -1,6 +1,6 @@
-"""A member's line as printed -> list number, name and role: "22. Pabel Muñoz López, Alcalde
-Metropolitano" -> (22, "Pabel Muñoz López", "Alcalde Metropolitano"); "10.Diego Garrido" -> (10, "Diego
-Garrido", None); "Name (Alcalde)" -> (None, "Name", "Alcalde"). Honorifics ("Sr.", "Dra.", "Concejala")
+"""A member's line as printed -> list number, name and role: "22. Marta Quishpe Andrade, Alcalde
+Metropolitano" -> (22, "Marta Quishpe Andrade", "Alcalde Metropolitano"); "10.Luis Vásconez" -> (10, "Luis
+Vásconez", None); "Name (Alcalde)" -> (None, "Name", "Alcalde"). Honorifics ("Sr.", "Dra.", "Concejala")
 are dropped; the name is otherwise kept as printed. Telling who is who is not done here.
 """
 

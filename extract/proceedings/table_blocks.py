@@ -5,7 +5,7 @@ and each table of vote words (CONCEJAL / CONCEJALA | VOTO, one "Name A FAVOR" ro
 totals, and where it sits in the lines; roll_calls.py and table_votes.py decide what it records.
 
 A table goes on over a page break (the lines are the whole document, running headers dropped); a
-name wrapped over two or three lines ("22. Pabel Muñoz López, Alcalde" / "Metropolitano" / "✓ PRESENTE")
+name wrapped over two or three lines ("22. Marta Quishpe Andrade, Alcalde" / "Metropolitano" / "✓ PRESENTE")
 is joined back. Nothing is fixed: totals are kept as printed.
 """
 

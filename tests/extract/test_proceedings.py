@@ -128,21 +128,21 @@ def test_prose_votes(text, method, result, counts):
 
 
 def test_dictamen_by_unanimity_names_its_commission():
-    text = ("3º)- DICTÁMENES:\n3.1º)- DICTAMEN POR UNANIMIDAD DE LA COMISIÓN DE ASUNTOS GENERALES\n"
-            "Nº15/2.024, sobre: MODIFICAR la Resolución Nº 28/2.022.\n3.2º)- Dictamen por unanimidad DE LOS MIEMBROS "
-            "PRESENTES DE LA COMISIÓN DE TIERRAS, ORDENAMIENTO URBANO Y MEDIO AMBIENTE Nº 26/2.025, sobre: CEDER.")  # fmt: skip
+    text = ("4º)- DICTÁMENES:\n4.1º)- DICTAMEN POR UNANIMIDAD DE LA COMISIÓN DE CULTURA Y DEPORTES\n"
+            "Nº07/2.031, sobre: RENOMBRAR la plaza del barrio norte.\n4.2º)- Dictamen por unanimidad DE LOS MIEMBROS "
+            "PRESENTES DE LA COMISIÓN DE AGUA, ALUMBRADO Y CAMINOS RURALES Nº 19/2.031, sobre: REPARAR.")  # fmt: skip
     votes = read_proceedings([(1, text)]).votes
     assert [(v.method, v.result, v.body) for v in votes] == [
-        ("unanimidad", "aprobada", "COMISIÓN DE ASUNTOS GENERALES"),
-        ("unanimidad", "aprobada", "COMISIÓN DE TIERRAS, ORDENAMIENTO URBANO Y MEDIO AMBIENTE"),
+        ("unanimidad", "aprobada", "COMISIÓN DE CULTURA Y DEPORTES"),
+        ("unanimidad", "aprobada", "COMISIÓN DE AGUA, ALUMBRADO Y CAMINOS RURALES"),
     ]
 
 
 @pytest.mark.parametrize("text", [
-    "Artículo 75º): Las mociones de orden para ser aprobadas, precisarán de la mayoría absoluta de los votos emitidos.",
+    "Artículo 31º): Los pedidos de archivo, para ser aprobados, precisarán de dos tercios por mayoría calificada.",
     "El proyecto será aprobado por mayoría de los miembros presentes.",
     "Por Secretaría se dará lectura al acta, la que si no recibiera observación se tendrá por aprobada.",
-    "El Concejo Municipal tomará sus resoluciones por simple mayoría de votos de los miembros presentes.",
+    "La junta vecinal adoptará sus acuerdos por simple mayoría de los asistentes.",
     "Toda modificación deberá ser aprobada por unanimidad de los miembros del Cuerpo.",
     "1º)- LECTURA Y APROBACIÓN DEL ORDEN DEL DÍA.-",
 ])  # fmt: skip
