@@ -3,9 +3,9 @@
 Word actas record attendance and votes as ruled tables (NOMBRES | PRESENTE | AUSENTE, or
 NOMBRES | A FAVOR | EN CONTRA | ABSTENCIÓN | BLANCO | AUSENTE) with a Wingdings tick in one
 column. The text layer keeps the tick at the end of the councillor's line but not which column it
-sits in, so "16. Joselyn Mayorga Salazar ✓" could mean present or absent. Here each tick gets the
+sits in, so "16. Marta Quishpe Andrade ✓" could mean present or absent. Here each tick gets the
 header of its column from the table's rules (PDF path objects) and the header cell's text:
-"16. Joselyn Mayorga Salazar ✓ AUSENTE", which reads right and is searchable.
+"16. Marta Quishpe Andrade ✓ AUSENTE", which reads right and is searchable.
 
 pdfplumber's table finder reads these tables the same way (tests/extract/test_vote_tables.py holds
 this module to it) but costs ~250 ms a page here, as pdfminer parses the whole page in Python; this

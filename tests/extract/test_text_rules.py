@@ -14,7 +14,7 @@ from extract.text_quality import is_garbage
 
 
 def test_symbol_font_ticks_are_mapped():
-    assert cleanup.display_text("1. Abad Merchán \uf0fc") == "1. Abad Merchán ✓"
+    assert cleanup.display_text("1. Vásconez Mejía \uf0fc") == "1. Vásconez Mejía ✓"
 
 
 def test_page_of_and_lone_numbers_leave_searchable_text_only():
@@ -87,9 +87,9 @@ def test_agenda_wrapped_title_joined():
 
 
 def test_acta_agenda_follows_its_heading():
-    acta = "ASISTENTES:\n1. Bernardo Abad\n2. Juan Báez\nORDEN DEL DÍA:\n1. Aprobación del orden del día\n2. Proposiciones"
+    acta = "ASISTENTES:\n1. Marta Quishpe\n2. Luis Vásconez\nORDEN DEL DÍA:\n1. Aprobación del orden del día\n2. Proposiciones"
     assert agenda_points([acta], after_heading=True) == ["1. Aprobación del orden del día", "2. Proposiciones"]
-    assert agenda_points(["ASISTENTES:\n1. Bernardo Abad\n2. Juan Báez"], after_heading=True) == []
+    assert agenda_points(["ASISTENTES:\n1. Marta Quishpe\n2. Luis Vásconez"], after_heading=True) == []
 
 
 def test_ocr_slips_in_agenda_labels_and_numbers():
