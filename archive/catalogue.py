@@ -183,7 +183,16 @@ CREATE INDEX IF NOT EXISTS documents_council ON documents(council_id, status);
 ADDED_COLUMNS = (
     ("documents", "extractor_version", "TEXT"),
     ("documents", "pages_extractor_version", "TEXT"),
-    ("runs", "outcome", "TEXT"),  # completed | interrupted (killed, or stopped by a signal)
+    ("runs", "outcome", "TEXT"),  # completed | failed | interrupted (killed, or stopped by a signal) | skipped
+    # What a run was for (scheduler.py): step "pipeline" is one source's crawl -> extract -> index, its steps
+    # point to it (part_of); trigger first | schedule | missed | retry | once, attempt 1 then 2.. for retries,
+    # scheduled_for the fire time it serves, full_sweep 1 for a sweep. NULL in runs started by hand.
+    ("runs", "source", "TEXT"),
+    ("runs", "trigger", "TEXT"),
+    ("runs", "attempt", "INTEGER"),
+    ("runs", "full_sweep", "INTEGER"),
+    ("runs", "scheduled_for", "TEXT"),
+    ("runs", "part_of", "INTEGER"),
     # What this URL last gave (file and validators), for conditional requests that never trust a cached body.
     ("document_urls", "sha256", "TEXT"),
     ("document_urls", "etag", "TEXT"),
@@ -855,9 +864,35 @@ class Catalogue:
 
     # -- runs ------------------------------------------------------------------------------------
 
-    def start_run(self, step: str) -> int:
+    RUN_LABELS = ("source", "trigger", "attempt", "full_sweep", "scheduled_for", "part_of")
+
+    def start_run(self, step: str, **labels: object) -> int:
+        """Record a run as started; `labels` (RUN_LABELS) say what a scheduled run is for."""
+        columns = self._run_labels(labels)
         with self.transaction() as db:
-            return db.execute("INSERT INTO runs (step, started_at) VALUES (?, ?)", (step, now_iso())).lastrowid
+            return db.execute(
+                f"INSERT INTO runs (step, started_at{''.join(', ' + c for c in columns)}) "
+                f"VALUES (?, ?{', ?' * len(columns)})", (step, now_iso(), *columns.values()),
+            ).lastrowid
+
+    def record_run(self, step: str, stats: dict, errors: list[str], outcome: str, **labels: object) -> int:
+        """A run that ended as it started (a scheduled run skipped because another held the pipeline lock),
+        in one statement: it is never open, so no other process can take it for a killed one."""
+        columns = self._run_labels(labels)
+        now = now_iso()
+        with self.transaction() as db:
+            return db.execute(
+                "INSERT INTO runs (step, started_at, finished_at, stats_json, errors_json, outcome"
+                f"{''.join(', ' + c for c in columns)}) VALUES (?, ?, ?, ?, ?, ?{', ?' * len(columns)})",
+                (step, now, now, json.dumps(stats, ensure_ascii=False), json.dumps(errors, ensure_ascii=False),
+                 outcome, *columns.values()),
+            ).lastrowid
+
+    def _run_labels(self, labels: dict[str, object]) -> dict[str, object]:
+        unknown = set(labels) - set(self.RUN_LABELS)
+        if unknown:
+            raise ValueError(f"unknown run labels: {', '.join(sorted(unknown))}")
+        return {key: value for key, value in labels.items() if value is not None}
 
     def finish_run(self, run_id: int, stats: dict, errors: list[str], outcome: str = "completed") -> None:
         with self.transaction() as db:
@@ -878,6 +913,30 @@ class Catalogue:
 
     def last_runs(self, limit: int = 10) -> list[sqlite3.Row]:
         return self.db.execute("SELECT * FROM runs ORDER BY id DESC LIMIT ?", (limit,)).fetchall()
+
+    def last_pipeline_run(self, source: str) -> sqlite3.Row | None:
+        """The newest scheduled run (step "pipeline") of one source, whatever its outcome."""
+        return self.db.execute("SELECT * FROM runs WHERE step = 'pipeline' AND source = ? ORDER BY id DESC LIMIT 1",
+                               (source,)).fetchone()
+
+    def last_attempted(self, source: str, *, full_sweep: bool = False) -> str | None:
+        """When the newest run of one source that did its work started: a scheduled run completed, failed or
+        skipped (not one interrupted or left open by a killed process) or, unless `full_sweep` asks for
+        sweeps only, a crawl by hand that recorded the source's ledger."""
+        scheduled = self.db.execute(
+            "SELECT MAX(started_at) FROM runs WHERE step = 'pipeline' AND source = ? "
+            f"AND outcome IN ('completed', 'failed', 'skipped'){' AND full_sweep = 1' if full_sweep else ''}",
+            (source,)).fetchone()[0]
+        by_hand = None if full_sweep else self.db.execute(
+            "SELECT MAX(runs.started_at) FROM crawl_ledgers JOIN runs ON runs.id = crawl_ledgers.run_id "
+            "WHERE crawl_ledgers.council_slug = ? AND runs.part_of IS NULL", (source,)).fetchone()[0]
+        return max((t for t in (scheduled, by_hand) if t), default=None)
+
+    def last_completed_crawl(self, source: str) -> str | None:
+        """When the newest crawl of one source that completed (its ledger names no error) ended, if any."""
+        rows = self.db.execute("SELECT at, ledger_json FROM crawl_ledgers WHERE council_slug = ? ORDER BY id DESC",
+                               (source,))
+        return next((row["at"] for row in rows if not json.loads(row["ledger_json"]).get("error")), None)
 
     # -- coverage ledgers --------------------------------------------------------------------------
 
