@@ -7,11 +7,13 @@ from __future__ import annotations
 
 import argparse
 import json
+import signal
 import sys
 import time
 from collections.abc import Callable
 from contextlib import contextmanager
 from dataclasses import replace
+from datetime import UTC, datetime
 from pathlib import Path
 
 from rich.console import Console
@@ -21,7 +23,7 @@ from rich.table import Table
 from archive import Catalogue, CatalogueError, FileStore, open_catalogue
 from concejo import steps
 from concejo.config import ConfigError, Settings, load_settings, settings_environ
-from concejo.processes import raise_on_sigterm
+from concejo.processes import Terminated, raise_on_sigterm
 from concejo.sources import load_sources, select_sources
 from scheduler import AlreadyRunning, exclusive_run
 
@@ -173,7 +175,8 @@ def cmd_run(settings: Settings, args) -> int:
     out.print(f"Datos en {settings.data_dir.resolve()}")
     with _replica_if_source(settings, out) as run_settings:
         catalogue = _catalogue(run_settings)
-        with exclusive_run(run_settings, catalogue):  # never two runs (or a scheduled one) at once
+        with exclusive_run(run_settings, catalogue) as lock:  # never two runs (or a scheduled one) at once
+            lock.doing("crawl")
             with out.status("Rastreando las fuentes …"):
                 try:
                     crawled = steps.crawl(run_settings, catalogue)
@@ -182,8 +185,10 @@ def cmd_run(settings: Settings, args) -> int:
                         print(ledger_json(exc.report))
                     raise
             print_report(crawled, out)
+            lock.doing("extract")
             with progress_bar("Extrayendo texto", out) as update:
                 print_report(steps.extract(run_settings, catalogue, progress=update), out)
+            lock.doing("index")
             with progress_bar(f"Indexando ({run_settings.engine})", out) as update:
                 print_report(steps.index(run_settings, catalogue, progress=update), out)
         print_status(catalogue, out)
@@ -248,7 +253,10 @@ def failure_label(row) -> str:
 
 
 RUN_OUTCOMES = {"completed": "terminada", "failed": "fallida", "interrupted": "interrumpida",
+                "skipped": "omitida: otra ejecución tenía el bloqueo",
                 "unfinished": "sin terminar: en curso, o interrumpida si nada tiene el bloqueo"}
+RUN_TRIGGERS = {"first": "primera", "schedule": "programada", "missed": "perdida, recuperada al arrancar",
+                "retry": "reintento", "once": "schedule --once"}
 
 
 def run_outcome(run) -> str:
@@ -258,9 +266,48 @@ def run_outcome(run) -> str:
 
 
 def run_json(run) -> dict:
-    return {"step": run["step"], "started_at": run["started_at"], "finished_at": run["finished_at"],
+    """A run as `status --json` shows it; a scheduled one (step "pipeline", and its steps) says what for."""
+    return {"id": run["id"], "step": run["step"], "started_at": run["started_at"], "finished_at": run["finished_at"],
             "outcome": run_outcome(run),
-            "stats": json.loads(run["stats_json"] or "{}"), "errors": json.loads(run["errors_json"] or "[]")}
+            "stats": json.loads(run["stats_json"] or "{}"), "errors": json.loads(run["errors_json"] or "[]"),
+            "source": run["source"], "trigger": run["trigger"], "attempt": run["attempt"],
+            "full_sweep": bool(run["full_sweep"]) if run["full_sweep"] is not None else None,
+            "scheduled_for": run["scheduled_for"], "part_of": run["part_of"]}
+
+
+def schedules_json(settings: Settings, catalogue: Catalogue) -> dict[str, dict]:
+    """Each configured source's schedule, next fire times, last completed crawl and whether it is stale (no
+    completed crawl in more than twice its schedule's interval)."""
+    from concejo.schedules import STALE_INTERVALS, load_schedules, parse_time
+
+    now = datetime.now(UTC)
+    shown = {}
+    for slug, schedule in load_schedules(settings).items():
+        last = catalogue.last_completed_crawl(slug)
+        interval = schedule.interval(now)
+        shown[slug] = {
+            "schedule": schedule.schedule, "full_sweep": schedule.full_sweep, "timezone": schedule.timezone.key,
+            "next_run": _iso(schedule.next_run(now)), "next_full_sweep": _iso(schedule.next_run(now, full_sweep=True)),
+            "interval_seconds": int(interval.total_seconds()), "last_completed": last,
+            "stale_after_seconds": int(STALE_INTERVALS * interval.total_seconds()),
+            "stale": schedule.stale(parse_time(last) if last else None, now),
+        }
+    return shown
+
+
+def _iso(moment: datetime | None) -> str | None:
+    return moment.isoformat() if moment else None
+
+
+def schedule_line(slug: str, shown: dict) -> str:
+    """A source's schedule in a line of `concejo status`, flagged when stale."""
+    line = (f"[bold]{slug}[/bold]: calendario {shown['schedule']!r}, barrido completo {shown['full_sweep']!r} "
+            f"({shown['timezone']}); próxima ejecución {shown['next_run']}")
+    if not shown["stale"]:
+        return f"{line}; último rastreo completo {shown['last_completed']}"
+    since = f"desde {shown['last_completed']}" if shown["last_completed"] else ": ningún rastreo completo todavía"
+    return (f"{line}; [red]SIN ACTUALIZAR[/red] {since} (más del doble de su intervalo, "
+            f"{shown['interval_seconds']} s)")
 
 
 def cmd_status(settings: Settings, args) -> int:
@@ -271,10 +318,12 @@ def cmd_status(settings: Settings, args) -> int:
         print(json.dumps({"extractor_version": EXTRACTOR_VERSION, "counts": status_counts(catalogue), "failures": [
             {"document": r["key"], "status": r["status"], "reason": r["status_reason"],
              "earlier_text_kept": r["status"] == "extracted"} for r in catalogue.failures()
-        ], "runs": [run_json(run) for run in catalogue.last_runs(6)], "sources": catalogue.latest_ledgers()},
-            ensure_ascii=False, indent=2))
+        ], "runs": [run_json(run) for run in catalogue.last_runs(6)], "sources": catalogue.latest_ledgers(),
+            "schedules": schedules_json(settings, catalogue)}, ensure_ascii=False, indent=2))
         return 0
     print_status(catalogue)
+    for slug, shown in schedules_json(settings, catalogue).items():
+        console.print(schedule_line(slug, shown))
     for slug, last in catalogue.latest_ledgers().items():
         ledger = last["ledger"]
         console.print(f"[bold]{slug}[/bold] (último rastreo {last['at']}): {ledger_line(ledger)}")
@@ -285,9 +334,19 @@ def cmd_status(settings: Settings, args) -> int:
     for row in catalogue.failures():
         console.print(f"[yellow]![/yellow] {row['key']} ({failure_label(row)}): {row['status_reason']}")
     for run in catalogue.last_runs(6):
-        outcome = RUN_OUTCOMES[run_outcome(run)]
-        console.print(f"  {run['started_at']} {run['step']} ({outcome}): {run['stats_json'] or ''}")
+        console.print(f"  {run['started_at']} {run_label(run)} ({RUN_OUTCOMES[run_outcome(run)]}): "
+                      f"{run['stats_json'] or ''}")
     return 0
+
+
+def run_label(run) -> str:
+    """'crawl', or for a scheduled run 'pipeline quito (reintento, barrido completo, intento 2)'."""
+    if not run["trigger"]:
+        return run["step"]
+    why = [RUN_TRIGGERS.get(run["trigger"], run["trigger"])]
+    why += ["barrido completo"] if run["full_sweep"] else []
+    why += [f"intento {run['attempt']}"] if (run["attempt"] or 1) > 1 else []
+    return f"{run['step']} {run['source']} ({', '.join(why)})"
 
 
 def gap_text(gap: dict) -> str:
@@ -347,10 +406,28 @@ def cmd_inspect(settings: Settings, args) -> int:
 
 
 def cmd_schedule(settings: Settings, args) -> int:
+    """Run each source on its schedule until SIGTERM or Ctrl-C: the run under way is interrupted as `run`'s
+    would be (recorded, resumable) and the stop is clean, so the exit code is 0."""
     from scheduler import run_scheduler
 
-    run_scheduler(settings, once=args.once)
+    stop_once_on_signal()
+    try:
+        run_scheduler(settings, once=args.once)
+    except KeyboardInterrupt as stop:  # processes.Terminated (SIGTERM) too
+        console.print(f"Programador detenido ({stop or 'Ctrl-C'}).")
     return 0
+
+
+def stop_once_on_signal() -> None:
+    """The first SIGTERM or SIGINT stops the process (KeyboardInterrupt where it is); later ones are ignored,
+    so the stop's own cleanup (stopping the crawl's child, recording the run) is not cut short."""
+    def handler(signum, frame):
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        raise Terminated(f"stopped by signal {signum}")
+
+    signal.signal(signal.SIGTERM, handler)
+    signal.signal(signal.SIGINT, handler)
 
 
 COMMANDS: dict[str, tuple[Callable, str]] = {
@@ -363,7 +440,7 @@ COMMANDS: dict[str, tuple[Callable, str]] = {
     "status": (cmd_status, "resume el archivo y sus fallos"),
     "verify": (cmd_verify, "comprueba el hash de cada archivo, aparta los dañados y los descarga de nuevo"),
     "inspect": (cmd_inspect, "muestra en JSON lo que la extracción obtiene de un PDF"),
-    "schedule": (cmd_schedule, "ejecuta rastreo → extracción → índice periódicamente"),
+    "schedule": (cmd_schedule, "ejecuta rastreo → extracción → índice de cada fuente según su calendario"),
 }
 
 

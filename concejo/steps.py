@@ -44,9 +44,10 @@ class StepReport:
 
 
 @contextmanager
-def recorded_run(catalogue: Catalogue, step: str) -> Iterator[StepReport]:
-    """Time a step and record it as a run: completed, failed (an error) or interrupted (Ctrl-C, SIGTERM)."""
-    run_id = catalogue.start_run(step)
+def recorded_run(catalogue: Catalogue, step: str, part_of: int | None = None) -> Iterator[StepReport]:
+    """Time a step and record it as a run: completed, failed (an error) or interrupted (Ctrl-C, SIGTERM);
+    `part_of`: the scheduled pipeline run it belongs to (scheduler.py)."""
+    run_id = catalogue.start_run(step, part_of=part_of)
     report = StepReport(step, run_id=run_id)
     started = time.perf_counter()
     outcome = "interrupted"
@@ -66,7 +67,8 @@ def recorded_run(catalogue: Catalogue, step: str) -> Iterator[StepReport]:
 # -- crawl -------------------------------------------------------------------------------------------
 
 def crawl(settings: Settings, catalogue: Catalogue, *, in_subprocess: bool = True,
-          sources: list[str] | tuple[str, ...] | None = None, full_sweep: bool = False) -> StepReport:
+          sources: list[str] | tuple[str, ...] | None = None, full_sweep: bool = False,
+          part_of: int | None = None) -> StepReport:
     """Crawl every configured source (or those named) into the archive, each in its own subprocess by
     default (the Twisted reactor cannot restart), and record each source's coverage ledger.
 
@@ -79,7 +81,7 @@ def crawl(settings: Settings, catalogue: Catalogue, *, in_subprocess: bool = Tru
 
     chosen = select_sources(load_sources(settings), sources)
     check_families(chosen)
-    with recorded_run(catalogue, "crawl") as report:
+    with recorded_run(catalogue, "crawl", part_of) as report:
         before = catalogue.counts()
         pages = 0
         for source in chosen:
@@ -202,7 +204,8 @@ def _crawl_in_child(settings: Settings, source: Source, full_sweep: bool) -> dic
 # -- extract -----------------------------------------------------------------------------------------
 
 def extract(settings: Settings, catalogue: Catalogue, *, retry_failed: bool = False,
-            progress: Progress | None = None, extractor_version: str | None = None) -> StepReport:
+            progress: Progress | None = None, extractor_version: str | None = None,
+            part_of: int | None = None) -> StepReport:
     """Extract every new or changed archived file, and redo those extracted (or failed) by another
     extractor version; each failure is recorded with its reason.
 
@@ -212,7 +215,7 @@ def extract(settings: Settings, catalogue: Catalogue, *, retry_failed: bool = Fa
     from extract import EXTRACTOR_VERSION
 
     version = extractor_version or EXTRACTOR_VERSION
-    with recorded_run(catalogue, "extract") as report:
+    with recorded_run(catalogue, "extract", part_of) as report:
         _extract_into(report, settings, catalogue, version, retry_failed, progress)
     return report
 
@@ -309,9 +312,9 @@ def public_reason(error: Exception) -> str:
 # -- index -------------------------------------------------------------------------------------------
 
 def index(settings: Settings, catalogue: Catalogue, *, rebuild: bool = False,
-          progress: Progress | None = None) -> StepReport:
+          progress: Progress | None = None, part_of: int | None = None) -> StepReport:
     """Index every extracted document not yet indexed in its current version (all of them on rebuild)."""
-    with recorded_run(catalogue, "index") as report:
+    with recorded_run(catalogue, "index", part_of) as report:
         _index_into(report, settings, catalogue, rebuild, progress)
     return report
 
