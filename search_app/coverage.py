@@ -9,8 +9,10 @@ pass through `public_reason` (no server paths, no raw bytes), and a council neve
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import UTC, datetime
 
 from archive import Catalogue
+from concejo.schedules import SourceSchedule, parse_time
 from concejo.sources import GapRules
 from search_app.views.documents import public_reason
 
@@ -20,9 +22,12 @@ LEDGER_COUNTS = ("new", "changed", "unchanged", "withdrawn", "requests", "pdfs_d
 OCR_ORIGINS = ("ocr", "digital+ocr")
 
 
-def council_coverage(catalogue: Catalogue, gap_rules: Mapping[str, GapRules] | None = None) -> list[dict]:
+def council_coverage(catalogue: Catalogue, gap_rules: Mapping[str, GapRules] | None = None,
+                     schedules: Mapping[str, SourceSchedule] | None = None,
+                     now: datetime | None = None) -> list[dict]:
     """Every council of the archive, by name, with its coverage (see the module docstring); each council's
-    gaps read with its source's rules (`gap_rules` by slug; the defaults for a council no source names)."""
+    gaps read with its source's rules (`gap_rules` by slug; the defaults for a council no source names).
+    Given the sources' `schedules`, each council also says whether it is stale (see `staleness`)."""
     gap_rules = gap_rules or {}
     ledgers = catalogue.latest_ledgers()
     reading = extraction_counts(catalogue)
@@ -41,7 +46,20 @@ def council_coverage(catalogue: Catalogue, gap_rules: Mapping[str, GapRules] | N
             "last_crawl": _last_crawl(ledgers.get(slug)),
             "gaps": _gaps(catalogue, slug, gap_rules.get(slug, GapRules())),
         })
+        if schedules is not None:
+            coverage[-1]["stale"] = staleness(catalogue, schedules.get(slug), now or datetime.now(UTC))
     return coverage
+
+
+def staleness(catalogue: Catalogue, schedule: SourceSchedule | None, now: datetime) -> dict | None:
+    """None while the council's last completed crawl is recent enough for its schedule (or it has no
+    schedule: no configured source); else {"since": when that crawl ended, None if none ever completed}."""
+    if schedule is None:
+        return None
+    last = catalogue.last_completed_crawl(schedule.slug)
+    if not schedule.stale(parse_time(last) if last else None, now):
+        return None
+    return {"since": last}
 
 
 def _gaps(catalogue: Catalogue, slug: str, rules: GapRules) -> list[dict]:

@@ -168,3 +168,43 @@ minutes_after_days = -3
 """, encoding="utf-8")
     with pytest.raises(ConfigError, match="gaps.minutes_after_days"):
         create_app({"TESTING": True}, settings=dataclasses.replace(two[0], sources_file=sources))
+
+
+def test_a_council_without_a_completed_crawl_for_twice_its_schedules_interval_is_flagged(tmp_path):
+    """Issue 12: «Sin actualizar desde …» when a council's last completed crawl is older than twice its
+    schedule's interval; a recent one, or a council with no schedule, is not flagged."""
+    sources = tmp_path / "sources.toml"
+    sources.write_text("".join(f"""
+[[sources]]
+slug = "{slug}"
+name = "{slug}"
+family = "concejo_abierto"
+start_urls = ["https://concejo.{slug}.example/"]
+schedule = "0 3 * * *"
+""" for slug in (QUITO, CUENCA)), encoding="utf-8")
+    settings = load_settings(environ={}, data_dir=tmp_path / "data", ocr=False, sources_file=sources)
+    catalogue = open_catalogue(settings.catalogue_url)
+    build(catalogue)
+
+    def section(council: str) -> str:
+        app = create_app({"TESTING": True}, settings=settings)
+        return _section(app.test_client().get("/cobertura").get_data(as_text=True), council)
+
+    assert "Sin actualizar" not in section(QUITO)  # crawled just now
+    catalogue.db.execute("UPDATE crawl_ledgers SET at = '2026-01-05T03:20:00+00:00'")
+    catalogue.db.commit()
+    assert (f'<p class="notice stale" id="sin-actualizar-{QUITO}">Sin actualizar desde 5 de enero de 2026, 03:20 UTC: '
+            "desde entonces ningún rastreo de su portal ha terminado bien, y ya pasó más del doble del intervalo de "
+            "su calendario.</p>") in section(QUITO)
+    assert '<p class="last-crawl">5 de enero de 2026, 03:20 UTC</p>' in section(QUITO)
+    assert "Sin actualizar" not in section(CUENCA)  # never crawled: the page says «Sin rastreos» instead
+    catalogue.record_ledger(None, QUITO, {**LEDGER, "error": "the portal changed shape"})  # a newer, failed crawl
+    assert "Sin actualizar desde 5 de enero de 2026" in section(QUITO)
+    catalogue.record_ledger(None, QUITO, LEDGER)
+    assert "Sin actualizar" not in section(QUITO)
+    # Without a sources file, no schedule names Cuenca (the default source is Quito's): nothing flags it.
+    catalogue.record_ledger(None, CUENCA, {**LEDGER, "error": "unreachable"})
+    catalogue.close()
+    unscheduled = create_app({"TESTING": True}, settings=dataclasses.replace(settings, sources_file=None))
+    assert "Sin actualizar" not in _section(unscheduled.test_client().get("/cobertura").get_data(as_text=True),
+                                            CUENCA)
