@@ -129,6 +129,10 @@ def test_missed_fire_times_are_one_run_for_the_latest_within_the_grace_period(tm
     three_days_ago = NOW - timedelta(days=3)
     owed = due_at_start(nightly, SourceHistory(None, three_days_ago, three_days_ago), NOW)
     assert owed == Due("quito", "missed", scheduled_for=datetime(2026, 3, 11, 3, 0, tzinfo=UTC))
+    hourly = schedule_of(tmp_path, schedule="0 * * * *")
+    five_hours_ago = NOW - timedelta(hours=5, minutes=30)
+    owed = due_at_start(hourly, SourceHistory(None, five_hours_ago, NOW), NOW)  # 05:00 to 10:00 missed
+    assert owed == Due("quito", "missed", scheduled_for=NOW)
     # Ran after the latest fire time: nothing owed.
     assert due_at_start(nightly, SourceHistory(None, NOW - timedelta(hours=6), three_days_ago), NOW) is None
     # The latest fire time is 13 hours old, past the grace period: the next one will do.
