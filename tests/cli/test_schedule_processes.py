@@ -220,18 +220,19 @@ def test_sigterm_mid_run_stops_cleanly_and_the_next_run_resumes_the_crawl(tmp_pa
 
 
 def test_fire_times_missed_while_the_scheduler_was_down_are_made_up_once(tmp_path, replica, portal):
-    fired = (datetime.now(UTC) - timedelta(minutes=30)).replace(second=0, microsecond=0)
-    archive = ScheduledArchive(tmp_path, replica.url, schedule=f"{fired.minute} {fired.hour} * * *")
+    # Twice an hour, 40 and 20 minutes ago: the next fire time is 20 minutes away, after the test.
+    earlier, fired = ((datetime.now(UTC) - timedelta(minutes=m)).replace(second=0, microsecond=0) for m in (40, 20))
+    archive = ScheduledArchive(tmp_path, replica.url, schedule=f"{earlier.minute},{fired.minute} * * * *")
     with archive.scheduler() as scheduler:
         archive.wait_for(lambda: archive.pipelines("completed"), "the first run to complete")
         assert archive.stop(scheduler) == 0
-    # The scheduler was down for two days: two daily fire times went by.
+    # As if the scheduler had been down for the last hour: both fire times went by.
     with closing(sqlite3.connect(archive.data_dir / "catalogue.sqlite3")) as db, db:
         for table, columns in (("runs", ("started_at", "finished_at")), ("crawl_ledgers", ("at",))):
             for column in columns:
                 for key, moment in db.execute(f"SELECT rowid, {column} FROM {table}").fetchall():
-                    earlier = datetime.fromisoformat(moment) - timedelta(days=2)
-                    db.execute(f"UPDATE {table} SET {column} = ? WHERE rowid = ?", (earlier.isoformat(), key))
+                    moved = datetime.fromisoformat(moment) - timedelta(hours=1)
+                    db.execute(f"UPDATE {table} SET {column} = ? WHERE rowid = ?", (moved.isoformat(), key))
 
     with archive.scheduler() as scheduler:
         archive.wait_for(lambda: archive.pipelines("completed")[1:], "the missed run to be made up")
