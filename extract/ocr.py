@@ -63,7 +63,7 @@ def ocr_image(image: Image.Image) -> OcrResult:
     # tesseract children it starts; extraction workers do nothing else that uses OpenMP.
     os.environ["OMP_THREAD_LIMIT"] = "1"
     data = pytesseract.image_to_data(
-        image, lang=LANGUAGE, config=TESSERACT_CONFIG, output_type=pytesseract.Output.DICT
+        _uncompressed(image), lang=LANGUAGE, config=TESSERACT_CONFIG, output_type=pytesseract.Output.DICT
     )
     lines: dict[tuple[int, int, int], list[str]] = {}
     confidences: list[float] = []
@@ -85,6 +85,18 @@ def ocr_image(image: Image.Image) -> OcrResult:
     text = fix_common_slips("\n".join(text_lines))
     mean = round(sum(confidences) / len(confidences), 1) if confidences else None
     return OcrResult(text=text, confidence=mean)
+
+
+def _uncompressed(image: Image.Image) -> Image.Image:
+    """The image marked to reach Tesseract as an uncompressed TIFF rather than pytesseract's default PNG.
+
+    Compressing a 300 dpi page to PNG costs ~0.15 s of CPU and Tesseract decoding it ~0.04 s more, ~13% of a
+    page's OCR; Tesseract reads the same pixels either way and gives the same words.
+    """
+    marked = image.copy()  # pytesseract writes the image to a file in the format the image names
+    marked.format = "TIFF"
+    marked.info = {}  # nothing of a loaded file's (its compression, its resolution) carried into the TIFF
+    return marked
 
 
 _SLIPS: list[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]]] = [
