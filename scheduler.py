@@ -209,15 +209,14 @@ class PipelineScheduler:
             self.triggers.shutdown(wait=False)
 
 
-def run_scheduler(settings: Settings, *, once: bool = False) -> None:
-    """`concejo schedule`: check every source's schedule, then run until a signal (or each source once)."""
+def run_scheduler(settings: Settings, *, once: bool = False) -> list[str]:
+    """`concejo schedule`: check every source's schedule, then run until a signal; with `once`, run each source
+    once and return their outcomes."""
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
     logging.getLogger("apscheduler").setLevel(logging.WARNING)  # not a line per trigger firing
     schedules = load_schedules(settings)
     if once:
-        for slug in schedules:
-            run_source(settings, Due(slug, "once"))
-        return
+        return [run_source(settings, Due(slug, "once")) for slug in schedules]
     scheduler = PipelineScheduler(settings, schedules)
     try:
         scheduler.start()
@@ -225,3 +224,4 @@ def run_scheduler(settings: Settings, *, once: bool = False) -> None:
         scheduler.run_forever()
     finally:
         scheduler.shutdown()
+    return []

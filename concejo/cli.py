@@ -407,15 +407,17 @@ def cmd_inspect(settings: Settings, args) -> int:
 
 def cmd_schedule(settings: Settings, args) -> int:
     """Run each source on its schedule until SIGTERM or Ctrl-C: the run under way is interrupted as `run`'s
-    would be (recorded, resumable) and the stop is clean, so the exit code is 0."""
+    would be (recorded, resumable) and the stop is clean, so the exit code is 0. With --once, each source
+    once: 1 if one of them did not complete."""
     from scheduler import run_scheduler
 
     stop_once_on_signal()
     try:
-        run_scheduler(settings, once=args.once)
+        outcomes = run_scheduler(settings, once=args.once)
     except KeyboardInterrupt as stop:  # processes.Terminated (SIGTERM) too
         console.print(f"Programador detenido ({stop or 'Ctrl-C'}).")
-    return 0
+        return 0
+    return 1 if any(outcome != "completed" for outcome in outcomes) else 0  # --once: every source completed?
 
 
 def stop_once_on_signal() -> None:

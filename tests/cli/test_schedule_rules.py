@@ -307,6 +307,19 @@ def test_due_sources_run_one_at_a_time_never_two_at_once(tmp_path):
     assert all(earlier[2] <= later[1] for earlier, later in pairwise(spans))
 
 
+def test_schedule_once_runs_each_source_once_and_says_when_one_did_not_complete(tmp_path):
+    settings = load_settings(environ={}, data_dir=tmp_path / "data", sources_file=sources_file(tmp_path))
+    with pipeline_lock(settings.data_dir, "concejo run --once"):
+        once = subprocess.run([sys.executable, "-m", "concejo", "schedule", "--once"], cwd=PROJECT_ROOT, text=True,
+                              env={**child_environ(settings), "COLUMNS": "400"}, capture_output=True, timeout=60,
+                              check=False)
+    assert once.returncode == 1, once.stdout + once.stderr
+    assert "source quito: not run now: another pipeline run holds" in once.stderr
+    with closing(open_catalogue(settings.catalogue_url)) as catalogue:
+        (run,) = catalogue.last_runs()
+    assert (run["step"], run["source"], run["trigger"], run["outcome"]) == ("pipeline", "quito", "once", "skipped")
+
+
 def test_sources_due_together_are_one_run_each_a_full_sweep_if_either_is(tmp_path):
     scheduler = quick_scheduler(tmp_path, "http://127.0.0.1:9", backoff_s=600)
     scheduler.put(Due("quito", "retry", attempt=3))
