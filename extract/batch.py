@@ -69,7 +69,7 @@ def _main_script_imports() -> list[str]:
             names.extend(alias.name for alias in node.names)
         elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
             names.append(node.module)
-    return names
+    return [name for name in names if name in sys.modules]  # only what the parent has imported without error
 
 
 def _worker(conn: multiprocessing.connection.Connection, path: Path, hints: dict | None, ocr: bool, memory_mb: int) -> None:
