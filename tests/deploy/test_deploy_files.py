@@ -9,6 +9,7 @@ import re
 import shlex
 import shutil
 import subprocess
+import sys
 from dataclasses import fields
 from pathlib import Path
 
@@ -123,7 +124,8 @@ def test_each_unit_runs_a_concejo_command_as_its_own_user(unit):
 @pytest.mark.skipif(shutil.which("systemd-analyze") is None, reason="systemd-analyze is not installed here")
 def test_the_units_pass_systemd_analyze_verify(tmp_path):
     """verify also checks that each command is an executable: the units' paths become this machine's."""
-    concejo = shutil.which("concejo")
+    beside_python = Path(sys.executable).parent / "concejo"  # where pip put it for this interpreter
+    concejo = str(beside_python) if beside_python.exists() else shutil.which("concejo")
     assert concejo, "the concejo command is not installed (pip install -e .)"
     for unit in UNITS:
         text = (DEPLOY / "systemd" / unit).read_text()
