@@ -193,5 +193,5 @@ def test_a_member_with_one_vote_has_one_vote_recorded(tmp_path):
     build(catalogue)
     page = text_of(get(create_app({"TESTING": True}, settings=settings).test_client(), "/miembros/", concejo=CUENCA))
     catalogue.close()
-    assert f"{ROSA} Presente en 1 de 1 sesión con registro · 1 voto registrado" in page
+    assert f"{ROSA} Presente en 1 de 1 sesión con registro (según listas de asistentes) · 1 voto registrado" in page
     assert "registrados" not in page
