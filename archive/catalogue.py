@@ -174,6 +174,8 @@ CREATE INDEX IF NOT EXISTS documents_session ON documents(session_id);
 CREATE INDEX IF NOT EXISTS sessions_date ON sessions(date);
 CREATE INDEX IF NOT EXISTS sessions_council ON sessions(council_id);
 CREATE INDEX IF NOT EXISTS documents_council ON documents(council_id, status);
+CREATE INDEX IF NOT EXISTS document_urls_document ON document_urls(document_id);
+CREATE INDEX IF NOT EXISTS sessions_commission ON sessions(commission_id);
 """
 
 # Columns added to SCHEMA after catalogues already existed: opening an older catalogue adds them, NULL
