@@ -323,7 +323,10 @@ def archive_schemas() -> dict[str, dict]:
                 "failed": array(record({"url": N_STRING, "reason": STRING})), "error": N_STRING,
             }, description="The newest crawl's ledger; null for a council never crawled.")),
             "gaps": array(ref("Gap")),
-        }),
+        }, optional={"stale": nullable(record(
+            {"since": {**N_STRING, "description": "when its last completed crawl ended; null: none ever did"}},
+            description="Set when the council's source has no completed crawl in twice its schedule's interval; "
+                        "null while it is up to date. Absent when no source schedules are configured."))}),
         "Coverage": record({"councils": array(ref("CouncilCoverage"))}),
         "Health": record({
             "status": {"type": "string", "enum": ["ok", "degraded"]},

@@ -197,6 +197,9 @@ schedule = "0 3 * * *"
             "desde entonces ningún rastreo de su portal ha terminado bien, y ya pasó más del doble del intervalo de "
             "su calendario.</p>") in section(QUITO)
     assert '<p class="last-crawl">5 de enero de 2026, 03:20 UTC</p>' in section(QUITO)
+    api = create_app({"TESTING": True}, settings=settings).test_client().get("/api/v1/coverage").get_json()
+    assert {c["council"]: c["stale"] for c in api["councils"]} == {
+        QUITO: {"since": "2026-01-05T03:20:00+00:00"}, CUENCA: {"since": None}}  # never completed one
     assert "Sin actualizar" not in section(CUENCA)  # never crawled: the page says «Sin rastreos» instead
     catalogue.record_ledger(None, QUITO, {**LEDGER, "error": "the portal changed shape"})  # a newer, failed crawl
     assert "Sin actualizar desde 5 de enero de 2026" in section(QUITO)
