@@ -155,7 +155,12 @@ def fire_times(trigger: CronTrigger, after: datetime, *, until: datetime | None 
     while fire is not None and (until is None or fire <= until) and (count is None or found < count):
         yield fire
         found += 1
-        fire = trigger.get_next_fire_time(None, fire + timedelta(microseconds=1))
+        # Step on the absolute clock: wall-clock arithmetic on an aware datetime goes back to the first
+        # 02:30 from the second one when clocks go back, and the trigger would give the second one forever.
+        later = trigger.get_next_fire_time(None, fire.astimezone(UTC) + timedelta(microseconds=1))
+        if later is not None and later.astimezone(UTC) <= fire.astimezone(UTC):
+            raise RuntimeError(f"cron trigger {trigger} did not move past {fire.isoformat()}")
+        fire = later
 
 
 def latest_fire(trigger: CronTrigger, now: datetime, *, since: datetime) -> datetime | None:

@@ -72,6 +72,24 @@ def test_day_of_week_is_crons_sunday_zero_in_the_sources_time_zone():
         "Thu", "Sat", "Sun", "Tue"]
 
 
+def test_fire_times_move_on_across_daylight_saving_changes_and_a_starting_scheduler_returns(tmp_path):
+    """Clocks going back repeat 02:00-03:00: a schedule at 02:30 (or hourly) must still move on, and what a
+    scheduler owes at start must be worked out, not looped on (review finding: it hung forever)."""
+    madrid = ZoneInfo("Europe/Madrid")
+    autumn = datetime(2026, 10, 24, 12, 0, tzinfo=UTC)  # clocks go back at 03:00 local on 25 October
+    nightly = list(fire_times(cron_trigger("30 2 * * *", madrid), autumn, count=3))
+    assert len({fire.astimezone(UTC) for fire in nightly}) == 3
+    assert all(b.astimezone(UTC) > a.astimezone(UTC) for a, b in pairwise(nightly))
+    hourly = [f.astimezone(UTC) for f in fire_times(cron_trigger("0 * * * *", madrid), autumn, count=30)]
+    assert len(set(hourly)) == 30 and hourly == sorted(hourly)
+    spring = datetime(2026, 3, 28, 12, 0, tzinfo=UTC)  # 02:00-03:00 local does not exist on 29 March
+    assert len(set(fire_times(cron_trigger("30 2 * * *", madrid), spring, count=3))) == 3
+    schedule = schedule_of(tmp_path, timezone="Europe/Madrid", schedule="30 2 * * *")
+    history = SourceHistory(None, datetime(2026, 10, 24, 1, 0, tzinfo=UTC), datetime(2026, 10, 18, 3, 0, tzinfo=UTC))
+    due = due_at_start(schedule, history, datetime(2026, 10, 25, 6, 0, tzinfo=UTC))
+    assert due is not None and due.trigger == "missed"
+
+
 def test_six_fields_put_seconds_first_and_the_interval_is_the_longest_gap(tmp_path):
     every_five = schedule_of(tmp_path, schedule="*/5 * * * * *")
     assert every_five.interval(NOW) == timedelta(seconds=5)
