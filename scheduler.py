@@ -27,7 +27,7 @@ from apscheduler.schedulers.background import BackgroundScheduler
 from archive import Catalogue, open_catalogue
 from concejo import steps
 from concejo.config import Settings
-from concejo.lock import AlreadyRunning, HeldLock, pipeline_lock
+from concejo.lock import AlreadyRunning, HeldLock, SchedulerAlreadyRunning, pipeline_lock, scheduler_lock
 from concejo.schedules import (
     MISFIRE_GRACE,
     RETRY_BACKOFF,
@@ -39,7 +39,8 @@ from concejo.schedules import (
     parse_time,
 )
 
-__all__ = ["AlreadyRunning", "PipelineScheduler", "exclusive_run", "pipeline_lock", "run_scheduler"]
+__all__ = ["AlreadyRunning", "PipelineScheduler", "SchedulerAlreadyRunning", "exclusive_run", "pipeline_lock",
+           "run_scheduler", "scheduler_lock"]
 
 log = logging.getLogger("concejo.scheduler")
 COMMAND = "concejo schedule"
@@ -178,6 +179,10 @@ class PipelineScheduler:
             self.run_due(due)
 
     def run_due(self, due: Due) -> str:
+        """Run one due source; its outcome, or "superseded" for a retry whose work a later run already did."""
+        if due.trigger == "retry" and self._superseded(due.source):
+            log.info("source %s: retry %d dropped: a later run did the work", due.source, due.attempt)
+            return "superseded"
         try:
             outcome = self._run(self.settings, replace(due, at=None))
         except Exception:  # the catalogue unreachable, say: this run failed, the scheduler goes on
@@ -195,6 +200,15 @@ class PipelineScheduler:
                 log.warning("source %s: %s after %d attempts; waiting for its next fire time", due.source, outcome,
                             due.attempt)
         return outcome
+
+    def _superseded(self, slug: str) -> bool:
+        """Whether a run started after the source's last scheduled (failed or skipped) run did its work, as
+        concejo.schedules.due_at_start asks of the history at start."""
+        with closing(open_catalogue(self.settings.catalogue_url)) as catalogue:
+            history = source_history(catalogue, slug)
+        last = history.last_pipeline
+        return (last is not None and history.last_attempt is not None
+                and parse_time(last["started_at"]) < history.last_attempt)
 
     def _retry_at(self, due: Due) -> None:
         self.triggers.add_job(self.put, "date", run_date=due.at, args=[due], id=f"retry:{due.source}",
@@ -215,13 +229,16 @@ def run_scheduler(settings: Settings, *, once: bool = False) -> list[str]:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
     logging.getLogger("apscheduler").setLevel(logging.WARNING)  # not a line per trigger firing
     schedules = load_schedules(settings)
-    if once:
-        return [run_source(settings, Due(slug, "once")) for slug in schedules]
-    scheduler = PipelineScheduler(settings, schedules)
-    try:
-        scheduler.start()
-        log.info("scheduling %d sources; SIGTERM or Ctrl-C to stop", len(schedules))
-        scheduler.run_forever()
-    finally:
-        scheduler.shutdown()
-    return []
+    # One scheduler per data directory for the life of the process (SchedulerAlreadyRunning at once otherwise):
+    # two would each queue and retry every source, and each run of one would be skipped by the other's.
+    with scheduler_lock(settings.data_dir, COMMAND + (" --once" if once else "")):
+        if once:
+            return [run_source(settings, Due(slug, "once")) for slug in schedules]
+        scheduler = PipelineScheduler(settings, schedules)
+        try:
+            scheduler.start()
+            log.info("scheduling %d sources; SIGTERM or Ctrl-C to stop", len(schedules))
+            scheduler.run_forever()
+        finally:
+            scheduler.shutdown()
+        return []

@@ -1,7 +1,9 @@
-"""The pipeline lock: one writing run at a time in a data directory, and who holds it.
+"""The pipeline lock: one writing run at a time in a data directory, and who holds it; and the scheduler
+lock: one `concejo schedule` at a time in a data directory.
 
-The lock is an flock on `pipeline.lock` in the data directory; the kernel releases it when its holder
-exits, however it exits. While held, the file says who holds it (pid, command, step, since when) as one
+Each lock is an flock on its own file in the data directory (`pipeline.lock`, `scheduler.lock`); the kernel
+releases it when its holder exits, however it exits, and the descriptor is close-on-exec, so no child (the
+crawl's subprocess) keeps it. While held, the file says who holds it (pid, command, step, since when) as one
 JSON object, so a command refused the lock can say what to wait for. Nothing else is ever kept in it.
 """
 
@@ -12,16 +14,21 @@ import json
 import os
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
 LOCK_FILE = "pipeline.lock"
+SCHEDULER_LOCK_FILE = "scheduler.lock"
 
 
 class AlreadyRunning(RuntimeError):
     """Another pipeline run holds the lock; the message says who, doing what, since when."""
+
+
+class SchedulerAlreadyRunning(AlreadyRunning):
+    """Another `concejo schedule` holds the scheduler lock of the data directory; the message says who."""
 
 
 class HeldLock:
@@ -45,14 +52,29 @@ class HeldLock:
 @contextmanager
 def pipeline_lock(data_dir: Path, command: str | None = None) -> Iterator[HeldLock]:
     """Hold the pipeline lock of `data_dir` (AlreadyRunning at once if another process holds it)."""
-    data_dir.mkdir(parents=True, exist_ok=True)
-    path = data_dir / LOCK_FILE
-    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)  # never truncated here: the holder's words stay readable
+    with _held(data_dir / LOCK_FILE, command, lambda path, holder: AlreadyRunning(refusal(path, holder))) as lock:
+        yield lock
+
+
+@contextmanager
+def scheduler_lock(data_dir: Path, command: str | None = None) -> Iterator[HeldLock]:
+    """Hold the scheduler lock of `data_dir` for as long as a scheduler runs (SchedulerAlreadyRunning at once
+    if another process holds it). Separate from the pipeline lock, which the scheduler takes per run."""
+    with _held(data_dir / SCHEDULER_LOCK_FILE, command,
+               lambda path, holder: SchedulerAlreadyRunning(scheduler_refusal(path, holder))) as lock:
+        yield lock
+
+
+@contextmanager
+def _held(path: Path, command: str | None, refused: Callable[[Path, dict | None], Exception]) -> Iterator[HeldLock]:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    # Never truncated here: the holder's words stay readable. Close-on-exec: a child never inherits the lock.
+    fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
     try:
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
-            raise AlreadyRunning(refusal(path, read_holder(fd))) from None
+            raise refused(path, read_holder(fd)) from None
         try:
             yield HeldLock(fd, command or this_command())
         finally:
@@ -84,6 +106,15 @@ def refusal(path: Path, holder: dict | None) -> str:
     if holder.get("step"):
         message += f", at step {holder['step']} since {holder.get('step_since')}"
     return message + "; try again when it has finished, or stop that process"
+
+
+def scheduler_refusal(path: Path, holder: dict | None) -> str:
+    """'otro programador ya se ejecuta sobre este directorio de datos (data/scheduler.lock): pid 4242 …'."""
+    message = f"otro programador ya se ejecuta sobre este directorio de datos ({path})"
+    if holder is None:
+        return f"{message}, aún sin decir quién es; deténgalo antes de iniciar otro"
+    return (f"{message}: pid {holder.get('pid')} ({holder.get('command')}) desde {holder.get('since')}; "
+            "deténgalo antes de iniciar otro")
 
 
 def this_command() -> str:

@@ -243,3 +243,59 @@ def test_fire_times_missed_while_the_scheduler_was_down_are_made_up_once(tmp_pat
     assert made_up["scheduled_for"] == fired.isoformat()  # the latest of the missed fire times
     assert len(archive.runs("crawl")) == 2
     archive.assert_whole_archive(portal)
+
+
+def test_a_second_scheduler_on_the_same_data_directory_exits_at_once_naming_the_first(tmp_path):
+    """The scheduler lock is held for the life of `concejo schedule`, apart from the pipeline lock it takes per
+    run: a second scheduler stops at once, naming the first (pid, since when); the first goes on."""
+    archive = ScheduledArchive(tmp_path, "http://127.0.0.1:9", schedule=NEVER_SOON)  # its first run fails fast
+    with archive.scheduler() as scheduler:
+        lock = archive.data_dir / "scheduler.lock"
+        archive.wait_for(lambda: archive.pipelines(), "the first run to be recorded", 60)  # not merely starting
+        second = subprocess.Popen([sys.executable, "-m", "concejo", "schedule"], env=archive.env, cwd=PROJECT_ROOT,
+                                  text=True, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+        try:
+            output, _ = second.communicate(timeout=60)
+        except subprocess.TimeoutExpired:
+            second.kill()
+            output, _ = second.communicate(timeout=30)
+            raise AssertionError(f"the second scheduler did not stop at once:\n{output[-4000:]}") from None
+        assert second.returncode == 2, output
+        assert f"otro programador ya se ejecuta sobre este directorio de datos ({lock}): pid {scheduler.pid} " \
+               "(concejo schedule) desde 20" in output, output
+        assert "Traceback" not in output
+        assert scheduler.poll() is None  # the first goes on
+        assert archive.stop(scheduler) == 0
+    assert len(archive.pipelines()) == 1  # the second queued nothing, ran nothing
+    assert json.loads((archive.data_dir / "scheduler.lock").read_text() or "{}") == {}  # released on the way out
+
+
+def test_a_retry_is_dropped_when_a_later_run_did_the_work(tmp_path):
+    """A run skipped (another held the pipeline lock) is retried after its backoff, unless a run started after
+    it (a crawl by hand) did the work meanwhile: the same rule as the history read at start."""
+    from archive import open_catalogue
+    from concejo.schedules import Due, load_schedules
+    from scheduler import PipelineScheduler
+
+    archive = ScheduledArchive(tmp_path, "http://127.0.0.1:9", schedule=NEVER_SOON)
+    ran: list[Due] = []
+
+    def run(settings, due: Due) -> str:
+        ran.append(due)
+        return "completed"
+
+    scheduler = PipelineScheduler(archive.settings, load_schedules(archive.settings), run=run)
+    retry = Due("quito", "retry", attempt=2)
+    with closing(open_catalogue(archive.settings.catalogue_url)) as catalogue:
+        skipped = catalogue.record_run("pipeline", {}, ["another pipeline run holds …"], "skipped", source="quito",
+                                       trigger="schedule", attempt=1, full_sweep=0)
+        with catalogue.transaction() as db:  # an hour back: the catalogue counts whole seconds
+            db.execute("UPDATE runs SET started_at = strftime('%Y-%m-%dT%H:%M:%S+00:00', started_at, '-1 hour') "
+                       "WHERE id = ?", (skipped,))
+        assert scheduler.run_due(retry) == "completed"  # nothing did the work since: the retry runs
+        assert ran == [retry]
+        by_hand = catalogue.start_run("crawl")
+        catalogue.record_ledger(by_hand, "quito", {"error": None})
+        catalogue.finish_run(by_hand, {}, [], outcome="completed")
+    assert scheduler.run_due(retry) == "superseded"
+    assert len(ran) == 1
