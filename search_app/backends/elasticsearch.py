@@ -421,10 +421,12 @@ class ElasticsearchBackend:
         self._degraded = profile == DEGRADED
         return count
 
-    def count(self) -> int:
+    def count(self, *, request_timeout: float | None = None) -> int:
+        """The live index's documents; `request_timeout` bounds the count request (the health check's)."""
         self._ensure_alias()
+        client = self.client if request_timeout is None else self.client.options(request_timeout=request_timeout)
         with self._reachable():
-            return int(self.client.count(index=self.alias, query={"term": {"entry_kind": "document"}})["count"])
+            return int(client.count(index=self.alias, query={"term": {"entry_kind": "document"}})["count"])
 
     def close(self) -> None:
         self.client.close()

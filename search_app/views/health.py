@@ -41,10 +41,12 @@ def search_health() -> dict:
     try:
         backend = resources.backend()
         details = {}
-        if engine == "elasticsearch":  # the node's own verdict, within a short wait
+        if engine == "elasticsearch":  # the node's own verdict and its count, each within a short wait
             cluster = backend.client.options(request_timeout=ELASTICSEARCH_CHECK_TIMEOUT_S).cluster.health()
             details["cluster_status"] = cluster["status"]
-        documents = backend.count()  # opens the live index: a missing or outdated one fails here
+            documents = backend.count(request_timeout=ELASTICSEARCH_CHECK_TIMEOUT_S)
+        else:
+            documents = backend.count()  # opens the live index: a missing or outdated one fails here
     except Exception as exc:  # noqa: BLE001 - any failure to answer is what this check reports
         if not isinstance(exc, SearchEngineUnavailable):  # the quick cluster call, outside the backend's wording
             where = f" at {resources.settings().elasticsearch_url}" if engine == "elasticsearch" else ""

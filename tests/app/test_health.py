@@ -82,3 +82,61 @@ def test_a_catalogue_error_naming_its_file_is_reported_without_the_path(tmp_path
     assert status == 503
     assert "disk I/O error" in body["catalogue"]["error"]
     assert str(tmp_path) not in response.get_data(as_text=True)
+
+
+def test_an_elasticsearch_count_that_hangs_is_cut_at_the_checks_timeout(tmp_path):
+    """A node whose cluster health answers at once but whose count hangs: 503 within the check's 3 s (plus a
+    margin), not the client's 30 s request timeout."""
+    import json
+    import threading
+    import time
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    from search_app.backends.elasticsearch import ANALYSIS_VERSION
+
+    release = threading.Event()
+
+    class Node(BaseHTTPRequestHandler):
+        def _answer(self) -> None:
+            if length := int(self.headers.get("Content-Length") or 0):
+                self.rfile.read(length)
+            path = self.path.split("?")[0]
+            if path.endswith("/_count"):
+                release.wait(40)  # hangs until the test is over
+                body = {"count": 0}
+            elif path == "/_cluster/health":
+                body = {"status": "green"}
+            elif path.endswith("/_alias"):
+                body = {"concejo-v1": {"aliases": {"concejo": {}}}}
+            elif path.endswith("/_mapping"):
+                body = {"concejo-v1": {"mappings": {"_meta": {"analysis_version": ANALYSIS_VERSION}}}}
+            else:
+                body = {}
+            data = json.dumps(body).encode()
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("X-Elastic-Product", "Elasticsearch")
+            self.send_header("Content-Length", str(len(data)))
+            self.end_headers()
+            self.wfile.write(data)
+
+        do_GET = do_POST = do_HEAD = _answer
+
+        def log_message(self, *args) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Node)
+    server.daemon_threads = True
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        settings = load_settings(environ={}, data_dir=tmp_path,
+                                 elasticsearch_url=f"http://127.0.0.1:{server.server_address[1]}")
+        started = time.monotonic()
+        status, body, _ = _health(settings)
+        waited = time.monotonic() - started
+    finally:
+        release.set()
+        server.shutdown()
+        server.server_close()
+    assert status == 503 and body["search"]["ok"] is False, body
+    assert waited < 10, f"the health check waited {waited:.1f} s for the count"
