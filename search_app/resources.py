@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import threading
 from collections.abc import Callable
+from contextlib import suppress
 
 from flask import Flask, current_app, g
 
@@ -47,6 +48,16 @@ def catalogue() -> Catalogue:
         except IndexError:
             g.catalogue, g.catalogue_reads = open_catalogue(settings().catalogue_url), {}
     return g.catalogue
+
+
+def discard_catalogue() -> None:
+    """Close the request's catalogue connection after an error it gave, so it never goes back to the idle
+    ones; the next call to catalogue() (this request's or a later one's) opens a fresh one."""
+    cat = g.pop("catalogue", None)
+    g.pop("catalogue_reads", None)
+    if cat is not None:
+        with suppress(Exception):  # a broken connection may fail to close too: it is dropped all the same
+            cat.close()
 
 
 def _idle_catalogues() -> list[tuple[Catalogue, dict]]:

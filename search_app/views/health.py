@@ -31,6 +31,7 @@ def catalogue_health() -> dict:
         councils = resources.catalogue().db.execute("SELECT COUNT(*) FROM councils").fetchone()[0]
     except (CatalogueError, sqlite3.Error, OSError) as exc:
         current_app.logger.error("health: catalogue unusable: %s", exc)
+        resources.discard_catalogue()  # not back to the idle connections: the next request opens a fresh one
         return {"ok": False, "error": public_reason(f"{type(exc).__name__}: {exc}")}
     return {"ok": True, "councils": councils, "ms": _ms(started)}
 

@@ -140,3 +140,35 @@ def test_an_elasticsearch_count_that_hangs_is_cut_at_the_checks_timeout(tmp_path
         server.server_close()
     assert status == 503 and body["search"]["ok"] is False, body
     assert waited < 10, f"the health check waited {waited:.1f} s for the count"
+
+
+def test_a_catalogue_connection_that_failed_the_check_is_not_reused(tmp_path):
+    """The connection that just failed is closed, not given back to the process's idle ones: the next
+    request opens a fresh one (and is ok again once the catalogue is)."""
+    import os
+    import sqlite3
+
+    settings = load_settings(environ={}, data_dir=tmp_path)
+    app = create_app({"TESTING": True}, settings=settings)
+    client = app.test_client()
+    assert client.get("/api/v1/health").status_code == 200
+    (idle,) = app.extensions["concejo_idle_catalogues"][os.getpid()]
+    broken, _ = idle
+    real, closed = broken.db, []
+
+    class Failing:  # a connection whose reads fail (a disk error, say), closed as a real one is
+        in_transaction = False
+
+        def execute(self, *args, **kwargs):
+            raise sqlite3.OperationalError("disk I/O error")
+
+        def close(self) -> None:
+            closed.append(True)
+            real.close()
+
+    broken.db = Failing()
+    failed = client.get("/api/v1/health")
+    assert failed.status_code == 503 and "disk I/O error" in failed.get_json()["catalogue"]["error"]
+    assert closed == [True]
+    assert all(cat is not broken for cat, _ in app.extensions["concejo_idle_catalogues"][os.getpid()])
+    assert client.get("/api/v1/health").status_code == 200  # a fresh connection
