@@ -10,6 +10,15 @@ import tomllib
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 
+
+def usable_cores() -> int:
+    """The cores this process may run on (a container's or a systemd unit's CPU set), not the machine's: the
+    default count of web workers and of extraction workers."""
+    if hasattr(os, "sched_getaffinity"):
+        return max(1, len(os.sched_getaffinity(0)))
+    return os.cpu_count() or 1
+
+
 ENV_PREFIX = "CONCEJO_"
 OPTIONAL = {"elasticsearch_url", "replica_extra_pdfs", "public_url", "sources_file", "crawl_contact_url"}
 PATHS = {"data_dir", "replica_extra_pdfs", "sources_file"}
@@ -31,7 +40,7 @@ class Settings:
     port: int = 5000
     elasticsearch_url: str | None = None
     elasticsearch_index_prefix: str = "concejo"
-    extract_workers: int = field(default_factory=lambda: os.cpu_count() or 1)
+    extract_workers: int = field(default_factory=usable_cores)
     extract_timeout_s: float = 120.0
     extract_memory_mb: int = 2048
     ocr: bool = True

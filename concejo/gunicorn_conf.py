@@ -16,11 +16,11 @@ GUNICORN_CMD_ARGS override any of them).
 
 from __future__ import annotations
 
-import os
+from concejo.config import usable_cores
 
 bind = ["127.0.0.1:8000"]
 # The cores this process may run on (a container's or a systemd unit's CPU set), not the machine's.
-workers = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+workers = usable_cores()
 worker_class = "gthread"
 threads = 4
 preload_app = True

@@ -32,6 +32,7 @@ from dataclasses import dataclass
 from multiprocessing.process import BaseProcess
 from pathlib import Path
 
+from concejo.config import usable_cores
 from extract import ocr as ocr_engine
 from extract.document import extract_document
 from extract.errors import ExtractionFailed
@@ -115,7 +116,7 @@ def extract_batch(
 
     Jobs start largest file first; at most ``workers`` child processes exist at any time.
     """
-    workers = max(1, workers or os.cpu_count() or 1)
+    workers = max(1, workers or usable_cores())  # the process's cores, not the machine's
     if ocr:
         ocr_engine.tesseract_unavailable_reason()  # logs the reason once for the whole batch
     context = _context()
