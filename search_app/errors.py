@@ -72,9 +72,11 @@ def register(app: Flask) -> None:
     def http_error(exc: HTTPException):
         status = exc.code or 500
         headers = _protocol_headers(exc)
-        if _wants_json():
-            return api_error(status, exc.name.lower().replace(" ", "_"), exc.description or exc.name, headers)
-        # A description the app wrote (in Spanish) says more than the generic message; Werkzeug's own do not.
+        # A description the app wrote (in Spanish) says more than the generic message; Werkzeug's own do not
+        # (and are in English: an unknown API path's 404 too).
         own = exc.description and exc.description != type(exc).description
+        if _wants_json():
+            message = exc.description if own else MESSAGES.get(status, exc.description or exc.name)
+            return api_error(status, exc.name.lower().replace(" ", "_"), message, headers)
         message = exc.description if own else MESSAGES.get(status, exc.name)
         return render_template("error.html", status=status, message=message, detail=None), status, headers

@@ -110,7 +110,7 @@ def document(document_id: int):
     catalogue = resources.catalogue()
     row = catalogue.document(document_id)
     if row is None:
-        abort(404, description=f"no document with id {document_id}")
+        abort(404, description=f"No existe el documento {document_id}.")
     return jsonify({
         "document_id": row["id"], "council": row["council_slug"], "title": row["title"], "kind": row["kind"],
         "status": row["status"],  # 'withdrawn': gone from the portal, kept here with its files and text

@@ -131,6 +131,14 @@ def test_an_unknown_api_path_is_a_404_in_the_error_shape(client):
     assert error_of(client.get("/api/v1/documents/0"), 404)["code"] == "not_found"
 
 
+def test_the_apis_404s_say_what_is_missing_in_spanish(client):
+    assert error_of(client.get("/api/v1/documents/99999999"), 404)["message"] == "No existe el documento 99999999."
+    for url in ["/api/v1/nada", "/api/v1/documents/99999999/tables", "/api/v1/documents/99999999/tables/1.csv",
+                "/api/v1/members/99999999", "/api/v1/sessions/99999999", "/api/v1/items/IC-NADA-1"]:
+        message = error_of(client.get(url), 404)["message"]
+        assert message.startswith(("No ", "El documento ")), (url, message)
+
+
 def test_a_method_that_writes_is_a_405_in_the_error_shape_naming_what_is_allowed(client):
     for method in ("post", "put", "delete", "patch"):
         response = getattr(client, method)("/api/v1/search")
