@@ -195,3 +195,15 @@ def test_a_member_with_one_vote_has_one_vote_recorded(tmp_path):
     catalogue.close()
     assert f"{ROSA} Presente en 1 de 1 sesión con registro (según listas de asistentes) · 1 voto registrado" in page
     assert "registrados" not in page
+
+
+
+def test_a_search_longer_than_any_search_accepts_is_neither_marked_nor_echoed(site):
+    """The page reads a search as the search does: past MAX_QUERY_CHARS (500) it is refused, so the page marks
+    nothing and its notice is not shown; the search is nowhere on the page."""
+    client, _, documents = site
+    for long_search in ("presupuesto " + "a" * 1500 + " finaldelabusqueda",
+                        "presupuesto " + "de la " * 100 + "finaldelabusqueda"):
+        page = get(client, f"/documentos/{documents['acta-1']}", q=long_search)
+        assert "<mark>" not in page and 'id="palabras-buscadas"' not in page
+        assert "finaldelabusqueda" not in page
