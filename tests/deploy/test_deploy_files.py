@@ -121,6 +121,19 @@ def test_each_unit_runs_a_concejo_command_as_its_own_user(unit):
     assert parser["Install"]["WantedBy"] == "multi-user.target"
 
 
+def test_the_web_unit_gives_its_start_more_time_than_its_wait_for_health():
+    """systemd kills a start that outlasts TimeoutStartSec (90 s by default): the ExecStartPost wait for
+    /api/v1/health (curl's --retry-max-time, plus its last try's --max-time) must end well within it."""
+    parser = configparser.ConfigParser(interpolation=None, strict=True)
+    parser.optionxform = str
+    parser.read_string((DEPLOY / "systemd" / "concejo-web.service").read_text())
+    service = parser["Service"]
+    wait = shlex.split(service["ExecStartPost"])
+    assert wait[0] == "/usr/bin/curl"
+    waited_s = float(wait[wait.index("--retry-max-time") + 1]) + float(wait[wait.index("--max-time") + 1])
+    assert float(service.get("TimeoutStartSec", "90")) >= waited_s + 30  # and time for gunicorn to start
+
+
 @pytest.mark.skipif(shutil.which("systemd-analyze") is None, reason="systemd-analyze is not installed here")
 def test_the_units_pass_systemd_analyze_verify(tmp_path):
     """verify also checks that each command is an executable: the units' paths become this machine's."""
