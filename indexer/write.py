@@ -6,10 +6,15 @@ from collections.abc import Callable, Iterable, Iterator
 from typing import Protocol
 
 from archive import Catalogue
+from archive.catalogue import DOCUMENT_VIEW, EXTRACTED
 from index_config.entries import IndexableDocument
 from indexer.documents import indexable_documents
 
 Progress = Callable[[int, int], None]  # (done, total)
+
+# Catalogue rows read at once: the index step's memory for rows is bounded by this, whatever the archive's size
+# (the engine bounds what it holds back itself; only the written ids, a few bytes each, are kept to the end).
+INDEX_BATCH_DOCUMENTS = 500
 
 
 class IndexWriter(Protocol):
@@ -21,21 +26,55 @@ class IndexWriter(Protocol):
 
 
 def write_index(engine: IndexWriter, catalogue: Catalogue, *, rebuild: bool = False,
-                progress: Progress | None = None) -> dict[str, int]:
+                progress: Progress | None = None, batch_size: int | None = None) -> dict[str, int]:
     """Index what the catalogue says is due (everything, into a fresh index swapped in, on rebuild), mark
-    it indexed, and count it: {"documents": written, "pages": pages}."""
-    rows = catalogue.documents_to_index(everything=rebuild)
-    total = len(rows)
+    it indexed, and count it: {"documents": written, "pages": pages}. The catalogue is read `batch_size`
+    rows at a time (default INDEX_BATCH_DOCUMENTS), as the engine takes the documents."""
+    batch_size = batch_size or INDEX_BATCH_DOCUMENTS
+    total = due_count(catalogue, everything=rebuild)
     counter = {"done": 0, "pages": 0}
+    written_ids: list[int] = []
 
     def counted() -> Iterator[IndexableDocument]:
-        for document in indexable_documents(catalogue, rows):
-            yield document
-            counter["done"] += 1
-            counter["pages"] += len(document.pages)
-            if progress:
-                progress(counter["done"], total)
+        for rows in due_batches(catalogue, everything=rebuild, batch_size=batch_size):
+            for document in indexable_documents(catalogue, rows):
+                yield document
+                written_ids.append(document.document_id)
+                counter["done"] += 1
+                counter["pages"] += len(document.pages)
+                if progress:
+                    progress(counter["done"], total)
 
     written = engine.rebuild(counted()) if rebuild else engine.index(counted())
-    catalogue.mark_indexed([row["id"] for row in rows])
+    catalogue.mark_indexed(written_ids)
     return {"documents": written, "pages": counter["pages"]}
+
+
+def _due(everything: bool) -> str:
+    """Catalogue.documents_to_index's condition: extracted (withdrawn ones keep their text searchable: the
+    archive keeps what portals drop) and, unless everything, not indexed in its current version."""
+    changed = "" if everything else " AND (d.indexed_sha256 IS NULL OR d.indexed_sha256 != d.extracted_sha256)"
+    return f"{EXTRACTED}{changed}"
+
+
+def due_count(catalogue: Catalogue, *, everything: bool = False) -> int:
+    return catalogue.db.execute(f"SELECT COUNT(*) FROM documents d WHERE {_due(everything)}").fetchone()[0]
+
+
+def due_batches(catalogue: Catalogue, *, everything: bool = False,
+                batch_size: int = INDEX_BATCH_DOCUMENTS) -> Iterator[list]:
+    """The rows Catalogue.documents_to_index returns, in the same order (by id), at most `batch_size` at a
+    time (keyset paging on the id)."""
+    if batch_size < 1:
+        raise ValueError(f"batch_size must be at least 1, not {batch_size}")
+    after = 0
+    while True:
+        rows = catalogue.db.execute(
+            f"{DOCUMENT_VIEW} WHERE {_due(everything)} AND d.id > ? ORDER BY d.id LIMIT ?", (after, batch_size)
+        ).fetchall()
+        if not rows:
+            return
+        yield rows
+        if len(rows) < batch_size:
+            return
+        after = rows[-1]["id"]
