@@ -1,7 +1,7 @@
 """Pipeline memory benchmark: each step's wall time and peak resident memory, at two archive sizes.
 
 Run from the project root:
-    python bench/pipeline_bench.py [--sizes 150,600] [--workers 2] [--ocr] [--timeout 900] [--json]
+    python bench/pipeline_bench.py [--sizes 400,1600] [--workers 2] [--ocr] [--timeout 900] [--json]
 
 For each size it builds the replica portal with at least that many documents (replica.build.build_large_portal,
 without defects), serves it on 127.0.0.1 (an ephemeral port) and, into a fresh data directory, runs
@@ -138,7 +138,8 @@ def ratio(big: float, small: float) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--sizes", default="150,600", help="two minimum document counts, comma-separated")
+    parser.add_argument("--sizes", default="400,1600",
+                        help="two minimum document counts, comma-separated (the replica has at least ~400)")
     parser.add_argument("--workers", type=int, default=2, help="extraction workers")
     parser.add_argument("--ocr", action="store_true", help="OCR the scanned pages (slow)")
     parser.add_argument("--timeout", type=float, default=900, help="seconds allowed to each step")
@@ -146,7 +147,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     sizes = [int(size) for size in args.sizes.split(",") if size.strip()]
     if len(sizes) != 2 or min(sizes) < 1:
-        parser.error("--sizes takes two positive document counts, e.g. 150,600")
+        parser.error("--sizes takes two positive document counts, e.g. 400,1600")
 
     with tempfile.TemporaryDirectory(prefix="pipeline-bench-") as folder:
         results = {}
