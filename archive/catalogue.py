@@ -693,12 +693,18 @@ class Catalogue:
 
     # -- indexing --------------------------------------------------------------------------------
 
-    def documents_to_index(self, *, everything: bool = False) -> list[sqlite3.Row]:
-        changed = "" if everything else " AND (d.indexed_sha256 IS NULL OR d.indexed_sha256 != d.extracted_sha256)"
-        # A withdrawn document stays searchable with the text it had: the archive keeps what portals drop.
+    def documents_to_index(self, *, everything: bool = False, after_id: int = 0,
+                           limit: int | None = None) -> list[sqlite3.Row]:
+        """Documents due for indexing (every extracted one with `everything`), by id: those after `after_id`,
+        at most `limit` of them (keyset paging, so the index step holds one batch of rows at a time)."""
+        bounded = " LIMIT ?" if limit is not None else ""
         return self.db.execute(
-            f"{DOCUMENT_VIEW} WHERE {EXTRACTED}{changed} ORDER BY d.id"
+            f"{DOCUMENT_VIEW} WHERE {_due_for_index(everything)} AND d.id > ? ORDER BY d.id{bounded}",
+            (after_id, limit) if limit is not None else (after_id,),
         ).fetchall()
+
+    def count_to_index(self, *, everything: bool = False) -> int:
+        return self.db.execute(f"SELECT COUNT(*) FROM documents d WHERE {_due_for_index(everything)}").fetchone()[0]
 
     def mark_indexed(self, document_ids: list[int]) -> None:
         ts = now_iso()
@@ -1064,6 +1070,13 @@ class Catalogue:
 
 # Documents holding extracted text: extracted, or withdrawn after being extracted.
 EXTRACTED = "(d.status = 'extracted' OR (d.status = 'withdrawn' AND d.status_before_withdrawn = 'extracted'))"
+
+
+def _due_for_index(everything: bool) -> str:
+    """Extracted (a withdrawn document stays searchable with the text it had: the archive keeps what portals
+    drop) and, unless everything, not indexed in its current version."""
+    changed = "" if everything else " AND (d.indexed_sha256 IS NULL OR d.indexed_sha256 != d.extracted_sha256)"
+    return f"{EXTRACTED}{changed}"
 
 
 def _restore_withdrawn(db: sqlite3.Connection, document_id: int) -> None:

@@ -6,7 +6,6 @@ from collections.abc import Callable, Iterable, Iterator
 from typing import Protocol
 
 from archive import Catalogue
-from archive.catalogue import DOCUMENT_VIEW, EXTRACTED
 from index_config.entries import IndexableDocument
 from indexer.documents import indexable_documents
 
@@ -31,7 +30,7 @@ def write_index(engine: IndexWriter, catalogue: Catalogue, *, rebuild: bool = Fa
     it indexed, and count it: {"documents": written, "pages": pages}. The catalogue is read `batch_size`
     rows at a time (default INDEX_BATCH_DOCUMENTS), as the engine takes the documents."""
     batch_size = batch_size or INDEX_BATCH_DOCUMENTS
-    total = due_count(catalogue, everything=rebuild)
+    total = catalogue.count_to_index(everything=rebuild)
     counter = {"done": 0, "pages": 0}
     written_ids: list[int] = []
 
@@ -50,30 +49,13 @@ def write_index(engine: IndexWriter, catalogue: Catalogue, *, rebuild: bool = Fa
     return {"documents": written, "pages": counter["pages"]}
 
 
-def _due(everything: bool) -> str:
-    """Catalogue.documents_to_index's condition: extracted (withdrawn ones keep their text searchable: the
-    archive keeps what portals drop) and, unless everything, not indexed in its current version."""
-    changed = "" if everything else " AND (d.indexed_sha256 IS NULL OR d.indexed_sha256 != d.extracted_sha256)"
-    return f"{EXTRACTED}{changed}"
-
-
-def due_count(catalogue: Catalogue, *, everything: bool = False) -> int:
-    return catalogue.db.execute(f"SELECT COUNT(*) FROM documents d WHERE {_due(everything)}").fetchone()[0]
-
-
 def due_batches(catalogue: Catalogue, *, everything: bool = False,
                 batch_size: int = INDEX_BATCH_DOCUMENTS) -> Iterator[list]:
-    """The rows Catalogue.documents_to_index returns, in the same order (by id), at most `batch_size` at a
-    time (keyset paging on the id)."""
+    """The documents due for indexing, by id, at most `batch_size` rows at a time."""
     if batch_size < 1:
         raise ValueError(f"batch_size must be at least 1, not {batch_size}")
     after = 0
-    while True:
-        rows = catalogue.db.execute(
-            f"{DOCUMENT_VIEW} WHERE {_due(everything)} AND d.id > ? ORDER BY d.id LIMIT ?", (after, batch_size)
-        ).fetchall()
-        if not rows:
-            return
+    while rows := catalogue.documents_to_index(everything=everything, after_id=after, limit=batch_size):
         yield rows
         if len(rows) < batch_size:
             return
