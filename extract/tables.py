@@ -27,6 +27,8 @@ from __future__ import annotations
 import struct
 from bisect import bisect_left
 from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -138,16 +140,9 @@ def read_tables(path: Path, page_numbers: list[int]) -> TablesRead:
     try:
         for number in page_numbers:
             try:
-                page = document[number - 1]
-                try:
-                    textpage = page.get_textpage()
-                    try:
-                        if not read_page(page, textpage, number, read):
-                            inherited.append(number)
-                    finally:
-                        textpage.close()
-                finally:
-                    page.close()
+                with _loaded(document, number) as (page, textpage):
+                    if not read_page(page, textpage, number, read):
+                        inherited.append(number)
             except Exception as exc:  # noqa: BLE001 - one bad page loses its tables only
                 read.errors.append(f"page {number}: tables not read ({type(exc).__name__}: {exc})")
         if inherited:
@@ -156,6 +151,20 @@ def read_tables(path: Path, page_numbers: list[int]) -> TablesRead:
         document.close()
     read.tables.sort(key=lambda table: (table.page, table.index))
     return read
+
+
+@contextmanager
+def _loaded(document: pdfium.PdfDocument, number: int) -> Iterator[tuple[pdfium.PdfPage, pdfium.PdfTextPage]]:
+    """Page `number` (1-based) and its text page, closed after use."""
+    page = document[number - 1]
+    try:
+        textpage = page.get_textpage()
+        try:
+            yield page, textpage
+        finally:
+            textpage.close()
+    finally:
+        page.close()
 
 
 def _read_with_pdfplumber_geometry(path: Path, document: pdfium.PdfDocument, numbers: list[int], read: TablesRead) -> None:
@@ -167,16 +176,9 @@ def _read_with_pdfplumber_geometry(path: Path, document: pdfium.PdfDocument, num
     with pdf:
         for number, plumber_page in zip(numbers, pdf.pages, strict=True):
             try:
-                page = document[number - 1]
-                try:
-                    textpage = page.get_textpage()
-                    try:
-                        read.tables += _tables(page, textpage, number, _geometry(plumber_page), plumber_page.bbox,
-                                               plumber_page.rotation)
-                    finally:
-                        textpage.close()
-                finally:
-                    page.close()
+                with _loaded(document, number) as (page, textpage):
+                    read.tables += _tables(page, textpage, number, _geometry(plumber_page), plumber_page.bbox,
+                                           plumber_page.rotation)
             except Exception as exc:  # noqa: BLE001 - one bad page loses its tables only
                 read.errors.append(f"page {number}: tables not read ({type(exc).__name__}: {exc})")
 

@@ -20,8 +20,10 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
+from pathlib import Path
 
-from archive import Catalogue
+from archive import Catalogue, open_catalogue
+from concejo.config import load_settings
 from extract.proceedings.model import Entry, ItemMention, Movement, Proceedings, RollCall, Vote
 
 QUITO, QUITO_NAME = "quito", "Concejo Metropolitano de Quito"
@@ -171,3 +173,12 @@ def add_edge_cases(built: ProceedingsArchive) -> None:
                                   extractor_version="test-1")
         catalogue.save_proceedings(document, proceedings.to_dict())
         built.documents[key] = document
+
+
+def built_with_settings(data_dir: Path) -> ProceedingsArchive:
+    """The archive built in `data_dir`'s catalogue, with the settings an app over it needs (as `.settings`);
+    the caller closes `.catalogue`."""
+    settings = load_settings(environ={}, data_dir=data_dir, ocr=False)
+    archive = build(open_catalogue(settings.catalogue_url))
+    archive.settings = settings
+    return archive

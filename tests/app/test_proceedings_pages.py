@@ -35,17 +35,15 @@ from .proceedings_archive import (
     ROSA,
     add_edge_cases,
     build,
+    built_with_settings,
 )
 
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory):
-    settings = load_settings(environ={}, data_dir=tmp_path_factory.mktemp("proceedings-pages"), ocr=False)
-    catalogue = open_catalogue(settings.catalogue_url)
-    archive = build(catalogue)
-    archive.settings = settings
+    archive = built_with_settings(tmp_path_factory.mktemp("proceedings-pages"))
     yield archive
-    catalogue.close()
+    archive.catalogue.close()
 
 
 @pytest.fixture(scope="module")
