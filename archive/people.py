@@ -261,30 +261,24 @@ def same_person(a: str | Sequence[str], b: str | Sequence[str]) -> bool:
 def near_miss(a: str | Sequence[str], b: str | Sequence[str]) -> bool:
     """The names would be the same person but for one letter in one word ("Luis Vásconez" / "Luis Vázconez
     Mejía"): a likely misspelling, never merged, listed for review."""
-    ta, tb = _tokens(a), _tokens(b)
-    if len(ta) < 2 or len(tb) < 2 or same_person(ta, tb) or _suffixes(ta) != _suffixes(tb):
-        return False
-    short, long = (ta, tb) if len(ta) <= len(tb) else (tb, ta)
-    return _contained(short, long, fuzzy=True)
+    return _almost_same_person(a, b, fuzzy=True)
 
 
 def given_name_left_out(a: str | Sequence[str], b: str | Sequence[str]) -> bool:
     """The names would be the same person but that the shorter leaves out the longer's first given name
     ("José Pérez" / "María José Pérez"): maybe one person known by a second given name, maybe two people;
     never merged, listed for review."""
+    return _almost_same_person(a, b, first_name_kept=False)
+
+
+def _almost_same_person(a: str | Sequence[str], b: str | Sequence[str], **loosened: bool) -> bool:
+    """Two names of two words or more, not the same person, with the same generational suffixes, that
+    _contained accepts once `loosened` relaxes one of its conditions."""
     ta, tb = _tokens(a), _tokens(b)
     if len(ta) < 2 or len(tb) < 2 or same_person(ta, tb) or _suffixes(ta) != _suffixes(tb):
         return False
     short, long = (ta, tb) if len(ta) <= len(tb) else (tb, ta)
-    return _contained(short, long, first_name_kept=False)
-
-
-def lone_name_of(a: str | Sequence[str], b: str | Sequence[str]) -> bool:
-    """One name is a single word found in the other ("Quishpe" / "Marta Quishpe"): never merged."""
-    ta, tb = _tokens(a), _tokens(b)
-    short, long = (ta, tb) if len(ta) <= len(tb) else (tb, ta)
-    bare_long = [_bare(t) for t in long]
-    return len(short) == 1 and len(long) >= 2 and _bare(short[0]) in bare_long and short[0] not in GIVEN_NAMES
+    return _contained(short, long, **loosened)
 
 
 def _bare(token: str) -> str:

@@ -31,7 +31,6 @@ STAGES = {
 REVIEW_REASONS = {
     "near_miss": "los nombres difieren en una letra",
     "several_matches": "el nombre, así escrito, podría ser de varias personas",
-    "lone_name": "en el documento solo aparece una palabra del nombre",
     "fits_an_alias": "una forma más corta del nombre también coincide con esta persona",
     "given_name_left_out": "al nombre le falta el primer nombre de pila de la otra persona",
 }
