@@ -11,6 +11,8 @@ from contextlib import suppress
 from flask import Flask, current_app, g
 
 from archive import Catalogue, FileStore, open_catalogue
+from concejo.config import ConfigError
+from concejo.schedules import SourceSchedule, load_schedules
 from concejo.sources import GapRules, load_sources
 from search_app.backends import SearchBackend, open_backend
 from search_app.service import SearchService
@@ -36,6 +38,19 @@ def gap_rules() -> dict[str, GapRules]:
     if "concejo_gap_rules" not in extensions:
         extensions["concejo_gap_rules"] = {source.slug: source.gaps for source in load_sources(settings())}
     return extensions["concejo_gap_rules"]
+
+
+def schedules() -> dict[str, SourceSchedule]:
+    """The sources' schedules, read once per app, to flag stale councils. A schedule that cannot be read
+    flags nothing here (the scheduler and `concejo status` refuse it, naming it); the page still serves."""
+    extensions = current_app.extensions
+    if "concejo_schedules" not in extensions:
+        try:
+            extensions["concejo_schedules"] = load_schedules(settings())
+        except ConfigError as exc:
+            current_app.logger.warning("no stale flags on the coverage page and API: %s", exc)
+            extensions["concejo_schedules"] = {}
+    return extensions["concejo_schedules"]
 
 
 def catalogue() -> Catalogue:

@@ -100,9 +100,8 @@ def councils():
 @bp.get("/api/v1/coverage")
 def coverage():
     """Per council: the last crawl's ledger (public reasons), OCR and extraction counts, and the gaps."""
-    from search_app.views.coverage import schedules
-
-    return jsonify({"councils": council_coverage(resources.catalogue(), resources.gap_rules(), schedules())})
+    return jsonify({"councils": council_coverage(resources.catalogue(), resources.gap_rules(),
+                                                 resources.schedules())})
 
 
 @bp.get("/api/v1/documents/<id:document_id>")

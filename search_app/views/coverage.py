@@ -3,10 +3,8 @@ the gaps in what the council published (search_app/coverage.py assembles it; the
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, render_template
+from flask import Blueprint, render_template
 
-from concejo.config import ConfigError
-from concejo.schedules import SourceSchedule, load_schedules
 from search_app import resources
 from search_app.coverage import council_coverage
 from search_app.views.search import format_date
@@ -17,20 +15,7 @@ bp = Blueprint("coverage", __name__)
 @bp.get("/cobertura")
 def page():
     return render_template("coverage.html", councils=council_coverage(resources.catalogue(), resources.gap_rules(),
-                                                                      schedules()))
-
-
-def schedules() -> dict[str, SourceSchedule]:
-    """The sources' schedules, read once per app, to flag stale councils. A schedule that cannot be read
-    flags nothing here (the scheduler and `concejo status` refuse it, naming it); the page still serves."""
-    extensions = current_app.extensions
-    if "concejo_schedules" not in extensions:
-        try:
-            extensions["concejo_schedules"] = load_schedules(resources.settings())
-        except ConfigError as exc:
-            current_app.logger.warning("coverage page: no stale flags: %s", exc)
-            extensions["concejo_schedules"] = {}
-    return extensions["concejo_schedules"]
+                                                                      resources.schedules()))
 
 
 @bp.app_template_filter("momento")
