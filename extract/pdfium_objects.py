@@ -17,7 +17,10 @@ and gives them pdfplumber's values:
   width, the font size high, as pdfminer's), without pdfium's generated spaces and line breaks;
   pdfium's line-end hyphen mark (U+0002) is the "-" that is printed. pdfium leaves out a space
   written as a text object of its own (Word writes one in Arial after "12." in the vote tables) and
-  pdfminer keeps it: it is added back from the page's text objects (``_left_out_space``).
+  pdfminer keeps it: it is added back from the page's text objects (page_chars).
+
+The loops over every object and character of a page are in C (extract/_pdfium_pages.c, the same
+arithmetic): through ctypes, the few pdfium calls per character cost more than the rest of the read.
 
 Coordinates are pdfium's 32-bit floats, so they differ from pdfminer's doubles in the fifth decimal.
 """
@@ -31,25 +34,32 @@ from dataclasses import dataclass
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
+try:
+    from extract import _pdfium_pages
+except ImportError as exc:  # pragma: no cover - the message is what a person needs
+    raise ImportError(
+        "extract/_pdfium_pages.c is not compiled: run scripts/setup (pip install -e . builds it; "
+        f"it needs a C compiler and Python's headers) ({exc})"
+    ) from exc
+
 MAX_FORM_DEPTH = 8
 Matrix = tuple[float, float, float, float, float, float]
-PDFIUM_LINE_HYPHEN = "\x02"
+# The PDFium functions extract/_pdfium_pages.c calls, in the order of its function table.
+_BOUND = (
+    "FPDFPage_CountObjects", "FPDFPage_GetObject", "FPDFPageObj_GetType", "FPDFPageObj_GetBounds",
+    "FPDFPageObj_GetMatrix", "FPDFFormObj_CountObjects", "FPDFFormObj_GetObject", "FPDFPath_CountSegments",
+    "FPDFPath_GetDrawMode", "FPDFText_CountChars", "FPDFText_GetUnicode", "FPDFText_IsGenerated",
+    "FPDFText_GetLooseCharBox", "FPDFText_GetMatrix", "FPDFTextObj_GetText", "FPDFTextObj_GetFontSize",
+    "FPDFTextObj_GetFont", "FPDFFont_GetAscent", "FPDFFont_GetDescent",
+)
 
 
-def direct(function, restype, *argtypes):
-    """pdfium's ``function`` taking and giving handles and pointers as plain integers.
-
-    pypdfium2's bindings build a ctypes pointer object for every handle they return and convert every
-    argument through its declared type; over the hundreds of objects or characters of a page that is
-    most of the time spent. Same C function, called through a leaner prototype.
-    """
-    return ctypes.CFUNCTYPE(restype, *argtypes)(ctypes.cast(function, ctypes.c_void_p).value)
+def _address(handle) -> int:
+    """A pdfium handle or function as the integer address extract/_pdfium_pages.c takes."""
+    return ctypes.cast(handle, ctypes.c_void_p).value
 
 
-_V, _I = ctypes.c_void_p, ctypes.c_int
-_loose_char_box = direct(pdfium_c.FPDFText_GetLooseCharBox, _I, _V, _I, _V)
-_is_generated = direct(pdfium_c.FPDFText_IsGenerated, _I, _V, _I)
-_char_matrix = direct(pdfium_c.FPDFText_GetMatrix, _I, _V, _I, _V)
+_pdfium_pages.bind(tuple(_address(getattr(pdfium_c, name)) for name in _BOUND))
 
 
 @dataclass(frozen=True)
@@ -119,43 +129,17 @@ def page_objects(page: pdfium.PdfPage, geometry: Geometry) -> tuple[list[Edge], 
     page's text objects with the matrix of the forms they are in (for page_chars).
 
     A filled, unstroked path of five segments (what ``re`` makes, and what Word draws every border
-    and shading with) is taken for the rectangle of its bounds: one call instead of twenty. Any
-    other path is read segment by segment.
+    and shading with) is taken for the rectangle of its bounds: one call instead of twenty (in C,
+    extract/_pdfium_pages.c). Any other path is read segment by segment here.
     """
+    items, text_objects = _pdfium_pages.edges(_address(page.raw), geometry.ctm, geometry.height, geometry.x_shift,
+                                              geometry.top_shift, MAX_FORM_DEPTH)
     edges: list[Edge] = []
-    text_objects: list[tuple] = []
-    matrix = pdfium_c.FS_MATRIX()
-    left, bottom, right, top = (ctypes.c_float() for _ in range(4))
-    bounds = (ctypes.byref(left), ctypes.byref(bottom), ctypes.byref(right), ctypes.byref(top))
-    fill, stroke = ctypes.c_int(), ctypes.c_int()
-    get_type, count_segments = pdfium_c.FPDFPageObj_GetType, pdfium_c.FPDFPath_CountSegments
-    get_bounds, draw_mode = pdfium_c.FPDFPageObj_GetBounds, pdfium_c.FPDFPath_GetDrawMode
-    path_kind, text_kind, form_kind = pdfium_c.FPDF_PAGEOBJ_PATH, pdfium_c.FPDF_PAGEOBJ_TEXT, pdfium_c.FPDF_PAGEOBJ_FORM
-
-    def visit(objects: list, outer: Matrix, depth: int) -> None:
-        a, b, c, d, e, f = outer
-        axis_parallel = b == 0 and c == 0
-        for obj in objects:
-            kind = get_type(obj)
-            if kind == path_kind:
-                if (axis_parallel and count_segments(obj) == 5 and draw_mode(obj, fill, stroke)
-                        and not stroke.value and get_bounds(obj, *bounds)):
-                    xs = (a * left.value + e, a * right.value + e)
-                    ys = (d * bottom.value + f, d * top.value + f)
-                    _rect_edges(min(xs), min(ys), max(xs), max(ys), geometry, edges)
-                else:
-                    _path_edges(obj, outer, geometry, edges)
-            elif kind == text_kind:
-                text_objects.append((obj, outer))
-            elif kind == form_kind and depth < MAX_FORM_DEPTH:
-                pdfium_c.FPDFPageObj_GetMatrix(obj, matrix)
-                inner = _multiply((matrix.a, matrix.b, matrix.c, matrix.d, matrix.e, matrix.f), outer)
-                visit([pdfium_c.FPDFFormObj_GetObject(obj, i) for i in range(pdfium_c.FPDFFormObj_CountObjects(obj))],
-                      inner, depth + 1)
-
-    raw_page = page.raw
-    visit([pdfium_c.FPDFPage_GetObject(raw_page, i) for i in range(pdfium_c.FPDFPage_CountObjects(raw_page))],
-          geometry.ctm, 0)
+    for item in items:
+        if len(item) == 5:
+            edges.append(item)
+        else:
+            _path_edges(ctypes.cast(item[0], pdfium_c.FPDF_PAGEOBJECT), item[1], geometry, edges)
     return edges, text_objects
 
 
@@ -294,131 +278,22 @@ def page_chars(textpage: pdfium.PdfTextPage, geometry: Geometry, page_number: in
                within: list[tuple[float, float, float, float]]) -> list[dict]:
     """pdfplumber's ``page.chars`` whose middle lies in one of the ``within`` (x0, top, x1, bottom) boxes.
 
-    The text page's characters, then the spaces pdfium left out of it (see _left_out_space) from
-    ``text_objects`` (page_objects). A table's cells are inside its box, so only the characters
+    The text page's characters, then the spaces pdfium left out of it from ``text_objects``
+    (page_objects): Word writes a space in a font of its own (Arial between "12." and the name) as a
+    text object of its own; pdfium's text page leaves it out, and sometimes generates no space for it
+    either ("12.Adrián"). pdfminer keeps it, and to pdfplumber it ends a word. Its box is zero wide at
+    the object's origin, pdfium's loose box high: where it sits between two words is what counts.
+    Read in C (extract/_pdfium_pages.c); a table's cells are inside its box, so only the characters
     inside the tables are read: the rows read the same.
     """
-    chars: list[dict] = []
-    raw = textpage.raw
-    count = pdfium_c.FPDFText_CountChars(raw)
-    if count > 0:
-        buffer = ctypes.create_string_buffer((count + 1) * 2)
-        written = pdfium_c.FPDFText_GetText(raw, 0, count, ctypes.cast(buffer, ctypes.POINTER(ctypes.c_ushort)))
-        text = buffer.raw[: max(written - 1, 0) * 2].decode("utf-16-le", errors="replace")
-        if len(text) != count:  # characters beyond the BMP take two UTF-16 units: read them one by one
-            text = "".join(chr(pdfium_c.FPDFText_GetUnicode(raw, i)) for i in range(count))
-        box = (ctypes.c_float * 4)()  # FS_RECTF: left, top, right, bottom
-        box_ref = ctypes.addressof(box)
-        matrix = (ctypes.c_float * 6)()  # FS_MATRIX: a, b, c, d, e, f
-        matrix_ref = ctypes.addressof(matrix)
-        loose_box, is_generated, get_matrix = _loose_char_box, _is_generated, _char_matrix
-        raw = ctypes.cast(raw, ctypes.c_void_p).value
-        a, b, c, d, e, f = geometry.ctm
-        x_shift, height, top_shift, doctop = geometry.x_shift, geometry.height, geometry.top_shift, geometry.doctop
-        # the boxes in pdfium's space, a little larger, to pass over the other characters cheaply
-        near = geometry.user_boxes(within, margin=0.01)
-        near_x0, near_y0 = min(box[0] for box in near), min(box[1] for box in near)
-        near_x1, near_y1 = max(box[2] for box in near), max(box[3] for box in near)
-        for i, char in enumerate(text):
-            if char in "\r\n" or (char == " " and is_generated(raw, i)):
-                continue  # pdfium's own line breaks and spaces: nothing printed there
-            loose_box(raw, i, box_ref)
-            box_left, box_top, box_right, box_bottom = box
-            middle_x, middle_y = (box_left + box_right) / 2, (box_top + box_bottom) / 2
-            if not (near_x0 <= middle_x <= near_x1 and near_y0 <= middle_y <= near_y1):
-                continue
-            # pdfminer's transformation of the two corners, then pdfplumber's flip
-            x0, x1 = a * box_left + c * box_bottom + e, a * box_right + c * box_top + e
-            y0, y1 = b * box_left + d * box_bottom + f, b * box_right + d * box_top + f
-            left, right = (x0, x1) if x0 <= x1 else (x1, x0)
-            low, high = (y0, y1) if y0 <= y1 else (y1, y0)
-            # Geometry.top, _inside, Geometry.upright and _char written out: this runs for every character
-            left, right, top, bottom = left + x_shift, right + x_shift, (height - high) + top_shift, (height - low) + top_shift
-            middle_x, middle_y = (left + right) / 2, (top + bottom) / 2
-            for x0, upper, x1, lower in within:
-                if x0 <= middle_x <= x1 and upper <= middle_y <= lower:
-                    break
-            else:
-                continue
-            get_matrix(raw, i, matrix_ref)
-            m_a, m_b, m_c, m_d = matrix[0], matrix[1], matrix[2], matrix[3]
-            u_a, u_b, u_c, u_d = m_a * a + m_b * c, m_a * b + m_b * d, m_c * a + m_d * c, m_c * b + m_d * d
-            chars.append({
-                "object_type": "char", "page_number": page_number, "text": "-" if char == PDFIUM_LINE_HYPHEN else char,
-                "x0": left, "x1": right, "top": top, "bottom": bottom, "doctop": doctop + top,
-                "width": right - left, "height": bottom - top, "size": bottom - top,
-                "upright": u_a * u_d > 0 and u_b * u_c <= 0,
-            })
-    buffers = _SpaceBuffers()
-    textpage_raw = ctypes.cast(textpage.raw, ctypes.c_void_p).value
-    for obj, outer in text_objects:
-        space = _left_out_space(obj, outer, textpage_raw, geometry, within, buffers)
-        if space:
-            chars.append(_char(" ", *space, geometry=geometry, page_number=page_number))
-    return chars
-
-
-_F = ctypes.c_float
-_text_object_text = direct(pdfium_c.FPDFTextObj_GetText, ctypes.c_ulong, _V, _V, _V, ctypes.c_ulong)
-_object_matrix = direct(pdfium_c.FPDFPageObj_GetMatrix, _I, _V, _V)
-_font_size = direct(pdfium_c.FPDFTextObj_GetFontSize, _I, _V, _V)
-_text_font = direct(pdfium_c.FPDFTextObj_GetFont, _V, _V)
-_font_ascent = direct(pdfium_c.FPDFFont_GetAscent, _I, _V, _F, _V)
-_font_descent = direct(pdfium_c.FPDFFont_GetDescent, _I, _V, _F, _V)
-
-
-class _SpaceBuffers:
-    """What _left_out_space has pdfium write into, made once per page."""
-
-    def __init__(self) -> None:
-        self.matrix = (_F * 6)()
-        self.matrix_at = ctypes.addressof(self.matrix)
-        self.size, self.ascent, self.descent = _F(), _F(), _F()
-        self.size_at, self.ascent_at, self.descent_at = (ctypes.addressof(self.size), ctypes.addressof(self.ascent),
-                                                         ctypes.addressof(self.descent))
-
-
-def _left_out_space(obj, outer: Matrix, textpage: int, geometry: Geometry, within: list,
-                    buffers: _SpaceBuffers) -> tuple | None:
-    """(x0, x1, top, bottom, upright) of the space in a text object pdfium gave no character, if it
-    lies in one of the ``within`` boxes, else None.
-
-    Word writes a space in a font of its own (Arial between "12." and the name) as a text object of
-    its own; pdfium's text page leaves it out, and sometimes generates no space for it either
-    ("12.Adrián"). pdfminer keeps it, and to pdfplumber it ends a word. Its box here is zero wide at
-    the object's origin, pdfium's loose box high: where it sits between two words is what counts.
-    """
-    obj = ctypes.cast(obj, ctypes.c_void_p).value
-    if _text_object_text(obj, textpage, None, 0) > 2:  # bytes, with the terminating NUL
-        return None  # pdfium's text page has a character for it: the cheapest test first
-    if not _object_matrix(obj, buffers.matrix_at):
-        return None
-    a, b, c, d, e, f = _multiply(tuple(buffers.matrix), outer)
-    size, ascent, descent = buffers.size, buffers.ascent, buffers.descent
-    if not _font_size(obj, buffers.size_at):
-        return None
-    reach = size.value * (abs(a) + abs(b) + abs(c) + abs(d))  # the box is within this of its origin
-    origin_x, origin_top = e + geometry.x_shift, geometry.top(f)
-    if not any(x0 - reach <= origin_x <= x1 + reach and top - reach <= origin_top <= bottom + reach
-               for x0, top, x1, bottom in within):
-        return None
-    font = _text_font(obj)
-    if not (font and _font_ascent(font, size.value, buffers.ascent_at)
-            and _font_descent(font, size.value, buffers.descent_at) and ascent.value != descent.value):
-        return None
-    scale = size.value / (ascent.value - descent.value)
-    low, high = descent.value * scale, ascent.value * scale  # pdfium's loose box, in text space
-    xs = (c * low + e, c * high + e)
-    ys = (d * low + f, d * high + f)
-    left, right = min(xs) + geometry.x_shift, max(xs) + geometry.x_shift
-    top, bottom = geometry.top(max(ys)), geometry.top(min(ys))
-    if not _inside((left + right) / 2, (top + bottom) / 2, within):
-        return None
-    return left, right, top, bottom, a * d > 0 and b * c <= 0
-
-
-def _inside(x: float, y: float, boxes: list[tuple[float, float, float, float]]) -> bool:
-    return any(x0 <= x <= x1 and top <= y <= bottom for x0, top, x1, bottom in boxes)
+    # the boxes in pdfium's space, a little larger, to pass over the other characters cheaply
+    near = geometry.user_boxes(within, margin=0.01)
+    near_box = (min(box[0] for box in near), min(box[1] for box in near),
+                max(box[2] for box in near), max(box[3] for box in near))
+    found = _pdfium_pages.chars(_address(textpage.raw), geometry.ctm, geometry.height, geometry.x_shift,
+                                geometry.top_shift, [tuple(box) for box in within], near_box, text_objects)
+    return [_char(text, left, right, top, bottom, upright, geometry, page_number)
+            for text, left, right, top, bottom, upright in found]
 
 
 def _char(text: str, left: float, right: float, top: float, bottom: float, upright: bool,
@@ -437,3 +312,9 @@ def _char(text: str, left: float, right: float, top: float, bottom: float, uprig
         "size": bottom - top,
         "upright": upright,
     }
+
+
+def page_rules(page: pdfium.PdfPage, thickness: float, max_depth: int) -> tuple[list[tuple], list[tuple]]:
+    """The page's paths thinner than ``thickness``, in pdfium's space: horizontal (y, x0, x1) and
+    vertical (x, y0, y1), forms read to ``max_depth`` (their matrices not applied)."""
+    return _pdfium_pages.rules(_address(page.raw), thickness, max_depth)

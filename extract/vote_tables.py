@@ -14,15 +14,14 @@ costs a few milliseconds and runs only on pages that carry a tick.
 
 from __future__ import annotations
 
-import ctypes
 import re
 from dataclasses import dataclass, field
 
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
+from extract import pdfium_objects
 from extract.cleanup import CHECK, CROSS, SYMBOL_FONT_CHARS
-from extract.pdfium_objects import direct
 
 TICK_CHARS = frozenset(
     [char for char, meaning in SYMBOL_FONT_CHARS.items() if meaning in (CHECK, CROSS, "☑", "☒")]
@@ -102,44 +101,9 @@ def _tick_indices(textpage: pdfium.PdfTextPage) -> list[int]:
     return [pdfium_c.FPDFText_GetCharIndexFromTextIndex(textpage, i) for i, char in enumerate(text) if char in TICK_CHARS]
 
 
-_V, _I = ctypes.c_void_p, ctypes.c_int
-_count_objects = direct(pdfium_c.FPDFPage_CountObjects, _I, _V)
-_get_object = direct(pdfium_c.FPDFPage_GetObject, _V, _V, _I)
-_object_type = direct(pdfium_c.FPDFPageObj_GetType, _I, _V)
-_object_bounds = direct(pdfium_c.FPDFPageObj_GetBounds, _I, _V, _V, _V, _V, _V)
-_count_form_objects = direct(pdfium_c.FPDFFormObj_CountObjects, _I, _V)
-_get_form_object = direct(pdfium_c.FPDFFormObj_GetObject, _V, _V, ctypes.c_ulong)
-
-
 def read_rules(page: pdfium.PdfPage) -> Rules:
-    """Thin horizontal and vertical paths, read with pdfium's raw calls (its object wrappers cost ~20 µs
-    each) through lean prototypes (extract/pdfium_objects.py ``direct``): this runs on every page."""
-    horizontal: list[tuple[float, float, float]] = []
-    vertical: list[tuple[float, float, float]] = []
-    box = (ctypes.c_float * 4)()  # left, bottom, right, top
-    at = ctypes.addressof(box)
-    bounds = (at, at + 4, at + 8, at + 12)
-    path_kind, form_kind = pdfium_c.FPDF_PAGEOBJ_PATH, pdfium_c.FPDF_PAGEOBJ_FORM
-    object_type, object_bounds = _object_type, _object_bounds
-
-    def visit(objects, depth: int) -> None:
-        for obj in objects:
-            kind = object_type(obj)
-            if kind == path_kind:
-                if object_bounds(obj, *bounds):
-                    left, bottom, right, top = box
-                    width, height = right - left, top - bottom
-                    if height <= RULE_THICKNESS and width > RULE_THICKNESS:
-                        horizontal.append(((bottom + top) / 2, left, right))
-                    elif width <= RULE_THICKNESS and height > RULE_THICKNESS:
-                        vertical.append(((left + right) / 2, bottom, top))
-            elif kind == form_kind and depth < MAX_FORM_DEPTH:
-                count = _count_form_objects(obj)
-                visit([_get_form_object(obj, i) for i in range(count)], depth + 1)
-
-    raw_page = ctypes.cast(page.raw, ctypes.c_void_p).value
-    count = _count_objects(raw_page)
-    visit(map(_get_object, [raw_page] * count, range(count)), 0)
+    """Thin horizontal and vertical paths, read in C (extract/_pdfium_pages.c): this runs on every page."""
+    horizontal, vertical = pdfium_objects.page_rules(page, RULE_THICKNESS, MAX_FORM_DEPTH)
     return Rules(horizontal, vertical)
 
 

@@ -72,9 +72,12 @@ def read_prose_votes(pages: list[tuple[int, str]], taken: set[tuple[int, str]]) 
         flat_text = flat(text)
         lowered = flat(lowered)
         hits = {}
+        windows: dict[str, list[tuple[int, int]]] = {}
         for pattern, method, result, word in _PATTERNS:
             # The patterns run only around their keyword: scanning whole pages with them costs too much.
-            for low, high in _windows(lowered, word):
+            if word not in windows:
+                windows[word] = _windows(lowered, word)
+            for low, high in windows[word]:
                 for m in pattern.finditer(flat_text, low, high):
                     hits.setdefault((m.start(), method), (m.start(), m, method, result))
                 if len(hits) >= MAX_VOTES:

@@ -116,7 +116,8 @@ def _synthetic_pdf(path: Path, *, rotate: int = 0, shift: float = 0) -> Path:
         ["1. Ana Pérez", "X", "", ""],
         ["2. Luis Andrade Gómez", "", "X", ""],
         ["3. María\nde los Ángeles Ruiz", "", "", ""],  # two lines in a cell; no vote: empty cells
-        ["TOTAL", "1", "1", "0"],
+        ["4. José Cevallos-\nMontúfar", "X", "", ""],  # a line-end hyphen, which pdfium marks apart
+        ["TOTAL", "2", "1", "0"],
     ]
     table = Table(data, colWidths=[190, 70, 80, 80])
     table.setStyle(TableStyle([
@@ -160,7 +161,8 @@ def test_a_synthetic_table_with_merged_and_empty_cells_reads_as_pdfplumber_reads
         ["1. Ana Pérez", "X", "", ""],
         ["2. Luis Andrade Gómez", "", "X", ""],
         ["3. María\nde los Ángeles Ruiz", "", "", ""],
-        ["TOTAL", "1", "1", "0"],
+        ["4. José Cevallos-\nMontúfar", "X", "", ""],
+        ["TOTAL", "2", "1", "0"],
     ]
     assert second.rows == [["Partida", "Monto"], ["Obras", "1.200,00"], ["", "300,50"]]
 
