@@ -83,6 +83,11 @@ def _date_number(value: str | date | None) -> int | None:
     return int(text[:10].replace("-", "")) if re.match(r"^\d{4}-\d{2}-\d{2}", text) else None
 
 
+def _scored(query: SearchQuery) -> bool:
+    """Whether hits are ordered by relevance (else by date, and no score is computed)."""
+    return query.sort == "relevance" and query.has_text
+
+
 def _number_date(value: int | None) -> str | None:
     if not value:
         return None
@@ -332,6 +337,16 @@ class EmbeddedBackend:
         return parts
 
     def _document_query(self, query: SearchQuery) -> tantivy.Query:
+        return self._document_queries(query)[0]
+
+    def _document_queries(self, query: SearchQuery) -> tuple[tantivy.Query, tantivy.Query]:
+        """(the query that orders the hits, the query that matches the same documents without scoring them).
+
+        The second leaves out the optional proximity clause, which only adds to scores: tantivy reads that
+        clause's positions for every matching document even when nothing is scored (aggregations, date
+        sorts), so facets counted with it read those positions a second time, a cost that grows with the
+        answer. A date sort needs no score, so it orders with the second as well.
+        """
         must, must_not = self._text_query(query, ("text", "title"))
         if query.match == "most" and len(must) > 1:
             # At least one clause; each matched clause adds MOST_MATCH_WEIGHT, so more matches rank first.
@@ -341,15 +356,16 @@ class EmbeddedBackend:
         parts = [(tantivy.Occur.Must, q) for q in [self._kind("document"), *must]]
         parts += [(tantivy.Occur.MustNot, q) for q in must_not]
         parts += self._filter_query(query)
+        matching = tantivy.Query.boolean_query(parts)
         proximity = self._proximity_query(query, ("text", "title"))
-        if proximity is not None and must:
-            parts.append((tantivy.Occur.Should, proximity))
-        return tantivy.Query.boolean_query(parts)
+        if proximity is None or not must or not _scored(query):  # without a required clause, a should
+            return matching, matching  # clause would match on its own
+        return tantivy.Query.boolean_query([*parts, (tantivy.Occur.Should, proximity)]), matching
 
     # -- searching -------------------------------------------------------------------------------
 
     def _ordered_search(self, searcher, tquery, query: SearchQuery, limit: int, offset: int):
-        if query.sort == "relevance" and query.has_text:
+        if _scored(query):
             return searcher.search(tquery, limit, count=True, offset=offset)
         order = tantivy.Order.Asc if query.sort == "date_asc" else tantivy.Order.Desc
         return searcher.search(tquery, limit, count=True, offset=offset, order_by_field="date", order=order)
@@ -357,12 +373,12 @@ class EmbeddedBackend:
     def search(self, query: SearchQuery) -> SearchResult:
         deadline = Deadline(self.search_timeout_s)
         searcher = self._current().searcher()
-        tquery = self._document_query(query)
+        ranked, matching = self._document_queries(query)
         offset = (query.page - 1) * query.per_page
-        result = self._ordered_search(searcher, tquery, query, query.per_page, offset)
+        result = self._ordered_search(searcher, ranked, query, query.per_page, offset)
         deadline.check()
         hits = [self._hit(searcher.doc(address), score) for score, address in result.hits]
-        facets, facet_names = read_facets(searcher.aggregate(tquery, facet_aggregations()))
+        facets, facet_names = read_facets(searcher.aggregate(matching, facet_aggregations()))
         deadline.check()
         snippets = self._snippets(searcher, query, [hit.document_id for hit in hits], deadline)
         for hit in hits:
@@ -372,7 +388,7 @@ class EmbeddedBackend:
 
     def iterate(self, query: SearchQuery, batch: int = 1000) -> Iterator[Hit]:
         searcher = self._current().searcher()  # one searcher: a stable snapshot for the whole export
-        tquery = self._document_query(query)
+        tquery, _ = self._document_queries(query)
         offset = 0
         while True:
             deadline = Deadline(self.search_timeout_s)  # per batch: an export may take long, each search may not

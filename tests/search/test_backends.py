@@ -233,6 +233,15 @@ def test_facet_counts_follow_the_query(backend):
     assert dict(search(backend, "agua tipo:extraordinaria").facets["session_type"]) == {"extraordinaria": 2}
 
 
+def test_facets_and_date_sorts_of_several_words_count_documents_with_every_word(backend):
+    """The words' closeness only ranks: facets count, and a date sort lists, the documents holding all words."""
+    result = search(backend, "transporte público")
+    assert result.total == 2
+    assert dict(result.facets["year"]) == {"2022": 1, "2024": 1}
+    assert dict(result.facets["commission"]) == {"movilidad": 1}
+    assert [h.document_id for h in search(backend, "transporte público", sort="date_asc").hits] == [105, 101]
+
+
 def test_facet_values_carry_their_indexed_names_with_accents(backend):
     """Commission facets are slugs; each carries its name as indexed (commission_name), accents kept."""
     assert search(backend).facet_names == {"commission": {
