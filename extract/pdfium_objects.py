@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import ctypes
 import itertools
+import struct
 from dataclasses import dataclass
 
 import pypdfium2 as pdfium
@@ -50,7 +51,7 @@ _BOUND = (
     "FPDFPageObj_GetMatrix", "FPDFFormObj_CountObjects", "FPDFFormObj_GetObject", "FPDFPath_CountSegments",
     "FPDFPath_GetDrawMode", "FPDFText_CountChars", "FPDFText_GetUnicode", "FPDFText_IsGenerated",
     "FPDFText_GetLooseCharBox", "FPDFText_GetMatrix", "FPDFTextObj_GetText", "FPDFTextObj_GetFontSize",
-    "FPDFTextObj_GetFont", "FPDFFont_GetAscent", "FPDFFont_GetDescent",
+    "FPDFTextObj_GetFont", "FPDFFont_GetAscent", "FPDFFont_GetDescent", "FPDFText_GetCharOrigin",
 )
 
 
@@ -132,15 +133,44 @@ def page_objects(page: pdfium.PdfPage, geometry: Geometry) -> tuple[list[Edge], 
     and shading with) is taken for the rectangle of its bounds: one call instead of twenty (in C,
     extract/_pdfium_pages.c). Any other path is read segment by segment here.
     """
-    items, text_objects = _pdfium_pages.edges(_address(page.raw), geometry.ctm, geometry.height, geometry.x_shift,
-                                              geometry.top_shift, MAX_FORM_DEPTH)
+    packed, paths, text_objects = _walk(page, geometry)
+    return _unpacked(packed, paths, geometry), text_objects
+
+
+def page_merged_edges(page: pdfium.PdfPage, geometry: Geometry) -> tuple[list[dict], list[tuple]]:
+    """merged_edges of page_objects, and the text objects: the rectangles' edges (most of a page's)
+    go from the page to the merge packed, never made into Python objects."""
+    packed, paths, text_objects = _walk(page, geometry)
+    if paths:
+        packed = _packed(_unpacked(packed, paths, geometry))
+    return _merged(packed), text_objects
+
+
+def _walk(page: pdfium.PdfPage, geometry: Geometry) -> tuple[bytes, list[tuple], list[tuple]]:
+    return _pdfium_pages.edges(_address(page.raw), geometry.ctm, geometry.height, geometry.x_shift,
+                               geometry.top_shift, MAX_FORM_DEPTH)
+
+
+_PACKED_EDGE = struct.Struct("5d")  # extract/_pdfium_pages.c's Edge: orientation (0 "h", 1 "v"), x0, top, x1, bottom
+
+
+def _unpacked(packed: bytes, paths: list[tuple], geometry: Geometry) -> list[Edge]:
+    """The rectangles' edges as tuples, with the other paths' edges read and put where they are drawn."""
+    rectangles = [("v" if orientation else "h", x0, top, x1, bottom)
+                  for orientation, x0, top, x1, bottom in _PACKED_EDGE.iter_unpack(packed)]
     edges: list[Edge] = []
-    for item in items:
-        if len(item) == 5:
-            edges.append(item)
-        else:
-            _path_edges(ctypes.cast(item[0], pdfium_c.FPDF_PAGEOBJECT), item[1], geometry, edges)
-    return edges, text_objects
+    done = 0
+    for before, obj, outer in paths:
+        edges += rectangles[done:before]
+        done = before
+        _path_edges(ctypes.cast(obj, pdfium_c.FPDF_PAGEOBJECT), outer, geometry, edges)
+    edges += rectangles[done:]
+    return edges
+
+
+def _packed(edges: list[Edge]) -> bytes:
+    return b"".join(_PACKED_EDGE.pack(orientation == "v", x0, top, x1, bottom)
+                    for orientation, x0, top, x1, bottom in edges)
 
 
 def _path_edges(obj, outer: Matrix, geometry: Geometry, edges: list[Edge]) -> None:
@@ -216,56 +246,17 @@ def _rect_edges(x0: float, y0: float, x1: float, y1: float, geometry: Geometry, 
 def merged_edges(edges: list[Edge], *, snap: float = 3, join: float = 3, min_length: float = 1) -> list[dict]:
     """pdfplumber's TableFinder edges: filter_edges(min_length), merge_edges(snap, join), as dicts.
 
-    Same order and values as pdfplumber's own code (tests/extract/test_tables_from_pdfium.py).
-    The finder's last filter (edge_min_length) is left to the finder.
+    Same order and values as pdfplumber's own code (tests/extract/test_tables_from_pdfium.py), in C
+    (extract/_pdfium_pages.c merge_edges). The finder's last filter (edge_min_length) is left to the finder.
     """
-    vertical = [edge for edge in edges if edge[0] == "v" and edge[4] - edge[2] >= min_length]
-    horizontal = [edge for edge in edges if edge[0] == "h" and edge[3] - edge[1] >= min_length]
-    # snap_edges: cluster on x0 (vertical) or top (horizontal), each moved by (mean - value)
-    snapped: list[list[float]] = []
-    for group, at in ((vertical, 1), (horizontal, 2)):
-        for cluster in _clusters(group, at, snap):
-            mean = sum(edge[at] for edge in cluster) / len(cluster)
-            for orientation, x0, top, x1, bottom in cluster:
-                if at == 1:
-                    shift = mean - x0
-                    snapped.append([orientation, x0 + shift, top, x1 + shift, bottom])
-                else:
-                    shift = mean - top
-                    snapped.append([orientation, x0, top + shift, x1, bottom + shift])
-    # join_edge_group on each line: (orientation, position) groups, sorted by start
-    joined: list[list[float]] = []
-    snapped.sort(key=lambda edge: (edge[0], edge[1] if edge[0] == "v" else edge[2]))
-    for (orientation, _), group in itertools.groupby(snapped, key=lambda edge: (edge[0], edge[1] if edge[0] == "v" else edge[2])):
-        start, end = (1, 3) if orientation == "h" else (2, 4)
-        line = sorted(group, key=lambda edge: edge[start])
-        current = list(line[0])
-        for edge in line[1:]:
-            if edge[start] <= current[end] + join:
-                current[end] = max(current[end], edge[end])
-            else:
-                joined.append(current)
-                current = list(edge)
-        joined.append(current)
-    return [_edge_dict(edge) for edge in joined]
+    return _merged(_packed(edges), snap, join, min_length)
 
 
-def _clusters(edges: list[Edge], at: int, tolerance: float) -> list[list[Edge]]:
-    """pdfplumber's cluster_objects: distinct values chained within ``tolerance``, in value order."""
-    values = sorted({edge[at] for edge in edges})
-    cluster_of: dict[float, int] = {}
-    index = 0
-    for i, value in enumerate(values):
-        if i and value > values[i - 1] + tolerance:
-            index += 1
-        cluster_of[value] = index
-    clusters: list[list[Edge]] = [[] for _ in range(index + 1)] if values else []
-    for edge in edges:
-        clusters[cluster_of[edge[at]]].append(edge)
-    return clusters
+def _merged(packed: bytes, snap: float = 3, join: float = 3, min_length: float = 1) -> list[dict]:
+    return [_edge_dict(edge) for edge in _pdfium_pages.merge_edges(packed, snap, join, min_length)]
 
 
-def _edge_dict(edge: list) -> dict:
+def _edge_dict(edge: tuple) -> dict:
     orientation, x0, top, x1, bottom = edge
     return {"object_type": "edge", "orientation": orientation, "x0": x0, "x1": x1, "top": top, "bottom": bottom,
             "width": x1 - x0, "height": bottom - top}
@@ -290,28 +281,9 @@ def page_chars(textpage: pdfium.PdfTextPage, geometry: Geometry, page_number: in
     near = geometry.user_boxes(within, margin=0.01)
     near_box = (min(box[0] for box in near), min(box[1] for box in near),
                 max(box[2] for box in near), max(box[3] for box in near))
-    found = _pdfium_pages.chars(_address(textpage.raw), geometry.ctm, geometry.height, geometry.x_shift,
-                                geometry.top_shift, [tuple(box) for box in within], near_box, text_objects)
-    return [_char(text, left, right, top, bottom, upright, geometry, page_number)
-            for text, left, right, top, bottom, upright in found]
-
-
-def _char(text: str, left: float, right: float, top: float, bottom: float, upright: bool,
-          geometry: Geometry, page_number: int) -> dict:
-    return {
-        "object_type": "char",
-        "page_number": page_number,
-        "text": text,
-        "x0": left,
-        "x1": right,
-        "top": top,
-        "bottom": bottom,
-        "doctop": geometry.doctop + top,
-        "width": right - left,
-        "height": bottom - top,
-        "size": bottom - top,
-        "upright": upright,
-    }
+    return _pdfium_pages.chars(_address(textpage.raw), geometry.ctm, geometry.height, geometry.x_shift,
+                               geometry.top_shift, [tuple(box) for box in within], near_box, text_objects,
+                               page_number, geometry.doctop)
 
 
 def page_rules(page: pdfium.PdfPage, thickness: float, max_depth: int) -> tuple[list[tuple], list[tuple]]:

@@ -185,8 +185,8 @@ def _read_with_pdfplumber_geometry(path: Path, document: pdfium.PdfDocument, num
 
 def _tables(page: pdfium.PdfPage, textpage: pdfium.PdfTextPage, number: int, geometry: pdfium_objects.Geometry,
             bbox: tuple, rotation: int) -> list[Table]:
-    edges, text_objects = pdfium_objects.page_objects(page, geometry)
-    read_page = _PdfiumPage(number, bbox, rotation, pdfium_objects.merged_edges(edges))
+    edges, text_objects = pdfium_objects.page_merged_edges(page, geometry)
+    read_page = _PdfiumPage(number, bbox, rotation, edges)
     found = read_page.find_tables()
     if not found:
         return []

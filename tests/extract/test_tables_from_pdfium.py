@@ -206,16 +206,16 @@ def test_a_hand_drawn_table_reads_as_pdfplumber_reads_it(tmp_path):
 
 
 def test_a_page_pdfium_cannot_read_loses_its_tables_only(real_corpus, monkeypatch):
-    page_objects = pdfium_objects.page_objects
+    page_merged_edges = pdfium_objects.page_merged_edges
     calls = []
 
     def broken_on_second_page(page, geometry):
         calls.append(page)
         if len(calls) == 2:
             raise RuntimeError("path segment without a point")
-        return page_objects(page, geometry)
+        return page_merged_edges(page, geometry)
 
-    monkeypatch.setattr(pdfium_objects, "page_objects", broken_on_second_page)
+    monkeypatch.setattr(pdfium_objects, "page_merged_edges", broken_on_second_page)
     read = tables.read_tables(real_corpus / "quitoRAG__Acta Sesión Conmemorativa No. 064 2024-05-24.pdf", [4, 5, 10, 11])
     assert read.errors == ["page 5: tables not read (RuntimeError: path segment without a point)"]
     assert [(table.page, table.index) for table in read.tables] == [(4, 0), (4, 1), (10, 0), (11, 0)]
