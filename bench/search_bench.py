@@ -15,7 +15,8 @@ without words, a second results page.
 Per engine it reports: indexing pages/s (a full `rebuild`, the corpus already in memory) and the indexer's
 peak resident memory, index size on disk, query latency p50/p95/p99 overall and p95 per class through
 SearchBackend.search (total, facets, the top 10 hits with highlighted snippets: exactly what the app
-shows), the serving process's resident memory after the queries, and export throughput (documents/s of
+shows) beside the mean number of documents each class finds (the answer a search's cost may grow with),
+the serving process's resident memory after the queries, and export throughput (documents/s of
 SearchBackend.iterate over a search of at least 20,000 documents). Each engine's indexing and querying
 run in a child process of their own, so memory figures are the engine's, not this script's.
 `--json` prints the same as one object.
@@ -284,6 +285,7 @@ def phase_query(engine: str, workdir: Path, es_url: str | None, queries: int, id
     for _, options in mix[:30]:  # warm caches the way a running server has them
         backend.search(build_query(**options))
     by_class: dict[str, list[float]] = defaultdict(list)
+    answers: dict[str, list[int]] = defaultdict(list)
     latencies, snippets, totals = [], 0, 0
     for name, options in mix:
         query = build_query(**options)
@@ -292,6 +294,7 @@ def phase_query(engine: str, workdir: Path, es_url: str | None, queries: int, id
         elapsed = (time.perf_counter() - started) * 1000
         latencies.append(elapsed)
         by_class[name].append(elapsed)
+        answers[name].append(result.total)
         snippets += sum(len(hit.snippets) for hit in result.hits)
         totals += result.total
     export_query = build_query("")  # the whole archive, as a researcher's complete export
@@ -305,6 +308,8 @@ def phase_query(engine: str, workdir: Path, es_url: str | None, queries: int, id
         "p50_ms": percentile(latencies, 0.5), "p95_ms": percentile(latencies, 0.95),
         "p99_ms": percentile(latencies, 0.99), "mean_ms": statistics.fmean(latencies),
         "per_class_p95_ms": {name: round(percentile(values, 0.95), 2) for name, values in by_class.items()},
+        # how many documents each class finds: what a cost that grows with the answer grows with
+        "per_class_mean_total": {name: round(statistics.fmean(values)) for name, values in answers.items()},
         "queries": len(latencies), "snippets": snippets, "hits_total": totals,
         "rss_bytes": rss_bytes() if engine == "embedded" else None,
         "exported_documents": exported, "export_docs_per_s": exported / export_seconds,
@@ -355,6 +360,8 @@ def print_engine(name: str, figures: dict, heap: str | None) -> None:
           f"{figures['snippets']} snippets); serving RSS {rss}")
     classes = "  ".join(f"{name} {value:.1f}" for name, value in figures["per_class_p95_ms"].items())
     print(f"  p95 per class (ms): {classes}")
+    answers = "  ".join(f"{name} {value:,}" for name, value in figures["per_class_mean_total"].items())
+    print(f"  documents found per class (mean): {answers}")
     print(f"  export     {figures['export_docs_per_s']:9,.0f} documents/s ({figures['exported_documents']:,} "
           "documents)" + (f"  [{figures['export_note']}]" if figures.get("export_note") else ""))
 
