@@ -38,6 +38,7 @@ from pdfplumber import utils as plumber_utils
 from pdfplumber.page import DerivedPage
 from pdfplumber.page import Page as PlumberPage
 from pdfplumber.table import Table as PlumberTable
+from pdfplumber.utils.text import LIGATURES
 
 from extract import cleanup, pdfium_objects, vote_tables
 
@@ -223,9 +224,19 @@ class _Chars:
                     continue
                 left, upper, right, lower = cell
                 inside = [self.chars[i] for i in in_row if left <= middles[i][0] < right and upper <= middles[i][1] < lower]
-                cells.append(plumber_utils.extract_text(inside) if inside else "")
+                cells.append(_cell_text(inside))
             rows.append(cells)
         return rows
+
+
+def _cell_text(chars: list[dict]) -> str:
+    """pdfplumber's extract_text of a cell's characters. A lone character (a tick, a vote's digit: four
+    cells in ten of a vote table) is what extract_text makes of it without its word and line clustering:
+    nothing if it is blank, else its text with ligatures expanded."""
+    if len(chars) == 1:
+        text = chars[0]["text"]
+        return "" if text.isspace() else LIGATURES.get(text, text)
+    return plumber_utils.extract_text(chars) if chars else ""
 
 
 def _pdfium_geometry(page: pdfium.PdfPage) -> tuple[pdfium_objects.Geometry, tuple, int] | None:

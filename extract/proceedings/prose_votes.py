@@ -41,7 +41,7 @@ _APPROVED_UNANIMOUSLY = re.compile(rf"\b{_APPROVED}\s*,?\s+{_UNANIMOUSLY}", re.I
 # (pattern, method, result, a word its page must hold: a cheap test that skips most pages)
 _PATTERNS: list[tuple[re.Pattern[str], Method, Result | None, str]] = [
     (re.compile(r"\bSe\s+somet(?:i[óo]|e)\s+a\s+consideraci[óo]n\s+(?:en\s+)?votaci[óo]n\s+ordinaria\b", re.IGNORECASE),
-     "ordinaria", None, "ordinaria"),
+     "ordinaria", None, "votaci"),  # not "ordinaria": "Sesión Ordinaria" heads every page of such minutes
     (re.compile(rf"\bDictamen\s+por\s+unanimidad\s+(?:de\s+los\s+miembros\s+presentes\s+)?de\s+la\s+{_BODY}",
                 re.IGNORECASE), "unanimidad", "aprobada", "unanimidad"),
     (_APPROVED_UNANIMOUSLY, "unanimidad", "aprobada", "unanimidad"),
@@ -49,8 +49,8 @@ _PATTERNS: list[tuple[re.Pattern[str], Method, Result | None, str]] = [
     (_APPROVED_UNANIMOUSLY, "unanimidad", "aprobada", "unanime"),
     (re.compile(rf"\bpor\s+unanimidad\s*,?\s+{_APPROVED}", re.IGNORECASE), "unanimidad", "aprobada", "unanimidad"),
     (re.compile(rf"\b{_REJECTED}\s*,?\s+por\s+unanimidad\b", re.IGNORECASE), "unanimidad", "rechazada", "unanimidad"),
-    (re.compile(rf"\b{_APPROVED}\s*,?\s+por\s+(?:simple\s+|amplia\s+)?mayor[íi]a\b", re.IGNORECASE), "mayoria", "aprobada", "mayor"),
-    (re.compile(rf"\b{_REJECTED}\s*,?\s+por\s+(?:simple\s+|amplia\s+)?mayor[íi]a\b", re.IGNORECASE), "mayoria", "rechazada", "mayor"),
+    *[(re.compile(rf"\b{verb}\s*,?\s+por\s+(?:simple\s+|amplia\s+)?mayor[íi]a\b", re.IGNORECASE), "mayoria", result, word)
+      for verb, result in ((_APPROVED, "aprobada"), (_REJECTED, "rechazada")) for word in ("mayoría", "mayoria")],
     (re.compile(rf"\b{_APPROVED}\s*,?\s+con\s+{COUNT}\s+votos?\s+(?:a\s+favor|afirmativos?)", re.IGNORECASE),
      "conteo", "aprobada", "voto"),
     (re.compile(rf"\b{_REJECTED}\s*,?\s+con\s+{COUNT}\s+votos?\s+(?:en\s+contra|negativos?|a\s+favor)", re.IGNORECASE),

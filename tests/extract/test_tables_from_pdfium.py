@@ -219,3 +219,11 @@ def test_a_page_pdfium_cannot_read_loses_its_tables_only(real_corpus, monkeypatc
     read = tables.read_tables(real_corpus / "quitoRAG__Acta Sesión Conmemorativa No. 064 2024-05-24.pdf", [4, 5, 10, 11])
     assert read.errors == ["page 5: tables not read (RuntimeError: path segment without a point)"]
     assert [(table.page, table.index) for table in read.tables] == [(4, 0), (4, 1), (10, 0), (11, 0)]
+
+
+@pytest.mark.parametrize("text", ["✓", "X", "7", " ", "\u00a0", "\t", "ﬁ", "ﬀ", "\x00"])
+def test_a_lone_character_in_a_cell_reads_as_pdfplumbers_extract_text_reads_it(text):
+    # a tick, a digit, blanks, ligatures: extract/tables.py skips pdfplumber's clustering for one character
+    char = {"text": text, "x0": 10.0, "x1": 14.0, "top": 20.0, "bottom": 28.0, "doctop": 20.0, "upright": True,
+            "size": 8.0, "width": 4.0, "height": 8.0, "object_type": "char", "page_number": 1}
+    assert tables._cell_text([char]) == pdfplumber.utils.extract_text([char])
