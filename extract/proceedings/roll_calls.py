@@ -155,7 +155,8 @@ def quorum_without_table(pages: list[tuple[int, str]], taken: set[int], before_v
     """A quorum the text states where no attendance table goes with it (pages in ``taken`` have one)."""
     found = []
     for number, text in pages:
-        if number in taken or "rum" not in text.lower() or not _QUORUM.search(text):  # "rum": a cheap first test
+        lowered = text.lower()  # cheap first tests: both words _STATED and _QUORUM need
+        if number in taken or "rum" not in lowered or "integrantes" not in lowered or not _QUORUM.search(text):
             continue
         flat_text = flat(text)
         for match in _STATED.finditer(flat_text):
