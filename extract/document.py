@@ -15,6 +15,7 @@ was run too: a garbage layer replaced, or a few words of layer completed by OCR 
 
 from __future__ import annotations
 
+import functools
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -77,8 +78,8 @@ def extract_document(
             try:
                 number = index + 1
 
-                def page_tables(textpage, page=page, number=number, flattened=flattened) -> None:
-                    if _has_ruled_table(page, number, found.errors) and (
+                def page_tables(textpage, rules, page=page, number=number, flattened=flattened) -> None:
+                    if _has_ruled_table(page, rules, number, found.errors) and (
                             flattened or not tables.read_page(page, textpage, number, found)):
                         later.append(number)
 
@@ -111,26 +112,30 @@ def _proceedings(extraction: Extraction, shared: _Shared) -> Proceedings:
         return Proceedings()
 
 
-def _has_ruled_table(page: pdfium.PdfPage, number: int, errors: list[str]) -> bool:
+def _has_ruled_table(page: pdfium.PdfPage, rules: Callable[[], vote_tables.Rules], number: int,
+                     errors: list[str]) -> bool:
     try:
-        return tables.has_ruled_table(page)
+        return tables.has_ruled_table(page, rules())
     except Exception as exc:  # noqa: BLE001 - tables are an extra; the page's text must not be lost
         errors.append(f"page {number}: tables not looked for ({type(exc).__name__}: {exc})")
         return False
 
 
 def _read_page(page: pdfium.PdfPage, number: int, *, use_ocr: bool, table_headers: dict,
-               with_textpage: Callable[[pdfium.PdfTextPage], None] | None = None) -> _PageRead:
-    """The page's text; ``with_textpage`` (reading the page's tables, never raising) runs while its text page is open."""
+               with_textpage: Callable[[pdfium.PdfTextPage, Callable[[], vote_tables.Rules]], None] | None = None,
+               ) -> _PageRead:
+    """The page's text; ``with_textpage`` (reading the page's tables, never raising) runs while its text page is
+    open, with the page's rules (read once, for the tick columns and the tables alike)."""
     table_error = None
+    rules = functools.cache(functools.partial(vote_tables.read_rules, page))
     try:
         textpage = page.get_textpage()
         try:
             raw = pdf_text.textpage_text(textpage)
             if vote_tables.has_ticks(raw):
-                raw, table_error = _with_table_columns(page, textpage, raw, number, table_headers)
+                raw, table_error = _with_table_columns(page, textpage, raw, number, table_headers, rules)
             if with_textpage:
-                with_textpage(textpage)
+                with_textpage(textpage, rules)
         finally:
             textpage.close()
     except pdfium.PdfiumError as exc:
@@ -144,10 +149,11 @@ def _read_page(page: pdfium.PdfPage, number: int, *, use_ocr: bool, table_header
     return _ocr_page(page, number, raw, garbage=garbage, use_ocr=use_ocr)
 
 
-def _with_table_columns(page, textpage, raw: str, number: int, table_headers: dict) -> tuple[str, str | None]:
+def _with_table_columns(page, textpage, raw: str, number: int, table_headers: dict,
+                        rules: Callable[[], vote_tables.Rules]) -> tuple[str, str | None]:
     """The text with vote-table columns named, or the text as it was and why the columns are not named."""
     try:
-        return vote_tables.label_ticks(page, textpage, raw, table_headers), None
+        return vote_tables.label_ticks(page, textpage, raw, table_headers, rules()), None
     except Exception as exc:  # noqa: BLE001 - naming columns is an extra; the page's text must not be lost
         return raw, f"page {number}: vote-table columns not named ({type(exc).__name__}: {exc}); the ticks stay unnamed"
 

@@ -60,14 +60,15 @@ class TablesRead:
     errors: list[str] = field(default_factory=list)
 
 
-def has_ruled_table(page: pdfium.PdfPage) -> bool:
+def has_ruled_table(page: pdfium.PdfPage, rules: vote_tables.Rules | None = None) -> bool:
     """Whether the page's thin rules close at least two adjacent cells, as a table has.
 
     One closed box (a framed paragraph, a signature frame) is not a table to pdfplumber either.
     Two cells: two vertical rules crossing three horizontal ones (cells one above the other), or three
-    vertical rules crossing the same two horizontal ones (side by side).
+    vertical rules crossing the same two horizontal ones (side by side). ``rules``: the page's, if read already.
     """
-    rules = vote_tables.read_rules(page)
+    if rules is None:
+        rules = vote_tables.read_rules(page)
     if len(rules.horizontal) < 2 or len(rules.vertical) < 2:
         return False
     snap = vote_tables.SNAP

@@ -74,14 +74,15 @@ def has_ticks(raw: str) -> bool:
 
 
 def label_ticks(
-    page: pdfium.PdfPage, textpage: pdfium.PdfTextPage, raw: str, carried_headers: dict[tuple[int, int], str]
+    page: pdfium.PdfPage, textpage: pdfium.PdfTextPage, raw: str, carried_headers: dict[tuple[int, int], str],
+    rules: Rules | None = None,
 ) -> str:
     """``raw`` (the text of ``textpage``) with the column header written after every tick in a ruled table.
 
     ``carried_headers`` maps a column's (left, right) to its header and is shared across the pages of
     one document, so a table continued on the next page without its header row is still labelled.
     """
-    columns = _Columns(textpage, read_rules(page), carried_headers)
+    columns = _Columns(textpage, rules if rules is not None else read_rules(page), carried_headers)
     labels = [columns.header_of(index) for index in _tick_indices(textpage)]
     if not any(labels):
         return raw

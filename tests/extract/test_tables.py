@@ -157,11 +157,11 @@ def test_a_page_whose_rules_cannot_be_read_is_recorded_and_the_others_still_give
     has_ruled_table = tables.has_ruled_table
     calls = []
 
-    def broken_on_page_4(page):
+    def broken_on_page_4(page, rules=None):
         calls.append(page)
         if len(calls) == 4:
             raise RuntimeError("path object without bounds")
-        return has_ruled_table(page)
+        return has_ruled_table(page, rules)
 
     monkeypatch.setattr(tables, "has_ruled_table", broken_on_page_4)
     extraction = extract_document(real_corpus / QUITO_064, ocr=False)
