@@ -95,6 +95,7 @@ def test_the_image_has_ocr_and_installs_the_project():
     for package in ("tesseract-ocr", "tesseract-ocr-spa", "poppler-utils"):
         assert re.search(rf"apt-get install[^\n]*\b{package}\b", dockerfile), package
     assert re.search(r"^RUN pip install \.", dockerfile, re.MULTILINE)
+    assert re.search(r"apt-get install[^\n]*\bgcc\b", dockerfile)  # pip install . compiles extract/_pdfium_pages.c
     assert re.search(r"^USER concejo$", dockerfile, re.MULTILINE)
     ignored = (DEPLOY / "Dockerfile.dockerignore").read_text().split()
     assert {"data", ".git", "tests"} <= set(ignored)
