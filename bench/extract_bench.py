@@ -25,13 +25,24 @@ import sys
 import tempfile
 import time
 from collections import Counter
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from pathlib import Path
 
 import pdfplumber
 import pypdfium2 as pdfium
 
-from extract import ExtractionFailed, cleanup, extract_document, ocr, pdf_text, tables, text_quality
+from extract import (
+    ExtractionFailed,
+    cleanup,
+    extract_document,
+    ocr,
+    pdf_text,
+    pdfium_objects,
+    tables,
+    text_quality,
+)
 from extract.batch import extract_batch, longest_first
 from extract.metadata import read_metadata
 from extract.proceedings import read_proceedings
@@ -99,6 +110,71 @@ def bench_tables_and_proceedings(files: list[Path], rounds: int) -> None:
           f"with both ({(wall[True] / wall[False] - 1) * 100:+.1f}% time)")
     print(f"  ({rounds} rounds; CPU time {cpu[False] * 1000 / pages:.2f} vs {cpu[True] * 1000 / pages:.2f} ms per page, "
           f"{(cpu[True] / cpu[False] - 1) * 100:+.1f}%; the budget is +15%)")
+
+
+def bench_table_parts(files: list[Path], rounds: int) -> None:
+    """Where the time of reading tables goes, per round of the born-digital files (CPU time of this
+    process): the rule search on every page, then, on the pages with ruled tables, the page's edges and
+    text objects (merged in C), pdfplumber's finder, the characters inside the tables and the cell text
+    (pdfplumber's extract_text); and read_proceedings on every page. The parts as extract_document
+    runs them, each timed alone."""
+    spent = Counter()
+    table_pages = 0
+    texts_of = {}
+    for path in files:
+        extraction = extract_document(path, ocr=False, read_tables=False, proceedings=False)
+        texts = [(page.number, page.display_text) for page in extraction.pages]
+        hits: dict[str, tuple] = {}
+        read_metadata([text for _, text in texts], hits=hits)
+        texts_of[path] = (texts, cleanup.repeated_edge_lines([text for _, text in texts]), hits)
+
+    @contextmanager
+    def timed(part: str) -> Iterator[None]:
+        start = time.process_time()
+        yield
+        spent[part] += time.process_time() - start
+
+    for _ in range(rounds):
+        for path in files:
+            document = pdfium.PdfDocument(str(path))
+            try:
+                for index in range(len(document)):
+                    page = document[index]
+                    textpage = page.get_textpage()
+                    try:
+                        with timed("rule search, every page"):
+                            ruled = tables.has_ruled_table(page)
+                        if not ruled:
+                            continue
+                        table_pages += 1
+                        geometry, bbox, rotation = tables._pdfium_geometry(page)
+                        with timed("edges and text objects"):
+                            edges, objects = pdfium_objects.page_merged_edges(page, geometry)
+                        with timed("pdfplumber's table finder"):
+                            found = tables._PdfiumPage(index + 1, bbox, rotation, edges).find_tables()
+                        if not found:
+                            continue
+                        with timed("characters in the tables"):
+                            chars = pdfium_objects.page_chars(textpage, geometry, index + 1, objects,
+                                                              within=[tuple(table.bbox) for table in found])
+                        with timed("cell text (pdfplumber's extract_text)"):
+                            cells = tables._Chars(chars)
+                            for table in found:
+                                cells.extract(table)
+                    finally:
+                        textpage.close()
+                        page.close()
+            finally:
+                document.close()
+            texts, repeated, hits = texts_of[path]
+            with timed("read_proceedings, every page"):
+                read_proceedings(texts, repeated=repeated, identifier_hits=hits)
+    pages = sum(len(texts) for texts, _, _ in texts_of.values())
+    print(f"tables and proceedings, part by part ({rounds} rounds of {pages} pages, {table_pages // rounds} with "
+          f"ruled tables; CPU ms per round):")
+    for part, seconds in spent.items():
+        print(f"  {part:40} {seconds * 1000 / rounds:6.1f}")
+    print(f"  {'all':40} {sum(spent.values()) * 1000 / rounds:6.1f}")
 
 
 def bench_tables(files: list[Path], rounds: int) -> None:
@@ -342,6 +418,7 @@ def main(argv: list[str] | None = None) -> int:
     files = born_digital_files(args.corpus)
     bench_born_digital(files, args.rounds)
     bench_tables_and_proceedings(files, args.rounds)
+    bench_table_parts(files, args.rounds)
     bench_tables(files, args.rounds)
     bench_proceedings(files, args.rounds)
     bench_ceiling(files)
