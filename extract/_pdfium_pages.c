@@ -393,6 +393,10 @@ static PyObject *merge_edges(PyObject *self, PyObject *args) {
     }
     Py_ssize_t verticals = 0, horizontals = 0, written = 0;
     for (Py_ssize_t i = 0; i < count; i++) {  /* filter_edges(min_length) */
+        /* an edge off any finite coordinate (a malformed matrix) is no line, and would make the sorts below
+         * compare inconsistently */
+        if (!(isfinite(edges[i].x0) && isfinite(edges[i].top) && isfinite(edges[i].x1) && isfinite(edges[i].bottom)))
+            continue;
         if (edges[i].orientation && edges[i].bottom - edges[i].top >= min_length)
             vertical[verticals++] = edges[i];
         else if (!edges[i].orientation && edges[i].x1 - edges[i].x0 >= min_length)
@@ -621,7 +625,8 @@ static PyObject *chars(PyObject *self, PyObject *args) {
         if (code == '\r' || code == '\n' || (code == ' ' && pdfium.text_is_generated(textpage, i)))
             continue;  /* pdfium's own line breaks and spaces: nothing printed there */
         Origin *origin = &origins[origin_count];
-        if (pdfium.text_get_char_origin(textpage, i, &origin->x, &origin->y))
+        if (pdfium.text_get_char_origin(textpage, i, &origin->x, &origin->y) && isfinite(origin->x)
+                && isfinite(origin->y))
             origin_count++;
         pdfium.text_get_loose_char_box(textpage, i, &rect);
         double box_left = rect.left, box_top = rect.top, box_right = rect.right, box_bottom = rect.bottom;

@@ -227,3 +227,13 @@ def test_a_lone_character_in_a_cell_reads_as_pdfplumbers_extract_text_reads_it(t
     char = {"text": text, "x0": 10.0, "x1": 14.0, "top": 20.0, "bottom": 28.0, "doctop": 20.0, "upright": True,
             "size": 8.0, "width": 4.0, "height": 8.0, "object_type": "char", "page_number": 1}
     assert tables._cell_text([char]) == pdfplumber.utils.extract_text([char])
+
+
+def test_an_edge_off_any_finite_coordinate_is_no_line():
+    # a malformed matrix in an untrusted PDF: dropped before the merge sorts them, the others merged as ever
+    good = [("h", 10.0, 20.0, 110.0, 20.0), ("h", 10.0, 60.0, 110.0, 60.0), ("v", 10.0, 20.0, 10.0, 60.0),
+            ("v", 110.0, 20.0, 110.0, 60.0)]
+    bad = [("h", float("nan"), 30.0, 50.0, 30.0), ("v", float("inf"), 20.0, float("inf"), 80.0),
+           ("v", 40.0, float("-inf"), 40.0, 50.0)]
+    merged = pdfium_objects.merged_edges(good[:2] + bad + good[2:])
+    assert merged == pdfium_objects.merged_edges(good) and len(merged) == 4
