@@ -40,6 +40,18 @@ class Settings:
     port: int = 5000
     elasticsearch_url: str | None = None
     elasticsearch_index_prefix: str = "concejo"
+    # The embedded index writer's memory, whatever the archive's size: tantivy's indexing heap, and how many
+    # page entries wait to be written after their documents' entries (search_app/backends/embedded.py).
+    index_writer_heap_mb: int = 256
+    index_pages_held_back: int = 20_000
+
+    def __post_init__(self) -> None:
+        if self.index_writer_heap_mb < 15:  # tantivy's least, one writer thread
+            raise ConfigError(f"CONCEJO_INDEX_WRITER_HEAP_MB={self.index_writer_heap_mb}: the embedded index writer "
+                              "needs at least 15 (MB)")
+        if self.index_pages_held_back < 1:
+            raise ConfigError(f"CONCEJO_INDEX_PAGES_HELD_BACK={self.index_pages_held_back}: at least 1")
+
     extract_workers: int = field(default_factory=usable_cores)
     extract_timeout_s: float = 120.0
     extract_memory_mb: int = 2048

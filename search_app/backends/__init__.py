@@ -14,7 +14,8 @@ def open_backend(settings) -> SearchBackend:
                                     search_timeout_s=settings.search_timeout_s)
     from search_app.backends.embedded import EmbeddedBackend
 
-    return EmbeddedBackend(settings.index_dir, search_timeout_s=settings.search_timeout_s)
+    return EmbeddedBackend(settings.index_dir, search_timeout_s=settings.search_timeout_s,
+                           writer_heap_mb=settings.index_writer_heap_mb, pages_held_back=settings.index_pages_held_back)
 
 
 __all__ = ["SearchBackend", "SearchEngineUnavailable", "SearchTooSlow", "open_backend"]

@@ -111,7 +111,9 @@ def read_facets(aggregations: dict) -> tuple[dict[str, list[tuple[str, int]]], d
                 named = [b["key"] for b in bucket.get("name", {}).get("buckets", []) if b["key"]]
                 if named:
                     value_names[key] = str(named[0])
-        facets[name] = values
+        # most documents first, ties by value, as Elasticsearch orders buckets (tantivy leaves ties in whatever
+        # order its segments give, which changes when the index is rebuilt)
+        facets[name] = sorted(values, key=lambda value: (-value[1], value[0]))
         if FIELDS_BY_NAME[name].names:
             names[name] = value_names
     return facets, names

@@ -50,11 +50,12 @@ from search_app.backends.base import (
 )
 from search_app.query import SearchQuery, Term
 
-WRITER_HEAP_BYTES = 256_000_000
+WRITER_HEAP_MB = 256  # CONCEJO_INDEX_WRITER_HEAP_MB
 WRITER_THREADS = max(1, min(4, os.cpu_count() or 1))
+MIN_HEAP_MB_PER_THREAD = 15  # tantivy refuses less (its MEMORY_BUDGET_NUM_BYTES_MIN)
 # Page entries are added after the document entries of the last few hundred documents: the document entries
 # of a segment then sit together in its compressed store, so fetching a results page decompresses a few
-# blocks of small entries instead of one block of page text per hit.
+# blocks of small entries instead of one block of page text per hit. CONCEJO_INDEX_PAGES_HELD_BACK.
 PAGES_HELD_BACK = 20_000
 SNIPPETS_PER_HIT = 3
 SNIPPET_CHARS = 220
@@ -98,9 +99,14 @@ def _number_date(value: int | None) -> str | None:
 class EmbeddedBackend:
     name = "embedded"
 
-    def __init__(self, index_dir: Path, *, search_timeout_s: float | None = None) -> None:
+    def __init__(self, index_dir: Path, *, search_timeout_s: float | None = None, writer_heap_mb: int = WRITER_HEAP_MB,
+                 pages_held_back: int = PAGES_HELD_BACK) -> None:
         self.link = Path(index_dir)
         self.search_timeout_s = search_timeout_s
+        # the heap is shared by the writer's threads, each of which needs its minimum
+        self.writer_threads = max(1, min(WRITER_THREADS, writer_heap_mb // MIN_HEAP_MB_PER_THREAD))
+        self.writer_heap_bytes = writer_heap_mb * 1_000_000
+        self.pages_held_back = pages_held_back
         self.schema = build_schema()
         self.analyzers = {EXACT: spanish.index_analyzer()}  # simple tokenizer, lowercase, ascii_fold
         self._lock = threading.Lock()
@@ -178,7 +184,7 @@ class EmbeddedBackend:
     def _write(self, index: tantivy.Index, documents: Iterable[IndexableDocument], *, replace: bool) -> int:
         """Add the documents' entries in one commit; `replace`: first delete what the index holds of each
         (a delete is a term, queued until the commit; a fresh index being rebuilt needs none)."""
-        writer = index.writer(WRITER_HEAP_BYTES, WRITER_THREADS)
+        writer = index.writer(self.writer_heap_bytes, self.writer_threads)
         count = 0
         pages: list[dict] = []
         try:
@@ -189,7 +195,7 @@ class EmbeddedBackend:
                 writer.add_document(self._document(entry))
                 pages += document_pages
                 count += 1
-                if len(pages) >= PAGES_HELD_BACK:
+                if len(pages) >= self.pages_held_back:
                     self._add_all(writer, pages)
             self._add_all(writer, pages)
             writer.commit()
