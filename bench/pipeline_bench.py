@@ -2,6 +2,7 @@
 
 Run from the project root:
     python bench/pipeline_bench.py [--sizes 400,1600] [--workers 2] [--ocr] [--timeout 900] [--json]
+                                   [--set CONCEJO_NAME=VALUE ...]
 
 For each size it builds the replica portal with at least that many documents (replica.build.build_large_portal,
 without defects), serves it on 127.0.0.1 (an ephemeral port) and, into a fresh data directory, runs
@@ -12,7 +13,11 @@ For each step it reports:
     wait4, whose ru_maxrss covers the descendants it waited for: the crawl's own child, the extraction
     workers);
   - peak_tree_rss_mb: the largest sum of the resident sets of the tree's live processes, sampled from
-    /proc every 50 ms (what the step holds at once, workers included).
+    /proc every 50 ms (what the step holds at once, workers included);
+  - peak_anon_mb: the largest anonymous resident memory (resident minus file-backed and shared pages,
+    /proc/PID/statm) of any one process of the tree, sampled likewise: the memory a step needs of its own.
+    The resident sets above also count the pages of files a process has mapped and read (the embedded
+    index's segments, libraries), which the kernel shares and drops under pressure.
 The two sizes are printed side by side with their ratio, so a reader sees whether memory grows with the
 archive (the documents' count grows by the sizes' ratio). OCR is off unless --ocr (the replica's scanned
 pages then dominate the time). Every child is bounded (--timeout seconds, then killed, with its tree);
@@ -56,8 +61,9 @@ with open(sys.argv[1], "w") as out:
 """
 
 
-def tree_rss_kb(root: int) -> int:
-    """The summed resident set (kB) of the live descendants of `root` (not `root` itself), read from /proc."""
+def tree_rss_kb(root: int) -> tuple[int, int]:
+    """The summed resident set (kB) of the live descendants of `root` (not `root` itself), and the largest
+    anonymous resident memory (kB) among them, read from /proc."""
     children: dict[int, list[int]] = {}
     rss: dict[int, int] = {}
     for entry in os.listdir("/proc"):
@@ -71,12 +77,18 @@ def tree_rss_kb(root: int) -> int:
         pid = int(entry)
         children.setdefault(int(fields[1]), []).append(pid)  # fields[1]: the parent's pid
         rss[pid] = int(fields[21]) * PAGE_KB  # fields[21]: rss in pages
-    total, todo = 0, list(children.get(root, ()))
+    total, anon, todo = 0, 0, list(children.get(root, ()))
     while todo:
         pid = todo.pop()
         total += rss.get(pid, 0)
+        try:
+            with open(f"/proc/{pid}/statm", "rb") as statm:
+                resident, shared = statm.read().split()[1:3]  # pages: resident, file-backed and shared
+            anon = max(anon, (int(resident) - int(shared)) * PAGE_KB)
+        except (OSError, ValueError):
+            pass
         todo.extend(children.get(pid, ()))
-    return total
+    return total, anon
 
 
 def run_step(step: str, env: dict[str, str], timeout_s: float, scratch: Path) -> dict:
@@ -86,13 +98,14 @@ def run_step(step: str, env: dict[str, str], timeout_s: float, scratch: Path) ->
     started = time.perf_counter()
     proc = subprocess.Popen([sys.executable, "-c", LAUNCHER, str(usage_file), step], env=env, cwd=ROOT,
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True)
-    peak_tree = 0
+    peak_tree = peak_anon = 0
     output: list[bytes] = []
     reader = threading.Thread(target=lambda: output.append(proc.stdout.read()), daemon=True)
     reader.start()
     timed_out = False
     while proc.poll() is None:
-        peak_tree = max(peak_tree, tree_rss_kb(proc.pid))
+        tree, anon = tree_rss_kb(proc.pid)
+        peak_tree, peak_anon = max(peak_tree, tree), max(peak_anon, anon)
         if time.perf_counter() - started > timeout_s and not timed_out:
             timed_out = True
             os.killpg(proc.pid, signal.SIGKILL)
@@ -105,7 +118,8 @@ def run_step(step: str, env: dict[str, str], timeout_s: float, scratch: Path) ->
         why = f"killed after {timeout_s:.0f} s" if timed_out else f"exit {usage['exit'] if usage else proc.returncode}"
         raise SystemExit(f"FAIL: concejo {step} ({why}): {text[-2000:]}")
     return {"seconds": round(seconds, 2), "peak_rss_mb": round(usage["maxrss_kb"] / 1024, 1),
-            "peak_tree_rss_mb": round(max(peak_tree, usage["maxrss_kb"]) / 1024, 1)}
+            "peak_tree_rss_mb": round(max(peak_tree, usage["maxrss_kb"]) / 1024, 1),
+            "peak_anon_mb": round(peak_anon / 1024, 1)}
 
 
 def archive_counts(data_dir: Path) -> dict[str, int]:
@@ -124,12 +138,19 @@ def bench_size(min_documents: int, scratch: Path, args: argparse.Namespace) -> d
     built = time.perf_counter() - started
     data_dir = scratch / f"data-{min_documents}"
     with ReplicaServer(portal, host="127.0.0.1", port=0) as server:
-        settings = load_settings(environ={}, data_dir=data_dir, portal_url=server.url, ocr=args.ocr,
+        settings = load_settings(environ=dict(args.set), data_dir=data_dir, portal_url=server.url, ocr=args.ocr,
                                  extract_workers=args.workers, crawl_allow_private_addresses=True)
         env = child_environ(settings)
         steps = {step: run_step(step, env, args.timeout, scratch) for step in STEPS}
     return {"replica_documents": len(portal.documents), "replica_seconds": round(built, 1),
             **archive_counts(data_dir), "steps": steps}
+
+
+def _setting(text: str) -> tuple[str, str]:
+    name, equals, value = text.partition("=")
+    if not equals or not name.startswith("CONCEJO_"):
+        raise argparse.ArgumentTypeError(f"{text!r}: give a setting as CONCEJO_NAME=VALUE")
+    return name, value
 
 
 def ratio(big: float, small: float) -> str:
@@ -144,6 +165,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--ocr", action="store_true", help="OCR the scanned pages (slow)")
     parser.add_argument("--timeout", type=float, default=900, help="seconds allowed to each step")
     parser.add_argument("--json", action="store_true", help="print one JSON object")
+    parser.add_argument("--set", action="append", default=[], type=_setting, metavar="CONCEJO_NAME=VALUE",
+                        help="a setting for every step (repeatable), e.g. CONCEJO_INDEX_PAGES_HELD_BACK=1000")
     args = parser.parse_args(argv)
     sizes = [int(size) for size in args.sizes.split(",") if size.strip()]
     if len(sizes) != 2 or min(sizes) < 1:
@@ -164,7 +187,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"\n{'step':<8} {'metric':<18} {small['documents']:>9} docs {big['documents']:>9} docs  ratio")
     print(f"{'':<8} {'(documents)':<18} {'':>14} {'':>14}  {ratio(big['documents'], small['documents'])}")
     for step in STEPS:
-        for metric, unit in (("seconds", "s"), ("peak_rss_mb", "MB"), ("peak_tree_rss_mb", "MB")):
+        for metric, unit in (("seconds", "s"), ("peak_rss_mb", "MB"), ("peak_tree_rss_mb", "MB"), ("peak_anon_mb", "MB")):
             a, b = small["steps"][step][metric], big["steps"][step][metric]
             print(f"{step:<8} {metric:<18} {a:>11.1f} {unit:<2} {b:>11.1f} {unit:<2}  {ratio(b, a)}")
     return 0
