@@ -35,12 +35,13 @@ import sys
 import tempfile
 import threading
 import time
+from dataclasses import fields
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from concejo.config import child_environ, load_settings
+from concejo.config import Settings, child_environ, load_settings
 from replica.build import build_large_portal
 from replica.server import ReplicaServer
 
@@ -147,9 +148,12 @@ def bench_size(min_documents: int, scratch: Path, args: argparse.Namespace) -> d
 
 
 def _setting(text: str) -> tuple[str, str]:
+    """CONCEJO_NAME=VALUE for a setting that exists (load_settings would ignore a misspelt one, and the
+    figures would be printed as if it applied)."""
     name, equals, value = text.partition("=")
-    if not equals or not name.startswith("CONCEJO_"):
-        raise argparse.ArgumentTypeError(f"{text!r}: give a setting as CONCEJO_NAME=VALUE")
+    known = {"CONCEJO_" + f.name.upper() for f in fields(Settings)}
+    if not equals or name not in known:
+        raise argparse.ArgumentTypeError(f"{text!r}: give a setting as CONCEJO_NAME=VALUE, one of {', '.join(sorted(known))}")
     return name, value
 
 

@@ -7,7 +7,8 @@
  * the library pypdfium2 has loaded (the same library, so the handles it gives are valid here). Handles
  * are passed in and out as Python integers. The arithmetic is the Python code's, in the same order and
  * in double precision from PDFium's floats, so the values are the same to the last bit (built with
- * -ffp-contract=off: no fused multiply-add).
+ * -ffp-contract=off: no fused multiply-add; sums in order, as Python 3.11's sum() adds floats, where 3.12
+ * compensates).
  */
 
 #define PY_SSIZE_T_CLEAN
@@ -139,6 +140,10 @@ static PyObject *rules(PyObject *self, PyObject *args) {
 
 typedef struct { double a, b, c, d, e, f; } Affine;
 
+/* Python's min(a, b) and max(a, b): the first of two equal values (0.0 and -0.0 are equal, not the same) */
+static inline double py_min(double a, double b) { return b < a ? b : a; }
+static inline double py_max(double a, double b) { return b > a ? b : a; }
+
 static Affine multiply(Affine m1, Affine m0) {  /* pdfminer's mult_matrix: m1 then m0 */
     Affine r = {
         m1.a * m0.a + m1.b * m0.c, m1.a * m0.b + m1.b * m0.d, m1.c * m0.a + m1.d * m0.c,
@@ -218,7 +223,7 @@ static int visit_edges(EdgesWalk *walk, Handle container, int is_form, Affine ou
                     && !stroke && pdfium.obj_get_bounds(obj, &left, &bottom, &right, &top)) {
                 double xa = outer.a * left + outer.e, xb = outer.a * right + outer.e;
                 double ya = outer.d * bottom + outer.f, yb = outer.d * top + outer.f;
-                if (rect_edges(walk, xa < xb ? xa : xb, ya < yb ? ya : yb, xa < xb ? xb : xa, ya < yb ? yb : ya))
+                if (rect_edges(walk, py_min(xa, xb), py_min(ya, yb), py_max(xa, xb), py_max(ya, yb)))
                     return -1;
             } else if (append_new(walk->paths, Py_BuildValue("(nNN)", walk->edges.count, PyLong_FromVoidPtr(obj),
                                                              affine_tuple(outer)))) {
@@ -448,7 +453,7 @@ static PyObject *merge_edges(PyObject *self, PyObject *args) {
             double *current_end = orientation ? &current.bottom : &current.x1;
             double edge_start = orientation ? edge->top : edge->x0, edge_end = orientation ? edge->bottom : edge->x1;
             if (edge_start <= *current_end + join) {
-                *current_end = *current_end > edge_end ? *current_end : edge_end;
+                *current_end = py_max(*current_end, edge_end);
             } else {
                 if (append_new(joined, edge_tuple(&current))) {
                     Py_CLEAR(joined);
@@ -534,7 +539,9 @@ static int near_any(double x, double top, double reach, const Box *boxes, Py_ssi
  * instead of FPDFTextObj_GetText, which goes over every character of the page (~5 us an object; half
  * of a Word table's text objects are lone spaces). Same answer for every text object of the corpus
  * (1,641 with text, 1,642 without, on its table pages). Where pdfium dropped an object's first
- * character but kept later ones, a space is added at its origin, where pdfminer has that character.
+ * character but kept later ones, a space is added at its origin, where pdfminer has that character; an
+ * object drawn at exactly another's origin (an overprinted copy, which pdfium drops) counts as having
+ * text and gets no space, where FPDFTextObj_GetText would say it has none (pdfminer has its characters).
  * Objects inside forms are asked the slow way. */
 typedef struct { double x, y; } Origin;
 
@@ -573,8 +580,8 @@ static PyObject *left_out_space(Handle obj, Affine outer, int top_level, Handle 
     double scale = (double)size / ((double)ascent - (double)descent);
     double low = descent * scale, high = ascent * scale;
     double xa = t.c * low + t.e, xb = t.c * high + t.e, ya = t.d * low + t.f, yb = t.d * high + t.f;
-    double left = (xa < xb ? xa : xb) + p->x_shift, right = (xa < xb ? xb : xa) + p->x_shift;
-    double top = top_of(p, ya < yb ? yb : ya), bottom = top_of(p, ya < yb ? ya : yb);
+    double left = py_min(xa, xb) + p->x_shift, right = py_max(xa, xb) + p->x_shift;
+    double top = top_of(p, py_max(ya, yb)), bottom = top_of(p, py_min(ya, yb));
     if (!inside((left + right) / 2, (top + bottom) / 2, boxes, count))
         Py_RETURN_NONE;
     if (top_level ? has_origin(origins, origin_count, m.e, m.f) : pdfium.textobj_get_text(obj, textpage, NULL, 0) > 2)
@@ -620,8 +627,18 @@ static PyObject *chars(PyObject *self, PyObject *args) {
     }
     RectF rect = {0, 0, 0, 0};
     Matrix m = {0, 0, 0, 0, 0, 0};
-    for (int i = 0; i < characters; i++) {
+    for (int i = 0, pair = 0; i < characters; i += 1 + pair) {
         unsigned int code = pdfium.text_get_unicode(textpage, (int)i);
+        pair = 0;  /* a character beyond the BMP, which pdfium gives as two halves (a ToUnicode map's UTF-16) */
+        if (code >= 0xD800 && code <= 0xDBFF && i + 1 < characters) {
+            unsigned int low = pdfium.text_get_unicode(textpage, i + 1);
+            if (low >= 0xDC00 && low <= 0xDFFF) {
+                code = 0x10000 + ((code - 0xD800) << 10) + (low - 0xDC00);
+                pair = 1;
+            }
+        }
+        if ((code >= 0xD800 && code <= 0xDFFF) || code > 0x10FFFF)
+            code = 0xFFFD;  /* a lone half or no character at all: the replacement character, never invalid text */
         if (code == '\r' || code == '\n' || (code == ' ' && pdfium.text_is_generated(textpage, i)))
             continue;  /* pdfium's own line breaks and spaces: nothing printed there */
         Origin *origin = &origins[origin_count];

@@ -5,6 +5,7 @@ on its own, cell for cell, with its box within a point.
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pdfplumber
@@ -237,3 +238,43 @@ def test_an_edge_off_any_finite_coordinate_is_no_line():
            ("v", 40.0, float("-inf"), 40.0, 50.0)]
     merged = pdfium_objects.merged_edges(good[:2] + bad + good[2:])
     assert merged == pdfium_objects.merged_edges(good) and len(merged) == 4
+
+
+def _mapped_pdf(path: Path, to_unicode: dict[bytes, bytes]) -> Path:
+    """A page with a ruled table of four cells, its text in Helvetica whose ToUnicode map sends each code of
+    ``to_unicode`` (a byte) to the UTF-16BE given (hex), as an untrusted file may."""
+    cmap = (b"/CIDInit /ProcSet findresource begin 12 dict begin begincmap /CMapName /X def\n"
+            b"1 begincodespacerange <00> <FF> endcodespacerange\n"
+            + b"%d beginbfchar\n" % len(to_unicode)
+            + b"".join(b"<%s> <%s>\n" % (code.hex().upper().encode(), utf16) for code, utf16 in to_unicode.items())
+            + b"endbfchar\nendcmap CMapName currentdict /CMap defineresource pop end end")
+    rules = [b"100 %d 200 0.5 re f" % y for y in (600, 640, 680)] + [b"%d 600 0.5 80.5 re f" % x for x in (100, 200, 300)]
+    cells = [(110, 650, b"AB"), (210, 650, b"B"), (110, 610, b"xA"), (210, 610, b"y")]
+    content = b"\n".join(rules + [b"BT /F1 12 Tf %d %d Td (%s) Tj ET" % cell for cell in cells])
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Resources << /Font << /F1 4 0 R >> >> /Contents 5 0 R >>",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /ToUnicode 6 0 R >>",
+        b"<< /Length %d >>\nstream\n%s\nendstream" % (len(content), content),
+        b"<< /Length %d >>\nstream\n%s\nendstream" % (len(cmap), cmap),
+    ]
+    out, offsets = b"%PDF-1.4\n", []
+    for number, body in enumerate(objects, 1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n%s\nendobj\n" % (number, body)
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1) + b"".join(b"%010d 00000 n \n" % o for o in offsets)
+    out += b"trailer << /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+    path.write_bytes(out)
+    return path
+
+
+def test_characters_a_tounicode_map_makes_invalid_are_replaced_and_a_pair_beyond_the_bmp_is_one(tmp_path):
+    # "A" to a lone UTF-16 half (D800), "B" to a pair (U+1F600): the cells must stay storable text
+    path = _mapped_pdf(tmp_path / "mapped.pdf", {b"A": b"D800", b"B": b"D83DDE00"})
+    read = tables.read_tables(path, [1])
+    assert read.errors == []
+    (table,) = read.tables
+    assert table.rows == [["\ufffd\U0001F600", "\U0001F600"], ["x\ufffd", "y"]]
+    json.dumps(table.rows, ensure_ascii=False).encode("utf-8")  # what the catalogue stores: no lone half
