@@ -46,9 +46,11 @@ class Settings:
     index_pages_held_back: int = 20_000
 
     def __post_init__(self) -> None:
-        if self.index_writer_heap_mb < 15:  # tantivy's least, one writer thread
+        # tantivy's bounds for one writer thread, 15 MB to about 4 GB; the writer takes up to 4 threads
+        # (search_app/backends/embedded.py MIN_HEAP_MB_PER_THREAD, WRITER_THREADS)
+        if not 15 <= self.index_writer_heap_mb <= 16_000:
             raise ConfigError(f"CONCEJO_INDEX_WRITER_HEAP_MB={self.index_writer_heap_mb}: the embedded index writer "
-                              "needs at least 15 (MB)")
+                              "takes 15 to 16000 (MB)")
         if self.index_pages_held_back < 1:
             raise ConfigError(f"CONCEJO_INDEX_PAGES_HELD_BACK={self.index_pages_held_back}: at least 1")
 

@@ -52,7 +52,7 @@ from search_app.query import SearchQuery, Term
 
 WRITER_HEAP_MB = 256  # CONCEJO_INDEX_WRITER_HEAP_MB
 WRITER_THREADS = max(1, min(4, os.cpu_count() or 1))
-MIN_HEAP_MB_PER_THREAD = 15  # tantivy refuses less (its MEMORY_BUDGET_NUM_BYTES_MIN)
+MIN_HEAP_MB_PER_THREAD = 15  # tantivy refuses less (its MEMORY_BUDGET_NUM_BYTES_MIN); concejo/config.py checks the setting
 # Page entries are added after the document entries of the last few hundred documents: the document entries
 # of a segment then sit together in its compressed store, so fetching a results page decompresses a few
 # blocks of small entries instead of one block of page text per hit. CONCEJO_INDEX_PAGES_HELD_BACK.

@@ -26,9 +26,28 @@ def test_the_smallest_writer_memory_indexes_what_the_default_does(search_corpus,
     settings = load_settings({"CONCEJO_DATA_DIR": str(tmp_path), "CONCEJO_INDEX_WRITER_HEAP_MB": "20",
                               "CONCEJO_INDEX_PAGES_HELD_BACK": "1"})
     small = open_backend(settings)
+    writers, flushes = [], []
+    index_of, add_all = small._current, small._add_all
+
+    class Recorded:  # the index, noting what its writer is asked for
+        def __init__(self, index) -> None:
+            self.index = index
+
+        def writer(self, heap_bytes: int, threads: int):
+            writers.append((heap_bytes, threads))
+            return self.index.writer(heap_bytes, threads)
+
+        def __getattr__(self, name: str):
+            return getattr(self.index, name)
+
+    small._current = lambda: Recorded(index_of())
+    small._add_all = lambda writer, entries: (flushes.append(len(entries)), add_all(writer, entries))
     try:  # 20 MB: one writer thread (tantivy needs 15 MB each); each page written as it comes
-        assert (small.writer_heap_bytes, small.writer_threads, small.pages_held_back) == (20_000_000, 1, 1)
         assert small.index(search_corpus.documents) == len(search_corpus.documents)
+        assert writers == [(20_000_000, 1)]
+        # the pages of each document written right after it (and the last, empty, call), not held back
+        with_pages = sum(1 for document in search_corpus.documents if len(list(document.entries())) > 1)
+        assert len(flushes) == with_pages + 1 and flushes[-1] == 0
         default = corpus_indexes.get("embedded")
         for words in QUERIES:
             total, facets, scores = _everything(small, words)
@@ -42,6 +61,7 @@ def test_the_smallest_writer_memory_indexes_what_the_default_does(search_corpus,
 
 
 @pytest.mark.parametrize(("name", "value"), [("CONCEJO_INDEX_WRITER_HEAP_MB", "10"),
+                                             ("CONCEJO_INDEX_WRITER_HEAP_MB", "20000"),
                                              ("CONCEJO_INDEX_PAGES_HELD_BACK", "0")])
 def test_a_writer_memory_too_small_to_work_is_refused_with_the_setting_named(name, value):
     with pytest.raises(ConfigError, match=name):
