@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import hashlib
 import json
+import time
+from datetime import UTC, datetime
 
 import pytest
 
-from archive import Catalogue, CatalogueError, open_catalogue
+from archive import Catalogue, CatalogueError, ClaimLost, open_catalogue
 
 SHA_A, SHA_B, SHA_C = (hashlib.sha256(x).hexdigest() for x in (b"a", b"b", b"c"))
 
@@ -56,7 +58,8 @@ def test_councils_commissions_members_and_sessions_are_upserted_and_read_back(ar
     assert (row["number"], row["commission_name"], row["document_count"]) == (7, "Comisión de Movilidad", 0)
     assert archive.sessions(year=2023) == []
     assert archive.session(session)["title"] == "Sesión 1"
-    assert [tuple(link) for link in archive.session_links(session)][0][:3] == ("audio", "Audio", "https://q/a.mp3")
+    (link,) = archive.session_links(session)
+    assert tuple(link)[:3] == ("audio", "Audio", "https://q/a.mp3")
     assert archive.session_count("quito") == 1 and archive.session_count("nadie") == 0
 
 
@@ -175,7 +178,7 @@ def test_runs_and_ledgers(archive):
 def test_a_write_that_fails_leaves_nothing_half_done(archive):
     document = fetched(archive, "acta-1", SHA_A).document_id
     pages = [{"number": 1, "text": "uno"}, {"number": 1, "text": "repetida"}]  # the same page twice: refused
-    with pytest.raises(Exception) as raised:  # noqa: PT011 - the driver's own integrity error
+    with pytest.raises(Exception) as raised:  # the driver's own integrity error
         archive.save_extraction(document, SHA_A, pages, {}, [], extractor_version="v1")
     assert "unique" in str(raised.value).lower() or "duplicate" in str(raised.value).lower()
     assert archive.pages(document) == [] and archive.document(document)["status"] == "fetched"
@@ -191,3 +194,78 @@ def test_a_second_connection_sees_what_the_first_committed(archive, catalogue_ur
         assert [row["slug"] for row in other.councils()] == ["quito"]
     finally:
         other.close()
+
+
+# -- extraction claims: several extract processes sharing one catalogue ------------------------------------
+
+def _due(catalogue: Catalogue, count: int) -> list[int]:
+    return [fetched(catalogue, f"acta-{n}", hashlib.sha256(str(n).encode()).hexdigest()).document_id
+            for n in range(count)]
+
+
+def test_two_workers_claim_disjoint_documents_and_an_expired_claim_is_taken_over(archive):
+    due = _due(archive, 5)
+    first = archive.claim_documents_to_extract(extractor_version="v1", worker="A", limit=2, claim_s=60)
+    second = archive.claim_documents_to_extract(extractor_version="v1", worker="B", limit=10, claim_s=0.2)
+    assert len(first) == 2 and len(second) == 3
+    assert sorted(r["id"] for r in first + second) == due  # each once
+    assert {r["extract_reason"] for r in first} == {"new"} and first[0]["session_key"] == "s-1"
+    assert archive.claim_documents_to_extract(extractor_version="v1", worker="C", limit=10, claim_s=60) == []
+    assert archive.next_claim_expiry(extractor_version="v1", worker="C") is not None
+
+    time.sleep(0.3)  # B died: its claims expire, and C takes them; A's still hold
+    taken = archive.claim_documents_to_extract(extractor_version="v1", worker="C", limit=10, claim_s=60)
+    assert sorted(r["id"] for r in taken) == sorted(r["id"] for r in second)
+
+    b_late = second[0]["id"]  # B was not dead, only slow: its result is refused, C's will stand
+    with pytest.raises(ClaimLost):
+        archive.save_extraction(b_late, second[0]["current_sha256"], [{"number": 1, "text": "b"}], {}, [],
+                                extractor_version="v1", claimed_by="B")
+    assert archive.pages(b_late) == []
+    archive.save_extraction(b_late, second[0]["current_sha256"], [{"number": 1, "text": "c"}], {}, [],
+                            extractor_version="v1", claimed_by="C")
+    assert [p["text"] for p in archive.pages(b_late)] == ["c"]
+    assert archive.document(b_late)["claim_expires"] is None  # finished: no live claim left
+    assert archive.save_extraction_failure(first[0]["id"], first[0]["current_sha256"], "corrupt",
+                                           extractor_version="v1", claimed_by="A") is False
+
+    assert archive.release_claims("C") == 2  # C stops early: its two unfinished claims are free at once
+    again = archive.claim_documents_to_extract(extractor_version="v1", worker="D", limit=10, claim_s=60)
+    assert len(again) == 2
+
+
+def test_a_retried_failure_is_claimed_once_per_run(archive):
+    (document,) = _due(archive, 1)
+    (row,) = archive.claim_documents_to_extract(extractor_version="v1", worker="A", limit=1, claim_s=60)
+    archive.save_extraction_failure(document, row["current_sha256"], "corrupt", extractor_version="v1",
+                                    claimed_by="A")
+    assert archive.claim_documents_to_extract(extractor_version="v1", worker="A", limit=1, claim_s=60) == []
+    time.sleep(0.01)
+    run_started = datetime.now(UTC).isoformat(timespec="milliseconds")
+    (retry,) = archive.claim_documents_to_extract(extractor_version="v1", worker="B", limit=1, claim_s=60,
+                                                  retry_failed=True, since=run_started)
+    assert retry["extract_reason"] == "retry_failed"
+    archive.save_extraction_failure(document, row["current_sha256"], "corrupt", extractor_version="v1",
+                                    claimed_by="B")
+    assert archive.claim_documents_to_extract(extractor_version="v1", worker="B", limit=1, claim_s=60,
+                                              retry_failed=True, since=run_started) == []
+    later = datetime.now(UTC).isoformat(timespec="milliseconds")  # a run started after B's attempt retries it
+    assert len(archive.claim_documents_to_extract(extractor_version="v1", worker="C", limit=1, claim_s=60,
+                                                  retry_failed=True, since=later)) == 1
+
+
+@pytest.mark.postgresql
+def test_a_row_another_transaction_holds_is_skipped_not_waited_for(postgresql_url):
+    """FOR UPDATE SKIP LOCKED: a document locked by another worker's claim in progress is passed over."""
+    first, second = open_catalogue(postgresql_url), open_catalogue(postgresql_url)
+    try:
+        due = _due(first, 3)
+        with first.transaction() as db:
+            db.execute("SELECT id FROM documents WHERE id = ? FOR UPDATE", (due[0],))
+            started = time.monotonic()
+            claimed = second.claim_documents_to_extract(extractor_version="v1", worker="B", limit=10, claim_s=60)
+            assert time.monotonic() - started < 5
+        assert sorted(r["id"] for r in claimed) == due[1:]
+    finally:
+        first.close()
+        second.close()
