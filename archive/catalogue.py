@@ -2,8 +2,9 @@
 per-source coverage ledgers, with provenance; and what councils did as the minutes record it (roll calls,
 votes, movements, items) with the people they name (archive/proceedings_store.py, archive/people.py).
 
-It is reached through `open_catalogue(url)`; only `sqlite:///path` is implemented, and the SQL stays
-plain (no SQLite-only features beyond upserts that PostgreSQL shares) so a PostgreSQL URL can replace it.
+It is reached through `open_catalogue(url)`: SQLite (`sqlite:///path`, the default) or PostgreSQL
+(`postgresql://...`), through archive/database.py; the tables are archive/schema.py, built and migrated
+forward on open by archive/migrations/. The SQL is written once, in what both databases share.
 The catalogue never deletes a version, nor a document anything refers to (a never-fetched document
 found to be an alias of another is merged into it, URLs and all): fetched history only grows, and a failed
 re-extraction never takes away the text a document already has. A document gone from its portal is
@@ -14,200 +15,17 @@ listing keeps what the listing said (`listed_session_key`).
 from __future__ import annotations
 
 import json
-import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 from archive import proceedings_store
+from archive.database import DATABASE_ERRORS, Database, Record, redacted
 from archive.gaps import find_gaps
+from archive.migrations import MigrationLockTimeout, migrate
 from archive.reconcile import reconcile_session
-
-SCHEMA = """
-CREATE TABLE IF NOT EXISTS councils (
-    id INTEGER PRIMARY KEY, slug TEXT NOT NULL UNIQUE, name TEXT NOT NULL, portal_url TEXT
-);
-CREATE TABLE IF NOT EXISTS commissions (
-    id INTEGER PRIMARY KEY, council_id INTEGER NOT NULL REFERENCES councils(id),
-    slug TEXT NOT NULL, name TEXT NOT NULL, members_json TEXT NOT NULL DEFAULT '[]', schedule TEXT,
-    source_url TEXT, first_seen TEXT NOT NULL, last_seen TEXT NOT NULL,
-    UNIQUE (council_id, slug)
-);
-CREATE TABLE IF NOT EXISTS sessions (
-    id INTEGER PRIMARY KEY, council_id INTEGER NOT NULL REFERENCES councils(id),
-    key TEXT NOT NULL, commission_id INTEGER REFERENCES commissions(id),
-    session_type TEXT, number INTEGER, date TEXT, title TEXT,
-    source_url TEXT, first_seen TEXT NOT NULL, last_seen TEXT NOT NULL,
-    UNIQUE (council_id, key)
-);
-CREATE TABLE IF NOT EXISTS documents (
-    id INTEGER PRIMARY KEY, council_id INTEGER NOT NULL REFERENCES councils(id),
-    key TEXT NOT NULL, session_id INTEGER REFERENCES sessions(id),
-    kind TEXT, title TEXT,
-    current_sha256 TEXT REFERENCES files(sha256),
-    status TEXT NOT NULL DEFAULT 'listed',
-    status_reason TEXT,
-    extracted_sha256 TEXT, extracted_at TEXT, page_count INTEGER, metadata_json TEXT,
-    indexed_sha256 TEXT, indexed_at TEXT,
-    first_seen TEXT NOT NULL, last_seen TEXT NOT NULL,
-    extractor_version TEXT, pages_extractor_version TEXT,
-    UNIQUE (council_id, key)
-);
-CREATE TABLE IF NOT EXISTS document_urls (
-    url TEXT PRIMARY KEY, document_id INTEGER NOT NULL REFERENCES documents(id),
-    first_seen TEXT NOT NULL, last_seen TEXT NOT NULL,
-    sha256 TEXT, etag TEXT, last_modified TEXT
-);
-CREATE TABLE IF NOT EXISTS files (
-    sha256 TEXT PRIMARY KEY, size INTEGER NOT NULL, media_type TEXT, first_stored TEXT NOT NULL
-);
-CREATE TABLE IF NOT EXISTS versions (
-    id INTEGER PRIMARY KEY, document_id INTEGER NOT NULL REFERENCES documents(id),
-    sha256 TEXT NOT NULL REFERENCES files(sha256), source_url TEXT NOT NULL,
-    first_fetched TEXT NOT NULL, last_fetched TEXT NOT NULL,
-    etag TEXT, last_modified TEXT, http_status INTEGER,
-    UNIQUE (document_id, sha256)
-);
-CREATE TABLE IF NOT EXISTS fetch_failures (
-    id INTEGER PRIMARY KEY, url TEXT NOT NULL, document_key TEXT, reason TEXT NOT NULL,
-    http_status INTEGER, at TEXT NOT NULL
-);
-CREATE TABLE IF NOT EXISTS pages (
-    document_id INTEGER NOT NULL REFERENCES documents(id), number INTEGER NOT NULL,
-    text TEXT NOT NULL, display_text TEXT, origin TEXT, ocr_confidence REAL,
-    PRIMARY KEY (document_id, number)
-);
-CREATE TABLE IF NOT EXISTS document_tables (
-    document_id INTEGER NOT NULL REFERENCES documents(id), page INTEGER NOT NULL, position INTEGER NOT NULL,
-    sha256 TEXT NOT NULL, rows_json TEXT NOT NULL, bbox_json TEXT,
-    PRIMARY KEY (document_id, page, position)
-);
-CREATE TABLE IF NOT EXISTS runs (
-    id INTEGER PRIMARY KEY, step TEXT NOT NULL, started_at TEXT NOT NULL, finished_at TEXT,
-    stats_json TEXT, errors_json TEXT
-);
-CREATE TABLE IF NOT EXISTS members (
-    id INTEGER PRIMARY KEY, council_id INTEGER NOT NULL REFERENCES councils(id),
-    name TEXT NOT NULL, role TEXT NOT NULL DEFAULT '', body TEXT NOT NULL DEFAULT '',
-    source_url TEXT, first_seen TEXT NOT NULL, last_seen TEXT NOT NULL,
-    UNIQUE (council_id, name, body, role)
-);
-CREATE TABLE IF NOT EXISTS session_links (
-    id INTEGER PRIMARY KEY, session_id INTEGER NOT NULL REFERENCES sessions(id),
-    kind TEXT, title TEXT, url TEXT NOT NULL, first_seen TEXT NOT NULL, last_seen TEXT NOT NULL,
-    UNIQUE (session_id, url)
-);
-CREATE TABLE IF NOT EXISTS crawl_ledgers (
-    id INTEGER PRIMARY KEY, run_id INTEGER, council_slug TEXT NOT NULL, at TEXT NOT NULL,
-    ledger_json TEXT NOT NULL
-);
-CREATE TABLE IF NOT EXISTS persons (
-    id INTEGER PRIMARY KEY, council_id INTEGER NOT NULL REFERENCES councils(id),
-    name TEXT NOT NULL, folded TEXT NOT NULL, first_seen TEXT NOT NULL
-);
-CREATE TABLE IF NOT EXISTS person_names (
-    id INTEGER PRIMARY KEY, person_id INTEGER NOT NULL REFERENCES persons(id),
-    council_id INTEGER NOT NULL REFERENCES councils(id),
-    folded TEXT NOT NULL, printed TEXT NOT NULL, first_seen TEXT NOT NULL,
-    UNIQUE (council_id, printed)
-);
-CREATE TABLE IF NOT EXISTS person_reviews (
-    id INTEGER PRIMARY KEY, person_id INTEGER NOT NULL REFERENCES persons(id),
-    candidate_id INTEGER NOT NULL REFERENCES persons(id),
-    code TEXT NOT NULL, reason TEXT NOT NULL, printed TEXT, first_seen TEXT NOT NULL,
-    UNIQUE (person_id, candidate_id)
-);
-CREATE TABLE IF NOT EXISTS roll_calls (
-    id INTEGER PRIMARY KEY, document_id INTEGER NOT NULL REFERENCES documents(id), position INTEGER NOT NULL,
-    page INTEGER, moment TEXT, heading TEXT, stated_count INTEGER, stated_text TEXT, stated_page INTEGER
-);
-CREATE TABLE IF NOT EXISTS roll_call_entries (
-    id INTEGER PRIMARY KEY, roll_call_id INTEGER NOT NULL REFERENCES roll_calls(id), position INTEGER NOT NULL,
-    person_id INTEGER REFERENCES persons(id), printed_name TEXT NOT NULL, number INTEGER, role TEXT,
-    choice TEXT NOT NULL, "column" TEXT, page INTEGER
-);
-CREATE TABLE IF NOT EXISTS votes (
-    id INTEGER PRIMARY KEY, document_id INTEGER NOT NULL REFERENCES documents(id), position INTEGER NOT NULL,
-    page INTEGER, method TEXT, motion TEXT, agenda_point TEXT, identifiers_json TEXT NOT NULL DEFAULT '[]',
-    printed_totals_json TEXT, stated_counts_json TEXT, counted_totals_json TEXT, totals_match INTEGER,
-    result TEXT, result_text TEXT, result_page INTEGER, body TEXT, search_text TEXT NOT NULL DEFAULT ''
-);
-CREATE TABLE IF NOT EXISTS ballots (
-    id INTEGER PRIMARY KEY, vote_id INTEGER NOT NULL REFERENCES votes(id), position INTEGER NOT NULL,
-    person_id INTEGER REFERENCES persons(id), printed_name TEXT NOT NULL, number INTEGER, role TEXT,
-    choice TEXT NOT NULL, "column" TEXT, page INTEGER
-);
-CREATE TABLE IF NOT EXISTS movements (
-    id INTEGER PRIMARY KEY, document_id INTEGER NOT NULL REFERENCES documents(id), position INTEGER NOT NULL,
-    page INTEGER, direction TEXT, time TEXT, count_after INTEGER, text TEXT
-);
-CREATE TABLE IF NOT EXISTS movement_names (
-    movement_id INTEGER NOT NULL REFERENCES movements(id), position INTEGER NOT NULL,
-    person_id INTEGER REFERENCES persons(id), printed_name TEXT NOT NULL,
-    PRIMARY KEY (movement_id, position)
-);
-CREATE TABLE IF NOT EXISTS people_rules (
-    council_id INTEGER PRIMARY KEY REFERENCES councils(id), version TEXT NOT NULL, resolved_at TEXT NOT NULL
-);
-CREATE TABLE IF NOT EXISTS item_mentions (
-    id INTEGER PRIMARY KEY, document_id INTEGER NOT NULL REFERENCES documents(id),
-    identifier TEXT NOT NULL, identifier_key TEXT NOT NULL, page INTEGER, stage TEXT
-);
-CREATE INDEX IF NOT EXISTS crawl_ledgers_council ON crawl_ledgers(council_slug, id);
-CREATE INDEX IF NOT EXISTS persons_council ON persons(council_id, name);
-CREATE INDEX IF NOT EXISTS person_names_folded ON person_names(council_id, folded);
-CREATE INDEX IF NOT EXISTS person_names_person ON person_names(person_id);
-CREATE INDEX IF NOT EXISTS person_reviews_candidate ON person_reviews(candidate_id);
-CREATE INDEX IF NOT EXISTS roll_calls_document ON roll_calls(document_id, position);
-CREATE INDEX IF NOT EXISTS roll_call_entries_roll_call ON roll_call_entries(roll_call_id, position);
-CREATE INDEX IF NOT EXISTS roll_call_entries_person ON roll_call_entries(person_id);
-CREATE INDEX IF NOT EXISTS votes_document ON votes(document_id, position);
-CREATE INDEX IF NOT EXISTS ballots_vote ON ballots(vote_id, position);
-CREATE INDEX IF NOT EXISTS ballots_person ON ballots(person_id, vote_id);
-CREATE INDEX IF NOT EXISTS movements_document ON movements(document_id, position);
-CREATE INDEX IF NOT EXISTS item_mentions_key ON item_mentions(identifier_key);
-CREATE INDEX IF NOT EXISTS item_mentions_document ON item_mentions(document_id);
-CREATE INDEX IF NOT EXISTS documents_status ON documents(status);
-CREATE INDEX IF NOT EXISTS documents_session ON documents(session_id);
-CREATE INDEX IF NOT EXISTS sessions_date ON sessions(date);
-CREATE INDEX IF NOT EXISTS sessions_council ON sessions(council_id);
-CREATE INDEX IF NOT EXISTS documents_council ON documents(council_id, status);
-CREATE INDEX IF NOT EXISTS document_urls_document ON document_urls(document_id);
-CREATE INDEX IF NOT EXISTS sessions_commission ON sessions(commission_id);
-"""
-
-# Columns added to SCHEMA after catalogues already existed: opening an older catalogue adds them, NULL
-# in old rows. extractor_version: the extractor version of the last extraction attempt on the current
-# file, success or failure (NULL: extracted before versions were recorded, so outdated).
-# pages_extractor_version: the version that produced the pages and metadata the document holds.
-ADDED_COLUMNS = (
-    ("documents", "extractor_version", "TEXT"),
-    ("documents", "pages_extractor_version", "TEXT"),
-    ("runs", "outcome", "TEXT"),  # completed | failed | interrupted (killed, or stopped by a signal) | skipped
-    # What a run was for (scheduler.py): step "pipeline" is one source's crawl -> extract -> index, its steps
-    # point to it (part_of); trigger first | schedule | missed | retry | once, attempt 1 then 2.. for retries,
-    # scheduled_for the fire time it serves, full_sweep 1 for a sweep. NULL in runs started by hand.
-    ("runs", "source", "TEXT"),
-    ("runs", "trigger", "TEXT"),
-    ("runs", "attempt", "INTEGER"),
-    ("runs", "full_sweep", "INTEGER"),
-    ("runs", "scheduled_for", "TEXT"),
-    ("runs", "part_of", "INTEGER"),
-    # What this URL last gave (file and validators), for conditional requests that never trust a cached body.
-    ("document_urls", "sha256", "TEXT"),
-    ("document_urls", "etag", "TEXT"),
-    ("document_urls", "last_modified", "TEXT"),
-    ("commissions", "mission", "TEXT"),
-    # A withdrawn document (gone from its portal) keeps the status it had, restored when it is listed again.
-    ("documents", "status_before_withdrawn", "TEXT"),
-    ("documents", "withdrawn_at", "TEXT"),
-    # The session key the portal's listing gave, kept when the document's text places it in another session.
-    ("documents", "listed_session_key", "TEXT"),
-    # The date a listing gives a document of no single session (crawler.items.DocumentItem), if any.
-    ("documents", "listing_date", "TEXT"),
-)
 
 
 def _member(member: dict | str) -> dict:
@@ -215,6 +33,10 @@ def _member(member: dict | str) -> dict:
     if isinstance(member, str):
         return {"name": member, "role": None}
     return {"name": str(member.get("name") or ""), "role": member.get("role") or None}
+
+
+def _first_line(exc: BaseException) -> str:
+    return (str(exc).strip().splitlines() or [type(exc).__name__])[0]
 
 
 def now_iso() -> str:
@@ -241,53 +63,55 @@ class StoredFetch:
 
 
 def open_catalogue(url: str) -> Catalogue:
-    if url.startswith("sqlite:///"):
-        return Catalogue(Path(url.removeprefix("sqlite:///")))
+    """The catalogue at `url`: `sqlite:///PATH` (the default, in the data directory) or
+    `postgresql://USER:PASSWORD@HOST:PORT/DATABASE` (CONCEJO_CATALOGUE_URL), migrated forward on open."""
+    if url.startswith(("sqlite:///", "postgresql://", "postgresql+psycopg://")):
+        return Catalogue(url)
     raise CatalogueError(
-        f"unsupported catalogue URL {url!r}: only sqlite:///PATH is implemented; "
-        "set CONCEJO_DATA_DIR to choose where the SQLite catalogue lives"
+        f"unsupported catalogue URL {redacted(url)!r}: use sqlite:///PATH or postgresql://USER:PASSWORD@HOST/DATABASE "
+        "in CONCEJO_CATALOGUE_URL, or unset it to use the SQLite catalogue in CONCEJO_DATA_DIR"
     )
 
 
 class Catalogue:
     """All reads and writes of the catalogue go through this class."""
 
-    def __init__(self, path: Path) -> None:
-        self.path = Path(path)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+    def __init__(self, url: str | Path) -> None:
+        if isinstance(url, Path) or not str(url).startswith(("sqlite:", "postgresql")):
+            url = f"sqlite:///{url}"  # a path, as callers before URLs passed it
+        self.url = url
+        self.path = Path(url.removeprefix("sqlite:///")) if url.startswith("sqlite:///") else None
+        if self.path:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
         try:
-            self.db = sqlite3.connect(self.path, timeout=30, check_same_thread=False)
-        except sqlite3.Error as exc:
-            raise CatalogueError(f"cannot open the catalogue at {self.path}: {exc}") from exc
-        self.db.row_factory = sqlite3.Row
-        self.db.execute("PRAGMA journal_mode=WAL")
-        self.db.execute("PRAGMA foreign_keys=ON")
-        self.db.executescript(SCHEMA)
-        self._add_missing_columns()
-
-    def _add_missing_columns(self) -> None:
-        for table, column, sql_type in ADDED_COLUMNS:
-            if column in self._columns(table):
-                continue
-            try:
-                with self.transaction() as db:
-                    db.execute(f"ALTER TABLE {table} ADD COLUMN {column} {sql_type}")
-            except sqlite3.OperationalError as exc:
-                if column not in self._columns(table):  # not just another process adding it first
-                    raise CatalogueError(
-                        f"cannot add column {table}.{column} to the catalogue at {self.path}: {exc}"
-                    ) from exc
-
-    def _columns(self, table: str) -> set[str]:
-        return {d[0] for d in self.db.execute(f"SELECT * FROM {table} LIMIT 0").description}
+            self.db = Database(url)
+        except DATABASE_ERRORS as exc:
+            if url.startswith("sqlite:"):
+                raise CatalogueError(f"cannot open the catalogue at {self.path}: {exc}") from exc
+            raise CatalogueError(
+                f"the PostgreSQL catalogue at {redacted(url)} is unreachable ({_first_line(exc)}): start the server "
+                "or correct CONCEJO_CATALOGUE_URL (unset, the catalogue is SQLite in CONCEJO_DATA_DIR)"
+            ) from exc
+        try:
+            migrate(self.db.connection, self.db.sqlite_path)
+        except (*DATABASE_ERRORS, MigrationLockTimeout) as exc:
+            self.db.close()
+            raise CatalogueError(
+                f"cannot bring the catalogue at {redacted(url)} to the current schema: {_first_line(exc)}"
+            ) from exc
 
     def close(self) -> None:
         self.db.close()
 
     @contextmanager
-    def transaction(self) -> Iterator[sqlite3.Connection]:
-        with self.db:
-            yield self.db
+    def transaction(self) -> Iterator[Database]:
+        with self.db.transaction() as db:
+            yield db
+
+    def data_version(self) -> int | None:
+        """A number that changes whenever another connection commits to a SQLite catalogue (its data_version),
+        for caches of what the catalogue says; None where the database has none (PostgreSQL): never cache."""
+        return None if self.db.postgresql else self.db.execute("PRAGMA data_version").fetchone()[0]
 
     # -- councils, commissions, sessions --------------------------------------------------------
 
@@ -336,7 +160,7 @@ class Catalogue:
             ).fetchone()[0]
 
     @staticmethod
-    def commission_members(commission: sqlite3.Row | dict) -> list[dict]:
+    def commission_members(commission: Record | dict) -> list[dict]:
         """A commission's members as [{"name", "role"}]; rows written before roles were kept hold plain names."""
         return [_member(m) for m in json.loads(commission["members_json"] or "[]")]
 
@@ -398,7 +222,7 @@ class Catalogue:
                 [(session_id, link.get("kind"), link.get("title"), link["url"], ts, ts) for link in links],
             )
 
-    def session_links(self, session_id: int) -> list[sqlite3.Row]:
+    def session_links(self, session_id: int) -> list[Record]:
         return self.db.execute(
             "SELECT kind, title, url, first_seen, last_seen FROM session_links WHERE session_id = ? ORDER BY id",
             (session_id,),
@@ -505,7 +329,7 @@ class Catalogue:
                                changed=doc["current_sha256"] not in (None, sha256))
 
     @staticmethod
-    def _has_history(db: sqlite3.Connection, document_id: int) -> bool:
+    def _has_history(db: Database, document_id: int) -> bool:
         """Whether anything besides its URLs refers to a document (a version or pages): then it is kept."""
         return db.execute(
             "SELECT EXISTS (SELECT 1 FROM versions WHERE document_id = ?) "
@@ -513,7 +337,7 @@ class Catalogue:
             (document_id, document_id),
         ).fetchone()[0] == 1
 
-    def url_validators(self, url: str) -> sqlite3.Row | None:
+    def url_validators(self, url: str) -> Record | None:
         """What `url` last gave: sha256, etag, last_modified (None if it never gave a file)."""
         return self.db.execute(
             "SELECT sha256, etag, last_modified FROM document_urls WHERE url = ? AND sha256 IS NOT NULL", (url,)
@@ -566,7 +390,7 @@ class Catalogue:
         ts = now_iso()
         with self.transaction() as db:
             known, listed = db.execute(
-                "SELECT COUNT(*), COALESCE(SUM(last_seen >= ?), 0) FROM documents "
+                "SELECT COUNT(*), COALESCE(SUM(CASE WHEN last_seen >= ? THEN 1 ELSE 0 END), 0) FROM documents "
                 "WHERE council_id = ? AND status != 'withdrawn'",
                 (seen_before, council),
             ).fetchone()
@@ -592,14 +416,14 @@ class Catalogue:
         row = self.db.execute("SELECT id FROM councils WHERE slug = ?", (slug,)).fetchone()
         return row[0] if row else None
 
-    def documents_with_files(self, sha256s: list[str]) -> list[sqlite3.Row]:
+    def documents_with_files(self, sha256s: list[str]) -> list[Record]:
         """Documents whose current file is one of `sha256s`, each with the URLs it is listed under."""
         if not sha256s:
             return []
         marks = ", ".join("?" * len(sha256s))
         return self.db.execute(
             "SELECT d.id, d.key, d.current_sha256, "
-            "(SELECT group_concat(u.url, ' ') FROM document_urls u WHERE u.document_id = d.id) AS urls "
+            f"(SELECT {self.db.group_concat}(u.url, ' ') FROM document_urls u WHERE u.document_id = d.id) AS urls "
             f"FROM documents d WHERE d.current_sha256 IN ({marks}) ORDER BY d.id",
             sha256s,
         ).fetchall()
@@ -610,35 +434,90 @@ class Catalogue:
 
     # -- extraction ------------------------------------------------------------------------------
 
-    def documents_to_extract(self, *, extractor_version: str, retry_failed: bool = False) -> list[sqlite3.Row]:
+    def documents_to_extract(self, *, extractor_version: str, retry_failed: bool = False) -> list[Record]:
         """Documents to extract with `extractor_version`, each with `extract_reason` saying why.
 
         'new': the current file (new or changed) was never extracted. 'extractor_changed': it was
         extracted, or failed, with another version. 'retry_failed' (only with `retry_failed`): it failed
         with this version, including a failed re-extraction of a document that kept its earlier text.
         """
-        outdated = "(d.extractor_version IS NULL OR d.extractor_version != ?)"
-        failed_now = "d.status = 'failed' OR (d.status = 'extracted' AND d.status_reason IS NOT NULL)"
-        retry = f" OR {failed_now}" if retry_failed else ""
+        due, params = _due_for_extraction(extractor_version, retry_failed)
+        return self.db.execute(f"{EXTRACT_VIEW} WHERE {due} ORDER BY d.id",
+                               (*_reason_params(extractor_version), *params)).fetchall()
+
+    # Extraction claims let several `concejo extract` processes (on one machine or many, sharing the file
+    # store and a PostgreSQL catalogue) share the work list without ever extracting a document twice: a
+    # worker claims documents just before extracting them, in one UPDATE whose rows PostgreSQL locks with
+    # FOR UPDATE SKIP LOCKED (two workers never wait on, nor take, the same row; SQLite runs one writer at a
+    # time anyway), and saves a result only while the claim is still its own. A claim holds until its
+    # expiry: a worker that died (killed, its machine lost) leaves a claim that another takes once expired.
+
+    def claim_documents_to_extract(
+        self, *, extractor_version: str, worker: str, limit: int, claim_s: float, retry_failed: bool = False,
+        since: str | None = None,
+    ) -> list[Record]:
+        """Claim for `worker` up to `limit` documents due for extraction (as documents_to_extract gives them)
+        that no live claim holds, for `claim_s` seconds, largest file first (so that, across every worker, a
+        long document never starts last and runs alone). A document retried (`retry_failed`) is claimed only
+        if nobody claimed it since `since` (the ISO time the caller's run started): one attempt per run."""
+        due, params = _due_for_extraction(extractor_version, retry_failed, since=since)
+        now = datetime.now(UTC)
+        expires = (now + timedelta(seconds=claim_s)).isoformat(timespec="milliseconds")
+        now_text = now.isoformat(timespec="milliseconds")
+        lock = " FOR UPDATE OF d SKIP LOCKED" if self.db.postgresql else ""
+        with self.transaction() as db:
+            claimed = [row[0] for row in db.execute(
+                "UPDATE documents SET claimed_by = ?, claimed_at = ?, claim_expires = ? WHERE id IN ("
+                f"SELECT d.id FROM documents d JOIN files f ON f.sha256 = d.current_sha256 WHERE {due} AND {_UNCLAIMED} "
+                f"ORDER BY f.size DESC, d.id LIMIT ?{lock}) RETURNING id",
+                (worker, now_text, expires, *params, now_text, limit),
+            )]
+            if not claimed:
+                return []
+            marks = ", ".join("?" * len(claimed))
+            return db.execute(f"{EXTRACT_VIEW} WHERE d.id IN ({marks}) ORDER BY d.id",
+                              (*_reason_params(extractor_version), *claimed)).fetchall()
+
+    def next_claim_expiry(self, *, extractor_version: str, worker: str, retry_failed: bool = False,
+                          since: str | None = None) -> str | None:
+        """When the first live claim of another worker on a document due for extraction expires (None: no
+        document due is claimed): a worker with nothing left to claim waits for those, in case their worker
+        died."""
+        due, params = _due_for_extraction(extractor_version, retry_failed, since=since)
+        now = datetime.now(UTC).isoformat(timespec="milliseconds")
         return self.db.execute(
-            "SELECT d.*, s.session_type AS listed_session_type, COALESCE(s.date, d.listing_date) AS listed_date, "
-            "s.key AS session_key, "
-            f"CASE WHEN d.status = 'fetched' THEN 'new' WHEN {outdated} THEN 'extractor_changed' "
-            "ELSE 'retry_failed' END AS extract_reason "
-            "FROM documents d LEFT JOIN sessions s ON s.id = d.session_id "
-            "WHERE d.current_sha256 IS NOT NULL AND (d.status = 'fetched' "
-            f"OR (d.status IN ('extracted', 'failed') AND {outdated}){retry}) ORDER BY d.id",
-            (extractor_version, extractor_version),
-        ).fetchall()
+            f"SELECT MIN(d.claim_expires) FROM documents d WHERE {due} AND d.claim_expires >= ? AND d.claimed_by != ?",
+            (*params, now, worker),
+        ).fetchone()[0]
+
+    def release_claims(self, worker: str) -> int:
+        """Give up `worker`'s live claims (a run stopped early): other workers may take them at once."""
+        with self.transaction() as db:
+            return db.execute("UPDATE documents SET claim_expires = NULL WHERE claimed_by = ? "
+                              "AND claim_expires IS NOT NULL", (worker,)).rowcount
+
+    @staticmethod
+    def _end_claim(db: Database, document_id: int, worker: str | None) -> None:
+        """End `worker`'s claim on the document, inside the transaction that saves its result; ClaimLost if
+        another worker claimed it meanwhile (this one took longer than its claim: the other one's result
+        stands)."""
+        if worker is None:
+            return
+        if db.execute("UPDATE documents SET claim_expires = NULL WHERE id = ? AND claimed_by = ?",
+                      (document_id, worker)).rowcount != 1:
+            raise ClaimLost(f"document {document_id} was claimed by another worker after {worker}'s claim expired; "
+                            "its result is not saved (raise CONCEJO_EXTRACT_CLAIM_S if extractions take this long)")
 
     def save_extraction(
         self, document_id: int, sha256: str, pages: list[dict], metadata: dict, errors: list[str], *,
-        extractor_version: str, tables: list[dict] | None = None,
+        extractor_version: str, tables: list[dict] | None = None, claimed_by: str | None = None,
     ) -> None:
         """Replace the document's pages, tables (``{"page", "index", "rows", "bbox"}``) and metadata;
-        its index entry is then out of date until indexed."""
+        its index entry is then out of date until indexed. With `claimed_by`, only while that worker's claim
+        holds (ClaimLost otherwise, nothing saved)."""
         ts = now_iso()
         with self.transaction() as db:
+            self._end_claim(db, document_id, claimed_by)
             db.execute("DELETE FROM pages WHERE document_id = ?", (document_id,))
             db.execute("DELETE FROM document_tables WHERE document_id = ?", (document_id,))
             db.executemany(
@@ -670,14 +549,16 @@ class Catalogue:
             )
 
     def save_extraction_failure(
-        self, document_id: int, sha256: str, reason: str, *, extractor_version: str,
+        self, document_id: int, sha256: str, reason: str, *, extractor_version: str, claimed_by: str | None = None,
     ) -> bool:
         """Record that extracting `sha256` with `extractor_version` failed, and why.
 
         A document already extracted from these same bytes keeps its pages, metadata and index entry
         (status stays 'extracted'); the failure is recorded as its status_reason. Returns True then.
+        With `claimed_by`, only while that worker's claim holds (as save_extraction).
         """
         with self.transaction() as db:
+            self._end_claim(db, document_id, claimed_by)
             kept = db.execute(
                 "UPDATE documents SET status_reason = ?, extractor_version = ? "
                 "WHERE id = ? AND status = 'extracted' AND extracted_sha256 = ?",
@@ -694,7 +575,7 @@ class Catalogue:
     # -- indexing --------------------------------------------------------------------------------
 
     def documents_to_index(self, *, everything: bool = False, after_id: int = 0,
-                           limit: int | None = None) -> list[sqlite3.Row]:
+                           limit: int | None = None) -> list[Record]:
         """Documents due for indexing (every extracted one with `everything`), by id: those after `after_id`,
         at most `limit` of them (keyset paging, so the index step holds one batch of rows at a time)."""
         bounded = " LIMIT ?" if limit is not None else ""
@@ -716,10 +597,10 @@ class Catalogue:
 
     # -- reading ---------------------------------------------------------------------------------
 
-    def document(self, document_id: int) -> sqlite3.Row | None:
+    def document(self, document_id: int) -> Record | None:
         return self.db.execute(f"{DOCUMENT_VIEW} WHERE d.id = ?", (document_id,)).fetchone()
 
-    def pages(self, document_id: int) -> list[sqlite3.Row]:
+    def pages(self, document_id: int) -> list[Record]:
         return self.db.execute(
             "SELECT * FROM pages WHERE document_id = ? ORDER BY number", (document_id,)
         ).fetchall()
@@ -739,16 +620,17 @@ class Catalogue:
         ).fetchall()
         return [r[0] for r in rows]
 
-    def versions(self, document_id: int) -> list[sqlite3.Row]:
+    def versions(self, document_id: int) -> list[Record]:
         """The document's versions, oldest first; `is_current` is 1 for the file the catalogue serves now."""
         return self.db.execute(
-            "SELECT v.*, (v.sha256 IS d.current_sha256) AS is_current FROM versions v "
+            "SELECT v.*, CASE WHEN v.sha256 IS NOT DISTINCT FROM d.current_sha256 THEN 1 ELSE 0 END AS is_current "
+            "FROM versions v "
             "JOIN documents d ON d.id = v.document_id WHERE v.document_id = ? ORDER BY v.first_fetched, v.id",
             (document_id,),
         ).fetchall()
 
     def sessions(self, *, commission_slug: str | None = None, year: int | None = None,
-                 council_slug: str | None = None) -> list[sqlite3.Row]:
+                 council_slug: str | None = None) -> list[Record]:
         clauses, params = [], []
         if council_slug:
             clauses.append("s.council_id = (SELECT id FROM councils WHERE slug = ?)")
@@ -768,17 +650,17 @@ class Catalogue:
             params,
         ).fetchall()
 
-    def session(self, session_id: int) -> sqlite3.Row | None:
+    def session(self, session_id: int) -> Record | None:
         return self.db.execute(
             "SELECT s.*, c.slug AS commission_slug, c.name AS commission_name FROM sessions s "
             "LEFT JOIN commissions c ON c.id = s.commission_id WHERE s.id = ?",
             (session_id,),
         ).fetchone()
 
-    def session_documents(self, session_id: int) -> list[sqlite3.Row]:
+    def session_documents(self, session_id: int) -> list[Record]:
         return self.db.execute(f"{DOCUMENT_VIEW} WHERE d.session_id = ? ORDER BY d.id", (session_id,)).fetchall()
 
-    def commissions(self, council_slug: str | None = None) -> list[sqlite3.Row]:
+    def commissions(self, council_slug: str | None = None) -> list[Record]:
         where, params = ("WHERE co.slug = ?", (council_slug,)) if council_slug else ("", ())
         return self.db.execute(
             "SELECT c.*, co.slug AS council_slug, co.name AS council_name, "
@@ -787,7 +669,7 @@ class Catalogue:
             params,
         ).fetchall()
 
-    def commission(self, slug: str, council_slug: str | None = None) -> sqlite3.Row | None:
+    def commission(self, slug: str, council_slug: str | None = None) -> Record | None:
         """The commission `slug` (of `council_slug`; without it, of the first council that has one)."""
         if council_slug:
             return self.db.execute(
@@ -808,7 +690,7 @@ class Catalogue:
         ).fetchall()
         return {row["slug"]: {"ocr_documents": row["ocr_documents"], "ocr_pages": row["ocr_pages"]} for row in rows}
 
-    def councils(self) -> list[sqlite3.Row]:
+    def councils(self) -> list[Record]:
         """Every council: slug, name, portal_url, session_count, document_count, withdrawn_count."""
         return self.db.execute(
             "SELECT co.id, co.slug, co.name, co.portal_url, "
@@ -825,7 +707,7 @@ class Catalogue:
             (council_slug,),
         ).fetchone()[0]
 
-    def failures(self) -> list[sqlite3.Row]:
+    def failures(self) -> list[Record]:
         """Every document that could not be fetched or extracted, with its reason.
 
         Includes extracted documents whose re-extraction failed (status 'extracted', with a reason):
@@ -880,8 +762,8 @@ class Catalogue:
         with self.transaction() as db:
             return db.execute(
                 f"INSERT INTO runs (step, started_at{''.join(', ' + c for c in columns)}) "
-                f"VALUES (?, ?{', ?' * len(columns)})", (step, now_iso(), *columns.values()),
-            ).lastrowid
+                f"VALUES (?, ?{', ?' * len(columns)}) RETURNING id", (step, now_iso(), *columns.values()),
+            ).fetchone()[0]
 
     def record_run(self, step: str, stats: dict, errors: list[str], outcome: str, **labels: object) -> int:
         """A run that ended as it started (a scheduled run skipped because another held the pipeline lock),
@@ -891,10 +773,10 @@ class Catalogue:
         with self.transaction() as db:
             return db.execute(
                 "INSERT INTO runs (step, started_at, finished_at, stats_json, errors_json, outcome"
-                f"{''.join(', ' + c for c in columns)}) VALUES (?, ?, ?, ?, ?, ?{', ?' * len(columns)})",
+                f"{''.join(', ' + c for c in columns)}) VALUES (?, ?, ?, ?, ?, ?{', ?' * len(columns)}) RETURNING id",
                 (step, now, now, json.dumps(stats, ensure_ascii=False), json.dumps(errors, ensure_ascii=False),
                  outcome, *columns.values()),
-            ).lastrowid
+            ).fetchone()[0]
 
     def _run_labels(self, labels: dict[str, object]) -> dict[str, object]:
         unknown = set(labels) - set(self.RUN_LABELS)
@@ -919,10 +801,10 @@ class Catalogue:
                 (now_iso(), json.dumps(["the process running this step was stopped before it finished"])),
             ).rowcount
 
-    def last_runs(self, limit: int = 10) -> list[sqlite3.Row]:
+    def last_runs(self, limit: int = 10) -> list[Record]:
         return self.db.execute("SELECT * FROM runs ORDER BY id DESC LIMIT ?", (limit,)).fetchall()
 
-    def last_pipeline_run(self, source: str) -> sqlite3.Row | None:
+    def last_pipeline_run(self, source: str) -> Record | None:
         """The newest scheduled run (step "pipeline") of one source, whatever its outcome."""
         return self.db.execute("SELECT * FROM runs WHERE step = 'pipeline' AND source = ? ORDER BY id DESC LIMIT 1",
                                (source,)).fetchone()
@@ -1068,6 +950,42 @@ class Catalogue:
         return listed
 
 
+class ClaimLost(CatalogueError):
+    """A worker's claim on a document passed to another worker before it saved its result."""
+
+
+EXTRACT_VIEW = (
+    "SELECT d.*, s.session_type AS listed_session_type, COALESCE(s.date, d.listing_date) AS listed_date, "
+    "s.key AS session_key, CASE WHEN d.status = 'fetched' THEN 'new' "
+    "WHEN (d.extractor_version IS NULL OR d.extractor_version != ?) THEN 'extractor_changed' "
+    "ELSE 'retry_failed' END AS extract_reason "
+    "FROM documents d LEFT JOIN sessions s ON s.id = d.session_id"
+)
+# No live claim: never claimed, finished (expiry cleared), or the claim of a worker that died (expired).
+_UNCLAIMED = "(d.claim_expires IS NULL OR d.claim_expires < ?)"
+
+
+def _reason_params(extractor_version: str) -> tuple:
+    return (extractor_version,)
+
+
+def _due_for_extraction(extractor_version: str, retry_failed: bool, *, since: str | None = None) -> tuple[str, tuple]:
+    """The condition on `d` (documents) of being due for extraction, and its parameters (after EXTRACT_VIEW's).
+    Retried failures with `since`: only those nobody claimed since then."""
+    outdated = "(d.extractor_version IS NULL OR d.extractor_version != ?)"
+    failed_now = "(d.status = 'failed' OR (d.status = 'extracted' AND d.status_reason IS NOT NULL))"
+    params: list = [extractor_version]
+    retry = ""
+    if retry_failed:
+        retry = f" OR {failed_now}"
+        if since is not None:
+            retry = f" OR ({failed_now} AND (d.claimed_at IS NULL OR d.claimed_at < ?))"
+            params.append(since)
+    condition = ("d.current_sha256 IS NOT NULL AND (d.status = 'fetched' "
+                 f"OR (d.status IN ('extracted', 'failed') AND {outdated}){retry})")
+    return condition, tuple(params)
+
+
 # Documents holding extracted text: extracted, or withdrawn after being extracted.
 EXTRACTED = "(d.status = 'extracted' OR (d.status = 'withdrawn' AND d.status_before_withdrawn = 'extracted'))"
 
@@ -1079,7 +997,7 @@ def _due_for_index(everything: bool) -> str:
     return f"{EXTRACTED}{changed}"
 
 
-def _restore_withdrawn(db: sqlite3.Connection, document_id: int) -> None:
+def _restore_withdrawn(db: Database, document_id: int) -> None:
     """A withdrawn document listed again: back to the status it had (never-fetched ones to 'listed')."""
     db.execute(
         "UPDATE documents SET status = COALESCE(status_before_withdrawn, 'listed'), "
@@ -1088,7 +1006,7 @@ def _restore_withdrawn(db: sqlite3.Connection, document_id: int) -> None:
     )
 
 
-def _ledger(row: sqlite3.Row) -> dict:
+def _ledger(row: Record) -> dict:
     return {"run_id": row["run_id"], "at": row["at"], "ledger": json.loads(row["ledger_json"])}
 
 

@@ -11,17 +11,18 @@ by its text to belong to another session (archive.reconcile) is not a session th
 
 from __future__ import annotations
 
-import sqlite3
 from collections import defaultdict
 from datetime import UTC, date, datetime
 from itertools import pairwise
+
+from archive.database import Database, Record
 
 # A longer run of missing numbers is reported as one range, not number by number.
 MAX_NUMBERS_LISTED = 20
 PLENARY = "pleno"
 
 
-def find_gaps(db: sqlite3.Connection, council_slug: str, *, minutes_after_days: int = 30,
+def find_gaps(db: Database, council_slug: str, *, minutes_after_days: int = 30,
               today: date | str | None = None, by_type: bool = False) -> list[dict]:
     """The council's gaps, numbers first (by series, type, year, number), then missing minutes (by date).
 
@@ -51,7 +52,7 @@ def find_gaps(db: sqlite3.Connection, council_slug: str, *, minutes_after_days: 
     return _missing_numbers(sessions, by_type) + _missing_minutes(sessions, minutes_after_days, _as_date(today))
 
 
-def _missing_numbers(sessions: list[sqlite3.Row], by_type: bool) -> list[dict]:
+def _missing_numbers(sessions: list[Record], by_type: bool) -> list[dict]:
     series: dict[tuple, set[int]] = defaultdict(set)
     names: dict[tuple, str] = {}
     for row in sessions:
@@ -84,7 +85,7 @@ def _missing_numbers(sessions: list[sqlite3.Row], by_type: bool) -> list[dict]:
     return gaps
 
 
-def _missing_minutes(sessions: list[sqlite3.Row], after_days: int, today: date) -> list[dict]:
+def _missing_minutes(sessions: list[Record], after_days: int, today: date) -> list[dict]:
     gaps = []
     for row in sessions:
         if not (row["has_agenda"] and not row["has_minutes"] and row["date"]):
@@ -106,7 +107,7 @@ def _missing_minutes(sessions: list[sqlite3.Row], after_days: int, today: date) 
     return gaps
 
 
-def _series_name(row: sqlite3.Row) -> str:
+def _series_name(row: Record) -> str:
     return row["commission_name"] or ("Pleno" if not row["commission_slug"] else row["commission_slug"])
 
 

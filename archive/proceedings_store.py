@@ -16,11 +16,11 @@ from __future__ import annotations
 
 import json
 import re
-import sqlite3
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 
 from archive import people as names
+from archive.database import Database, Record
 from archive.people import KnownPerson, fold, folded_name
 
 # Ballot choices that are a vote cast (absent or excused members cast none).
@@ -37,7 +37,7 @@ class CouncilPeople:
     from the catalogue, so display names follow its rule (display_rank) as they grow.
     """
 
-    def __init__(self, db: sqlite3.Connection, council_id: int, *, now: str | None = None,
+    def __init__(self, db: Database, council_id: int, *, now: str | None = None,
                  create: bool = False) -> None:
         self.db, self.council_id, self.now, self.create = db, council_id, now, create
         printed: dict[int, list[str]] = {
@@ -74,9 +74,9 @@ class CouncilPeople:
 
     def _new_person(self, printed: str, reviews: Iterable[names.Review]) -> int:
         person_id = self.db.execute(
-            "INSERT INTO persons (council_id, name, folded, first_seen) VALUES (?, ?, ?, ?)",
+            "INSERT INTO persons (council_id, name, folded, first_seen) VALUES (?, ?, ?, ?) RETURNING id",
             (self.council_id, names.clean_name(printed), folded_name(printed), self.now),
-        ).lastrowid
+        ).fetchone()[0]
         self._add_alias(person_id, printed)
         self.db.executemany(
             "INSERT INTO person_reviews (person_id, candidate_id, code, reason, printed, first_seen) "
@@ -98,7 +98,7 @@ class CouncilPeople:
 
 # -- saving ----------------------------------------------------------------------------------------------
 
-def save_proceedings(db: sqlite3.Connection, document_id: int, proceedings: dict, *, portal: list[dict],
+def save_proceedings(db: Database, document_id: int, proceedings: dict, *, portal: list[dict],
                      now: str) -> dict[str, int]:
     """Replace the document's roll calls, votes, movements and item mentions with `proceedings`
     (extract.proceedings.model.Proceedings.to_dict()), resolving every printed name to a person of the
@@ -120,10 +120,10 @@ def save_proceedings(db: sqlite3.Connection, document_id: int, proceedings: dict
     for position, roll_call in enumerate(proceedings.get("roll_calls") or ()):
         roll_call_id = db.execute(
             "INSERT INTO roll_calls (document_id, position, page, moment, heading, stated_count, stated_text, "
-            "stated_page) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            "stated_page) VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
             (document_id, position, roll_call.get("page"), roll_call.get("moment"), roll_call.get("heading"),
              roll_call.get("stated_count"), roll_call.get("stated_text"), roll_call.get("stated_page")),
-        ).lastrowid
+        ).fetchone()[0]
         counts["roll_calls"] += 1
         counts["roll_call_entries"] += _insert_entries(db, "roll_call_entries", "roll_call_id", roll_call_id,
                                                        roll_call.get("entries") or (), people)
@@ -134,22 +134,22 @@ def save_proceedings(db: sqlite3.Connection, document_id: int, proceedings: dict
         vote_id = db.execute(
             "INSERT INTO votes (document_id, position, page, method, motion, agenda_point, identifiers_json, "
             "printed_totals_json, stated_counts_json, counted_totals_json, totals_match, result, result_text, "
-            "result_page, body, search_text) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "result_page, body, search_text) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
             (document_id, position, vote.get("page"), vote.get("method"), vote.get("motion"),
              vote.get("agenda_point"), _json(identifiers), _json(vote.get("printed_totals")),
              _json(vote.get("stated_counts")), _json(vote.get("counted_totals") or {}),
              None if match is None else int(bool(match)), vote.get("result"), vote.get("result_text"),
              vote.get("result_page"), vote.get("body"), " ".join(search.split())),
-        ).lastrowid
+        ).fetchone()[0]
         counts["votes"] += 1
         counts["ballots"] += _insert_entries(db, "ballots", "vote_id", vote_id, vote.get("entries") or (), people)
     for position, movement in enumerate(proceedings.get("movements") or ()):
         movement_id = db.execute(
             "INSERT INTO movements (document_id, position, page, direction, time, count_after, text) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?)",
+            "VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
             (document_id, position, movement.get("page"), movement.get("direction"), movement.get("time"),
              movement.get("count_after"), movement.get("text") or ""),
-        ).lastrowid
+        ).fetchone()[0]
         db.executemany(
             "INSERT INTO movement_names (movement_id, position, person_id, printed_name) VALUES (?, ?, ?, ?)",
             [(movement_id, i, people.person_id(name), name) for i, name in enumerate(movement.get("names") or ())],
@@ -164,7 +164,7 @@ def save_proceedings(db: sqlite3.Connection, document_id: int, proceedings: dict
     return counts
 
 
-def rules_version(db: sqlite3.Connection, council_id: int) -> str | None:
+def rules_version(db: Database, council_id: int) -> str | None:
     """The PEOPLE_RULES_VERSION the council's people were last resolved under (None: never recorded)."""
     row = db.execute("SELECT version FROM people_rules WHERE council_id = ?", (council_id,)).fetchone()
     return row[0] if row else None
@@ -182,7 +182,7 @@ _NAMED = (
 )
 
 
-def reresolve_people(db: sqlite3.Connection, council_id: int, portal: list[dict], *, now: str) -> dict[str, int]:
+def reresolve_people(db: Database, council_id: int, portal: list[dict], *, now: str) -> dict[str, int]:
     """Resolve every printed name of the council again, from scratch, under today's rules, and record
     PEOPLE_RULES_VERSION for it. Call inside one transaction.
 
@@ -246,10 +246,10 @@ def reresolve_people(db: sqlite3.Connection, council_id: int, portal: list[dict]
             counts["reused"] += 1
         else:
             final[group] = db.execute(
-                "INSERT INTO persons (council_id, name, folded, first_seen) VALUES (?, ?, ?, ?)",
+                "INSERT INTO persons (council_id, name, folded, first_seen) VALUES (?, ?, ?, ?) RETURNING id",
                 (council_id, "", "", min((first_seen[p] for p in roster.printed[group] if p in first_seen),
                                          default=now)),
-            ).lastrowid
+            ).fetchone()[0]
             counts["added"] += 1
     # The people's names and aliases, then their records, then the notes; ids no group took go last.
     db.execute("DELETE FROM person_reviews WHERE person_id IN (SELECT id FROM persons WHERE council_id = ?) "
@@ -284,7 +284,7 @@ def reresolve_people(db: sqlite3.Connection, council_id: int, portal: list[dict]
     return counts
 
 
-def _insert_entries(db: sqlite3.Connection, table: str, parent_column: str, parent_id: int,
+def _insert_entries(db: Database, table: str, parent_column: str, parent_id: int,
                     entries: Iterable[dict], people: CouncilPeople) -> int:
     rows = [
         (parent_id, i, people.person_id(e.get("name")), e.get("name") or "", e.get("number"), e.get("role"),
@@ -299,7 +299,7 @@ def _insert_entries(db: sqlite3.Connection, table: str, parent_column: str, pare
     return len(rows)
 
 
-def _delete_document(db: sqlite3.Connection, document_id: int) -> None:
+def _delete_document(db: Database, document_id: int) -> None:
     for child, parent, column in (("roll_call_entries", "roll_calls", "roll_call_id"),
                                   ("ballots", "votes", "vote_id"),
                                   ("movement_names", "movements", "movement_id")):
@@ -325,7 +325,7 @@ def _load(value: str | None):
 
 # -- copies of one acta ----------------------------------------------------------------------------------
 
-def duplicate_copies(db: sqlite3.Connection) -> set[int]:
+def duplicate_copies(db: Database) -> set[int]:
     """The documents whose proceedings are a second copy of another document of the same session, left out
     of every read but the exports (so one vote or roll call is never counted twice).
 
@@ -355,7 +355,7 @@ def duplicate_copies(db: sqlite3.Connection) -> set[int]:
         f"WHERE e.roll_call_id = r.id) FROM roll_calls r WHERE r.document_id IN ({marks}) "
         "ORDER BY r.document_id, r.position", ids):
         content[r[0]].append(("roll_call", *tuple(r)[1:]))
-    copies: dict[tuple, list[sqlite3.Row]] = defaultdict(list)
+    copies: dict[tuple, list[Record]] = defaultdict(list)
     for r in rows:
         copies[(r["session_id"], tuple(content[r["id"]]))].append(r)
     hidden: set[int] = set()
@@ -376,7 +376,7 @@ _SESSION_KEY = "COALESCE(d.session_id, -d.id)"  # a document of no session count
 _RECORD_DATE = "COALESCE(s.date, d.listing_date)"
 
 
-def people(db: sqlite3.Connection, council_slug: str | None, portal: list[dict], *,
+def people(db: Database, council_slug: str | None, portal: list[dict], *,
            person_id: int | None = None) -> list[dict]:
     """The council's people (every council's without a slug), sorted by display name: those with any
     record in the minutes, or listed on the portal's members or commission pages.
@@ -438,7 +438,7 @@ def people(db: sqlite3.Connection, council_slug: str | None, portal: list[dict],
     return result
 
 
-def _attendance(db: sqlite3.Connection, councils: set[int], hidden: set[int], where: str,
+def _attendance(db: Database, councils: set[int], hidden: set[int], where: str,
                 params: tuple) -> tuple[dict[int, tuple[int, int]], dict[int, str]]:
     """{person id: (sessions recorded, sessions present)} and {council id: attendance basis}, by the rule
     people() states."""
@@ -509,7 +509,7 @@ def _person_scope(council_slug: str | None, person_id: int | None) -> tuple[str,
     return "", ()
 
 
-def _roles(db: sqlite3.Connection, council_slug: str | None, portal: list[dict], where: str,
+def _roles(db: Database, council_slug: str | None, portal: list[dict], where: str,
            params: tuple) -> tuple[dict[int, list[dict]], dict[int, list[dict]]]:
     """Each person's roles with their periods, and their commissions.
 
@@ -560,7 +560,7 @@ def _day(timestamp: str | None) -> str | None:
     return timestamp[:10] if timestamp else None
 
 
-def person(db: sqlite3.Connection, person_id: int, portal: list[dict]) -> dict | None:
+def person(db: Database, person_id: int, portal: list[dict]) -> dict | None:
     """One person as `people` gives them, with every roll-call line and ballot (newest session first)
     and the people they may be, left separate for review."""
     found = people(db, None, portal, person_id=person_id)
@@ -609,7 +609,7 @@ def person(db: sqlite3.Connection, person_id: int, portal: list[dict]) -> dict |
     return result
 
 
-def people_to_review(db: sqlite3.Connection, council_slug: str | None) -> list[dict]:
+def people_to_review(db: Database, council_slug: str | None) -> list[dict]:
     """Each person kept apart from people they may be, with those candidates and why (one row per
     person and reason), in the order they were noted."""
     where, params = ("WHERE co.slug = ?", (council_slug,)) if council_slug else ("", ())
@@ -637,7 +637,7 @@ _VOTE_COLUMNS = ("SELECT v.*, co.slug AS council, d.session_id, s.date AS sessio
                  "s.number AS session_number")
 
 
-def votes(db: sqlite3.Connection, *, council: str | None = None, member: int | None = None, q: str | None = None,
+def votes(db: Database, *, council: str | None = None, member: int | None = None, q: str | None = None,
           date_from: str | None = None, date_to: str | None = None, result: str | None = None,
           limit: int = 50, offset: int = 0, session_id: int | None = None) -> tuple[int, list[dict]]:
     """(total, one page of votes), newest session first and in the minutes' order within a session.
@@ -689,7 +689,7 @@ def votes(db: sqlite3.Connection, *, council: str | None = None, member: int | N
     return total, out
 
 
-def _ballots(db: sqlite3.Connection, vote_ids: list[int]) -> dict[int, list[dict]]:
+def _ballots(db: Database, vote_ids: list[int]) -> dict[int, list[dict]]:
     if not vote_ids:
         return {}
     marks = ", ".join("?" * len(vote_ids))
@@ -706,7 +706,7 @@ def _ballots(db: sqlite3.Connection, vote_ids: list[int]) -> dict[int, list[dict
     return grouped
 
 
-def _vote_row(r: sqlite3.Row, ballots: list[dict]) -> dict:
+def _vote_row(r: Record, ballots: list[dict]) -> dict:
     return {
         "id": r["id"], "council": r["council"], "session_id": r["session_id"], "session_date": r["session_date"],
         "session_type": r["session_type"], "session_number": r["session_number"], "document_id": r["document_id"],
@@ -721,7 +721,7 @@ def _vote_row(r: sqlite3.Row, ballots: list[dict]) -> dict:
 
 # -- sessions and items ----------------------------------------------------------------------------------
 
-def session_proceedings(db: sqlite3.Connection, session_id: int) -> dict:
+def session_proceedings(db: Database, session_id: int) -> dict:
     """The session's roll calls (each with its entries and how many it counts present), votes and
     movements, from every document of the session, in document and reading order; of two copies of one
     acta (duplicate_copies: the same proceedings), only the one not withdrawn, most recently seen."""
@@ -773,7 +773,7 @@ _MENTION_FROM = ("FROM item_mentions m JOIN documents d ON d.id = m.document_id 
                  "JOIN councils co ON co.id = d.council_id LEFT JOIN sessions s ON s.id = d.session_id")
 
 
-def items(db: sqlite3.Connection, council_slug: str | None) -> list[dict]:
+def items(db: Database, council_slug: str | None) -> list[dict]:
     """Every ordinance, resolution or report identifier the minutes name, per council: how often, the
     first and last session dates, and the stages seen; most recently mentioned first."""
     where, params = ("WHERE co.slug = ?", (council_slug,)) if council_slug else ("", ())
@@ -796,7 +796,7 @@ def items(db: sqlite3.Connection, council_slug: str | None) -> list[dict]:
     ]
 
 
-def item(db: sqlite3.Connection, identifier: str, council_slug: str | None) -> list[dict]:
+def item(db: Database, identifier: str, council_slug: str | None) -> list[dict]:
     """Every mention of one identifier (accents, case and spacing aside), oldest session first."""
     clauses, params = ["m.identifier_key = ?"], [identifier_key(identifier)]
     if council_slug:
@@ -819,7 +819,7 @@ def item(db: sqlite3.Connection, identifier: str, council_slug: str | None) -> l
 
 # -- exports ---------------------------------------------------------------------------------------------
 
-def vote_export_rows(db: sqlite3.Connection, council: str | None) -> Iterator[dict]:
+def vote_export_rows(db: Database, council: str | None) -> Iterator[dict]:
     """One row per ballot (one member in one vote), oldest session first, streamed from the cursor; a vote
     recorded in prose (no ballots) gives one row whose member columns are None."""
     where, params = (" WHERE co.slug = ?", (council,)) if council else ("", ())
@@ -838,7 +838,7 @@ def vote_export_rows(db: sqlite3.Connection, council: str | None) -> Iterator[di
                "choice": r[14]}
 
 
-def attendance_export_rows(db: sqlite3.Connection, council: str | None) -> Iterator[dict]:
+def attendance_export_rows(db: Database, council: str | None) -> Iterator[dict]:
     """One row per roll-call entry, oldest session first, streamed from the cursor."""
     where, params = (" WHERE co.slug = ?", (council,)) if council else ("", ())
     cursor = db.execute(

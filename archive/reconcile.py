@@ -11,13 +11,14 @@ not state its own session (a convocatoria is dated before its session).
 from __future__ import annotations
 
 import re
-import sqlite3
+
+from archive.database import Database, Record
 
 SESSION_RECORD_KINDS = ("acta", "orden_del_dia")
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
-def reconcile_session(db: sqlite3.Connection, document_id: int, metadata: dict, *, now: str) -> bool:
+def reconcile_session(db: Database, document_id: int, metadata: dict, *, now: str) -> bool:
     """Attach the document to the session its text names when that disagrees with its listed session.
 
     `metadata` is extraction's (extract.model.Metadata.to_dict(): `date`, `session_type`, `session_number`,
@@ -75,13 +76,13 @@ def _stated(metadata: dict) -> dict:
     }
 
 
-def _find_session(db: sqlite3.Connection, doc: sqlite3.Row, target: dict) -> int | None:
+def _find_session(db: Database, doc: Record, target: dict) -> int | None:
     """A session of the same council and body with the target's date and type (and no other number)."""
-    same_body = "s.council_id = ? AND s.commission_id IS ?"
+    same_body = "s.council_id = ? AND s.commission_id IS NOT DISTINCT FROM ?"
     params: list = [doc["council_id"], doc["commission_id"]]
     if target["date"] is not None:
         row = db.execute(
-            f"SELECT s.id FROM sessions s WHERE {same_body} AND s.date = ? AND s.session_type IS ? "
+            f"SELECT s.id FROM sessions s WHERE {same_body} AND s.date = ? AND s.session_type IS NOT DISTINCT FROM ? "
             "AND (s.number IS NULL OR ? IS NULL OR s.number = ?) ORDER BY (s.number IS NULL), s.id LIMIT 1",
             (*params, target["date"], target["session_type"], target["number"], target["number"]),
         ).fetchone()
@@ -96,7 +97,7 @@ def _find_session(db: sqlite3.Connection, doc: sqlite3.Row, target: dict) -> int
     return row[0] if row else None
 
 
-def _create_session(db: sqlite3.Connection, doc: sqlite3.Row, target: dict, now: str) -> int:
+def _create_session(db: Database, doc: Record, target: dict, now: str) -> int:
     """A new session named like the listings' keys: body-date-type (body-type-number with no date)."""
     body = doc["commission_slug"] or "pleno"
     kind = target["session_type"] or "sesion"
@@ -113,7 +114,7 @@ def _create_session(db: sqlite3.Connection, doc: sqlite3.Row, target: dict, now:
     title = " ".join(f"Sesión {target['session_type'] or ''}{number} {target['date'] or ''}".split())
     return db.execute(
         "INSERT INTO sessions (council_id, key, commission_id, session_type, number, date, title, first_seen, "
-        "last_seen) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "last_seen) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
         (doc["council_id"], key, doc["commission_id"], target["session_type"], target["number"], target["date"],
          title, now, now),
-    ).lastrowid
+    ).fetchone()[0]

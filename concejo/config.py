@@ -20,7 +20,10 @@ def usable_cores() -> int:
 
 
 ENV_PREFIX = "CONCEJO_"
-OPTIONAL = {"elasticsearch_url", "replica_extra_pdfs", "public_url", "sources_file", "crawl_contact_url"}
+# Settings whose variable is not CONCEJO_ plus the field's name (the field is named apart from the property
+# that gives the URL in force). The config file takes either name.
+ENV_NAMES = {"catalogue_database_url": "CONCEJO_CATALOGUE_URL"}
+OPTIONAL = {"catalogue_database_url", "elasticsearch_url", "replica_extra_pdfs", "public_url", "sources_file", "crawl_contact_url"}
 PATHS = {"data_dir", "replica_extra_pdfs", "sources_file"}
 
 
@@ -74,10 +77,20 @@ class Settings:
     public_url: str | None = None
     # Per-search time budget in both engines; a search that exceeds it is answered with a 400 in Spanish.
     search_timeout_s: float = 5.0
+    # The catalogue's database (CONCEJO_CATALOGUE_URL): postgresql://USER:PASSWORD@HOST:PORT/DATABASE, for a
+    # catalogue several machines share; unset, SQLite in the data directory.
+    catalogue_database_url: str | None = None
+    # How long an extraction claim lasts (PostgreSQL or SQLite alike): a document claimed by a worker that
+    # died is extracted by another after this. Unset: twice the extraction time bound plus a minute.
+    extract_claim_s: float | None = None
 
     @property
     def catalogue_url(self) -> str:
-        return f"sqlite:///{self.data_dir / 'catalogue.sqlite3'}"
+        return self.catalogue_database_url or f"sqlite:///{self.data_dir / 'catalogue.sqlite3'}"
+
+    @property
+    def extract_claim_seconds(self) -> float:
+        return self.extract_claim_s if self.extract_claim_s else 2 * self.extract_timeout_s + 60
 
     @property
     def files_dir(self) -> Path:
@@ -100,8 +113,15 @@ class ConfigError(ValueError):
     """A setting has a value we cannot use."""
 
 
+def env_name(name: str) -> str:
+    """The environment variable of the setting `name` (a Settings field)."""
+    return ENV_NAMES.get(name, ENV_PREFIX + name.upper())
+
+
 def _coerce(name: str, raw: object, default: object) -> object:
     kind = type(default)
+    if name == "extract_claim_s":
+        kind = float
     if raw is None or raw == "":
         return None if name in OPTIONAL else default
     try:
@@ -120,7 +140,7 @@ def _coerce(name: str, raw: object, default: object) -> object:
             return float(raw)
         return str(raw)
     except ValueError as exc:
-        raise ConfigError(f"setting {ENV_PREFIX}{name.upper()}={raw!r} is not a valid {kind.__name__}") from exc
+        raise ConfigError(f"setting {env_name(name)}={raw!r} is not a valid {kind.__name__}") from exc
 
 
 def load_settings(environ: dict[str, str] | None = None, config_file: Path | None = None, **overrides) -> Settings:
@@ -133,10 +153,13 @@ def load_settings(environ: dict[str, str] | None = None, config_file: Path | Non
             values.update(tomllib.loads(config_file.read_text(encoding="utf-8")))
         except (OSError, tomllib.TOMLDecodeError) as exc:
             raise ConfigError(f"cannot read config file {config_file}: {exc}") from exc
+    for alias, name in (("catalogue_url", "catalogue_database_url"),):
+        if alias in values:
+            values[name] = values.pop(alias)
     for f in fields(Settings):
-        env_name = ENV_PREFIX + f.name.upper()
-        if env_name in environ:
-            values[f.name] = environ[env_name]
+        variable = env_name(f.name)
+        if variable in environ:
+            values[f.name] = environ[variable]
     defaults = Settings()
     unknown = (set(values) | set(overrides)) - {f.name for f in fields(Settings)}
     if unknown:
@@ -157,7 +180,7 @@ def settings_environ(settings: Settings) -> dict[str, str]:
             value = ",".join(value)
         elif isinstance(value, bool):
             value = "true" if value else "false"
-        environ[ENV_PREFIX + f.name.upper()] = str(value)
+        environ[env_name(f.name)] = str(value)
     return environ
 
 

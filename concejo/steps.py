@@ -7,14 +7,18 @@ crawl also records, per source, its coverage ledger (new, changed, unchanged, wi
 from __future__ import annotations
 
 import json
+import os
+import socket
 import subprocess
 import sys
 import time
+import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 
-from archive import Catalogue, CatalogueError, FileStore
+from archive import Catalogue, CatalogueError, ClaimLost, FileStore
 from concejo.config import Settings, child_environ
 from concejo.processes import run_child
 from concejo.sources import Source, load_sources, select_sources
@@ -225,9 +229,14 @@ def _extract_into(report: StepReport, settings: Settings, catalogue: Catalogue, 
     from extract.batch import extract_batch
 
     store = FileStore(settings.files_dir)
-    todo = catalogue.documents_to_extract(extractor_version=version, retry_failed=retry_failed)
-    by_id = {str(row["id"]): row for row in todo}
-    failed = 0
+    # Several extract processes may share the catalogue (and the file store): each claims documents just
+    # before extracting them, so none is extracted twice (Catalogue.claim_documents_to_extract).
+    worker = f"{socket.gethostname()}/{os.getpid()}/{uuid.uuid4().hex[:8]}"
+    since = datetime.now(UTC).isoformat(timespec="milliseconds")
+    total = len(catalogue.documents_to_extract(extractor_version=version, retry_failed=retry_failed))
+    by_id: dict[str, object] = {}
+    reasons: list[str] = []
+    failed = lost = 0
 
     def record_failure(row, error: Exception) -> None:
         """The catalogue (shown publicly) gets a plain reason; the operator's report keeps the detail."""
@@ -235,7 +244,7 @@ def _extract_into(report: StepReport, settings: Settings, catalogue: Catalogue, 
         failed += 1
         detail = str(error)
         if catalogue.save_extraction_failure(row["id"], row["current_sha256"], public_reason(error),
-                                             extractor_version=version):
+                                             extractor_version=version, claimed_by=worker):
             report.problems.append(
                 f"document {row['key']}: re-extraction with extractor {version} failed, its earlier text is "
                 f"kept and still searchable: {detail}"
@@ -243,47 +252,69 @@ def _extract_into(report: StepReport, settings: Settings, catalogue: Catalogue, 
         else:
             report.problems.append(f"document {row['key']}: {detail}")
 
-    jobs = []
-    for row in todo:
-        try:
-            path = store.open_path(row["current_sha256"])
-        except FileNotFoundError as exc:
-            record_failure(row, exc)
-            continue
-        hints = {"title": row["title"], "document_type": row["kind"], "session_type": row["listed_session_type"],
-                 "date": row["listed_date"]}
-        jobs.append((str(row["id"]), path, hints))
+    def claim(free: int, idle: bool) -> list:
+        """Claim up to `free` documents; idle with none to claim, wait while another worker's claims are
+        live (bounded by their expiry: a worker that died leaves its documents to this one)."""
+        nonlocal lost
+        while True:
+            rows = catalogue.claim_documents_to_extract(extractor_version=version, worker=worker, limit=free,
+                                                        claim_s=settings.extract_claim_seconds,
+                                                        retry_failed=retry_failed, since=since)
+            jobs = []
+            for row in rows:
+                reasons.append(row["extract_reason"])
+                try:
+                    path = store.open_path(row["current_sha256"])
+                except FileNotFoundError as exc:
+                    try:
+                        record_failure(row, exc)
+                    except ClaimLost as lost_claim:
+                        lost += 1
+                        report.problems.append(str(lost_claim))
+                    continue
+                by_id[str(row["id"])] = row
+                hints = {"title": row["title"], "document_type": row["kind"],
+                         "session_type": row["listed_session_type"], "date": row["listed_date"]}
+                jobs.append((str(row["id"]), path, hints))
+            if jobs:
+                return jobs
+            if rows:  # every one claimed was missing its file (recorded): claim the next ones
+                continue
+            if not idle:
+                return []
+            expiry = catalogue.next_claim_expiry(extractor_version=version, worker=worker, retry_failed=retry_failed,
+                                                 since=since)
+            if expiry is None:
+                return []
+            left = (datetime.fromisoformat(expiry) - datetime.now(UTC)).total_seconds()
+            time.sleep(min(max(left, 0.0) + 0.05, CLAIM_POLL_S))
+
     extracted = pages = moved = votes = roll_calls = 0
-    for done, (key, result) in enumerate(extract_batch(jobs, workers=settings.extract_workers, timeout_s=settings.extract_timeout_s,
-                                     memory_mb=settings.extract_memory_mb, ocr=settings.ocr), start=1):
-        row = by_id[key]
-        if isinstance(result, Exception):
-            record_failure(row, result)
-        else:
-            page_dicts = [
-                {"number": p.number, "text": p.text, "display_text": p.display_text, "origin": p.origin,
-                 "ocr_confidence": p.ocr_confidence}
-                for p in result.pages
-            ]
-            metadata = result.metadata.to_dict()
-            catalogue.save_extraction(row["id"], row["current_sha256"], page_dicts, metadata, result.errors,
-                                      extractor_version=version,
-                                      tables=[table.to_dict() for table in result.tables])
-            if (proceedings := getattr(result, "proceedings", None)) is not None:
-                stored = catalogue.save_proceedings(row["id"], proceedings.to_dict())
-                votes += stored["votes"]
-                roll_calls += stored["roll_calls"]
-            # The text names the session better than a file name can (no year, a wrong year): the document
-            # moves there; otherwise the listed session takes the number the text states.
-            if catalogue.reconcile_session(row["id"], metadata):
-                moved += 1
-            elif row["session_id"] and (number := as_int(metadata.get("session_number"))) is not None:
-                catalogue.set_session_number(row["session_id"], number)
-            extracted += 1
-            pages += len(page_dicts)
-        if progress:
-            progress(done, len(jobs))
-    reasons = [row["extract_reason"] for row in todo]
+    try:
+        for done, (key, result) in enumerate(
+            extract_batch([], workers=settings.extract_workers, timeout_s=settings.extract_timeout_s,
+                          memory_mb=settings.extract_memory_mb, ocr=settings.ocr, more=claim),
+            start=1,
+        ):
+            row = by_id.pop(key)
+            try:
+                if isinstance(result, Exception):
+                    record_failure(row, result)
+                else:
+                    stored = _save_extraction(catalogue, row, result, version, worker)
+                    extracted += 1
+                    pages += stored["pages"]
+                    votes += stored["votes"]
+                    roll_calls += stored["roll_calls"]
+                    moved += stored["moved"]
+            except ClaimLost as lost_claim:
+                lost += 1
+                report.problems.append(str(lost_claim))
+            if progress:
+                progress(done, max(total, done))
+    finally:  # stopped early (an error, a signal): what this worker claimed and did not finish is free again
+        if by_id:
+            catalogue.release_claims(worker)
     report.counts.update({
         "documents": extracted, "failed": failed, "pages": pages,
         # Why each document was attempted: a new or changed file, a new extractor, or --retry-failed.
@@ -293,6 +324,36 @@ def _extract_into(report: StepReport, settings: Settings, catalogue: Catalogue, 
         # What the minutes record, stored in the catalogue (archive/proceedings_store.py).
         "votes": votes, "roll_calls": roll_calls,
     })
+    if lost:  # only when another worker took over a claim this one held for too long
+        report.counts["claims_lost"] = lost
+
+
+def _save_extraction(catalogue: Catalogue, row, result, version: str, worker: str) -> dict[str, int]:
+    """Store one extraction (its pages, tables, metadata, proceedings) while `worker`'s claim holds."""
+    page_dicts = [
+        {"number": p.number, "text": p.text, "display_text": p.display_text, "origin": p.origin,
+         "ocr_confidence": p.ocr_confidence}
+        for p in result.pages
+    ]
+    metadata = result.metadata.to_dict()
+    catalogue.save_extraction(row["id"], row["current_sha256"], page_dicts, metadata, result.errors,
+                              extractor_version=version, tables=[table.to_dict() for table in result.tables],
+                              claimed_by=worker)
+    stored = {"pages": len(page_dicts), "votes": 0, "roll_calls": 0, "moved": 0}
+    if (proceedings := getattr(result, "proceedings", None)) is not None:
+        saved = catalogue.save_proceedings(row["id"], proceedings.to_dict())
+        stored["votes"], stored["roll_calls"] = saved["votes"], saved["roll_calls"]
+    # The text names the session better than a file name can (no year, a wrong year): the document
+    # moves there; otherwise the listed session takes the number the text states.
+    if catalogue.reconcile_session(row["id"], metadata):
+        stored["moved"] = 1
+    elif row["session_id"] and (number := as_int(metadata.get("session_number"))) is not None:
+        catalogue.set_session_number(row["session_id"], number)
+    return stored
+
+
+# How often a worker with nothing left to claim looks again while other workers' claims are live.
+CLAIM_POLL_S = 1.0
 
 
 MISSING_FILE_REASON = "the archived file is missing: run `concejo verify` to find and re-fetch missing files"

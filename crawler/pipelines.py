@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import sqlite3
 from dataclasses import dataclass, field
 from io import BytesIO
 from pathlib import Path
@@ -37,7 +36,7 @@ from scrapy.pipelines.files import FileException, FilesPipeline
 from twisted.internet.defer import CancelledError
 from twisted.internet.error import ConnectionRefusedError, DNSLookupError, TimeoutError
 
-from archive import Catalogue, CatalogueError, FileStore, open_catalogue
+from archive import DATABASE_ERRORS, Catalogue, CatalogueError, FileStore, open_catalogue
 from archive.sniff import pdf_refusal
 from crawler.guard import RequestRefused, is_fetchable_link
 from crawler.items import CommissionItem, DocumentItem, MemberItem, SessionItem
@@ -251,7 +250,7 @@ class ArchiveFilesPipeline(FilesPipeline):
             key = docs.get(url, {}).get("key")
             try:
                 self._record(url, ok, value, key)
-            except (sqlite3.Error, CatalogueError) as exc:
+            except (*DATABASE_ERRORS, CatalogueError) as exc:
                 # One document the catalogue cannot take must not lose the rest of the session.
                 logger.error("could not record the download of %s: %s", url, exc)
                 self._record_failure(url, f"the download could not be recorded in the catalogue: {exc}", key)
@@ -294,7 +293,7 @@ class ArchiveFilesPipeline(FilesPipeline):
     def _record_failure(self, url: str, reason: str, key: str | None) -> None:
         try:
             self.catalogue.record_fetch_failure(url, reason, document_key=key)
-        except (sqlite3.Error, CatalogueError) as exc:
+        except (*DATABASE_ERRORS, CatalogueError) as exc:
             logger.error("could not record the failed download of %s (%s): %s", url, reason, exc)
         self.crawler.stats.inc_value("concejo/files_failed")
         self._ledger_failure(url, reason)

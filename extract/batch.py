@@ -27,7 +27,7 @@ import os
 import resource
 import sys
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from multiprocessing.process import BaseProcess
 from pathlib import Path
@@ -111,10 +111,13 @@ def extract_batch(
     timeout_s: float = 120,
     memory_mb: int = 2048,
     ocr: bool = True,
+    more: Callable[[int, bool], list[Job]] | None = None,
 ) -> Iterator[tuple[str, Extraction | ExtractionFailed]]:
     """Yield ``(key, Extraction | ExtractionFailed)`` for each job as it finishes (not in input order).
 
-    Jobs start largest file first; at most ``workers`` child processes exist at any time.
+    Jobs start largest file first; at most ``workers`` child processes exist at any time. When the jobs run
+    out and a worker is free, ``more(free_workers, idle)`` is asked for further jobs (``idle``: none is
+    running), just in time: the extract step claims documents from a catalogue other processes share.
     """
     workers = max(1, workers or usable_cores())  # the process's cores, not the machine's
     if ocr:
@@ -124,7 +127,10 @@ def extract_batch(
     pending.reverse()  # popped from the end
     running: list[_Running] = []
 
-    def fill() -> None:
+    def fill(results_waiting: bool = False) -> None:
+        if not pending and more is not None and len(running) < workers:
+            idle = not running and not results_waiting  # results not yet stored are still work under way
+            pending.extend(reversed(longest_first(more(workers - len(running), idle))))
         while pending and len(running) < workers:
             running.append(_start(context, pending.pop(), ocr=ocr, memory_mb=memory_mb, timeout_s=timeout_s))
 
@@ -149,8 +155,10 @@ def extract_batch(
                 item.conn.close()
                 running.remove(item)
                 finished.append((item.key, result))
-            fill()  # before the caller gets the results, so that the workers keep busy while it stores them
+            fill(bool(finished))  # before the caller gets the results: the workers keep busy while it stores them
             yield from finished
+            if not running:  # the results are stored: ask once more, now idle, before the batch ends
+                fill()
     finally:  # the caller stopped early (an error, Ctrl-C): no worker outlives the batch
         for item in running:
             item.process.kill()

@@ -85,11 +85,11 @@ def read_until_changed(name: str, read: Callable[[Catalogue], object]):
     """`read(catalogue)`, kept with the request's connection until anything is committed to the catalogue
     (SQLite's data_version, which counts other connections' commits: the app's own connections only read):
     lists pages show (commissions, council names) without re-counting them on each request, and never
-    older than the catalogue."""
+    older than the catalogue. A PostgreSQL catalogue has no such counter: read on every request."""
     cat = catalogue()
-    version = cat.db.execute("PRAGMA data_version").fetchone()[0]
+    version = cat.data_version()
     kept = g.catalogue_reads.get(name)
-    if kept is None or kept[0] != version:
+    if kept is None or version is None or kept[0] != version:
         kept = g.catalogue_reads[name] = (version, read(cat))
     return kept[1]
 

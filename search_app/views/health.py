@@ -8,12 +8,11 @@ Reasons are the public form of the error (`public_reason`): no server paths, no 
 
 from __future__ import annotations
 
-import sqlite3
 import time
 
 from flask import Blueprint, current_app, jsonify
 
-from archive import CatalogueError
+from archive import DATABASE_ERRORS, CatalogueError
 from search_app import resources
 from search_app.backends import SearchEngineUnavailable
 from search_app.views.documents import public_reason
@@ -29,7 +28,7 @@ def catalogue_health() -> dict:
     started = time.perf_counter()
     try:
         councils = resources.catalogue().db.execute("SELECT COUNT(*) FROM councils").fetchone()[0]
-    except (CatalogueError, sqlite3.Error, OSError) as exc:
+    except (CatalogueError, *DATABASE_ERRORS, OSError) as exc:
         current_app.logger.error("health: catalogue unusable: %s", exc)
         resources.discard_catalogue()  # not back to the idle connections: the next request opens a fresh one
         return {"ok": False, "error": public_reason(f"{type(exc).__name__}: {exc}")}

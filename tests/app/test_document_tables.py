@@ -25,6 +25,7 @@ from extract import EXTRACTOR_VERSION
 from extract.cleanup import with_symbols_mapped
 from search_app import create_app
 from search_app.views.api import csv_cell
+from tests.catalogue_files import as_before_alembic
 from tests.extract.name_key import name_key
 
 REAL = Path(__file__).resolve().parents[2].parent / "shared" / "corpus" / "real"
@@ -130,6 +131,7 @@ def test_a_catalogue_from_before_tables_gains_them_on_open(tmp_path):
     path = tmp_path / "catalogue.sqlite3"
     open_catalogue(f"sqlite:///{path}").close()
     with closing(sqlite3.connect(path)) as db, db:
+        as_before_alembic(db)
         db.execute("DROP TABLE document_tables")
     catalogue = open_catalogue(f"sqlite:///{path}")
     assert catalogue.tables(1) == []

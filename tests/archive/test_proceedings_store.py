@@ -9,7 +9,7 @@ from contextlib import closing
 import pytest
 
 from archive import Catalogue, open_catalogue
-from archive.catalogue import SCHEMA
+from archive.migrations.legacy import SCHEMA
 from extract.proceedings.model import Entry, ItemMention, Movement, Proceedings, RollCall, Vote
 
 MEMBERS = ["Marta Quishpe Andrade", "Sandra Pilco", "Sandra Pérez", "Diego Tapia", "Elena Tapia"]
@@ -34,13 +34,6 @@ def table_vote(page: int, motion: str, choices: dict[str, str], identifiers=(), 
     return Vote(page, "tabla", motion, agenda_point="II", identifiers=list(identifiers), entries=entries,
                 printed_totals=printed, counted_totals=counted, totals_match=printed == counted, result=result,
                 result_text=f"Ha sido {result} la moción", result_page=page)
-
-
-@pytest.fixture()
-def archive(tmp_path) -> Catalogue:
-    catalogue = open_catalogue(f"sqlite:///{tmp_path / 'catalogue.sqlite3'}")
-    yield catalogue
-    catalogue.close()
 
 
 def add_document(catalogue: Catalogue, council: str, key: str, date: str | None, number: int = 1) -> int:
@@ -439,8 +432,8 @@ def test_reresolving_keeps_the_ids_of_people_whose_names_did_not_change_and_remo
     marta = before["Marta Quishpe Andrade"]
     forms = [r[0] for r in archive.db.execute("SELECT id FROM person_names WHERE person_id = ? ORDER BY id", (marta,))]
     extra = archive.db.execute("INSERT INTO persons (council_id, name, folded, first_seen) SELECT council_id, "
-                               "'Marta Quishpe', 'marta quishpe', first_seen FROM persons WHERE id = ?",
-                               (marta,)).lastrowid
+                               "'Marta Quishpe', 'marta quishpe', first_seen FROM persons WHERE id = ? RETURNING id",
+                               (marta,)).fetchone()[0]
     archive.db.execute("UPDATE person_names SET person_id = ? WHERE id = ?", (extra, forms[-1]))
     archive.db.execute("UPDATE ballots SET person_id = ? WHERE printed_name = 'Marta Quishpe'", (extra,))
     assert archive.reresolve_people("quito") == {"kept": 4, "reused": 1, "added": 0, "removed": 1}

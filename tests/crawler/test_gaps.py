@@ -12,8 +12,8 @@ from extract.metadata import read_metadata
 
 
 @pytest.fixture()
-def catalogue(tmp_path):
-    catalogue = open_catalogue(f"sqlite:///{tmp_path / 'catalogue.sqlite3'}")
+def catalogue(catalogue_url):  # SQLite and PostgreSQL (tests/conftest.py)
+    catalogue = open_catalogue(catalogue_url)
     yield catalogue
     catalogue.close()
 

@@ -8,6 +8,7 @@ import json
 import sqlite3
 
 from archive import open_catalogue
+from tests.catalogue_files import as_before_alembic
 
 
 def test_each_council_keeps_its_ledgers_and_the_latest_is_per_council(tmp_path):
@@ -61,6 +62,7 @@ def test_a_catalogue_from_before_councils_roles_and_withdrawals_opens_and_reads(
     catalogue.list_document(council, "acta", session_id=None, kind="acta", title="Acta", url="https://q.example/a.pdf")
     catalogue.close()
     db = sqlite3.connect(path)
+    as_before_alembic(db)
     for table in ("members", "session_links", "crawl_ledgers"):
         db.execute(f"DROP TABLE {table}")
     for table, column in (("commissions", "mission"), ("documents", "status_before_withdrawn"),

@@ -17,11 +17,11 @@ import pytest
 import yaml  # PyYAML: installed with the test extras (openapi-spec-validator's jsonschema-path needs it)
 
 from concejo.cli import build_parser
-from concejo.config import ENV_PREFIX, Settings
+from concejo.config import Settings, env_name
 
 DEPLOY = Path(__file__).resolve().parents[2] / "deploy"
 UNITS = ("concejo-web.service", "concejo-scheduler.service")
-SETTINGS = {ENV_PREFIX + f.name.upper() for f in fields(Settings)}
+SETTINGS = {env_name(f.name) for f in fields(Settings)}
 
 
 @pytest.fixture(scope="module")

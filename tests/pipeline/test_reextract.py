@@ -20,6 +20,7 @@ from concejo import cli, steps
 from concejo.config import Settings
 from extract import EXTRACTOR_VERSION
 from search_app import create_app
+from tests.catalogue_files import as_before_alembic
 
 NEXT_VERSION = f"{EXTRACTOR_VERSION}+next"
 PHRASE = "presupuesto participativo"
@@ -143,9 +144,10 @@ def test_a_catalogue_from_before_extractor_versions_is_upgraded_and_redone(archi
     before = archive.catalogue.counts()
     archive.catalogue.close()
     path = archive.settings.data_dir / "catalogue.sqlite3"
-    with closing(sqlite3.connect(path)) as db:  # the documents table as it was before this change
+    with closing(sqlite3.connect(path)) as db:  # the documents table as it was before this change (and Alembic)
         db.execute("ALTER TABLE documents DROP COLUMN extractor_version")
         db.execute("ALTER TABLE documents DROP COLUMN pages_extractor_version")
+        as_before_alembic(db)
         db.commit()
 
     status = status_json(archive.settings.data_dir, monkeypatch, capsys)
