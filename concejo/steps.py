@@ -310,6 +310,8 @@ def _extract_into(report: StepReport, settings: Settings, catalogue: Catalogue, 
             except ClaimLost as lost_claim:
                 lost += 1
                 report.problems.append(str(lost_claim))
+            except ValueError as exc:  # what was read cannot be stored (text no encoding takes): that document fails
+                record_failure(row, exc)
             if progress:
                 progress(done, max(total, done))
     finally:  # stopped early (an error, a signal): what this worker claimed and did not finish is free again

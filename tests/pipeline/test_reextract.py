@@ -161,3 +161,25 @@ def test_a_catalogue_from_before_extractor_versions_is_upgraded_and_redone(archi
         assert {row["extract_reason"] for row in todo} == {"extractor_changed"}
     finally:
         catalogue.close()
+
+
+def test_a_result_the_catalogue_cannot_store_fails_that_document_only_and_the_run_goes_on(archive, monkeypatch):
+    catalogue = archive.catalogue
+    before = catalogue.counts()
+    refused = min(archive.phrase_documents)
+    save = steps._save_extraction
+
+    def storing(catalogue, row, result, version, worker):
+        if row["id"] == refused:
+            "\ud800".encode("utf-8")  # what storing a lone UTF-16 half raises
+        return save(catalogue, row, result, version, worker)
+
+    monkeypatch.setattr(steps, "_save_extraction", storing)
+    report = steps.extract(archive.settings, catalogue, extractor_version=NEXT_VERSION)
+    assert report.counts["documents"] == before["extracted"] - 1
+    assert report.counts["failed"] == before["extraction_failed"] + 1
+    row = catalogue.document(refused)
+    assert row["status_reason"] == "extraction failed (UnicodeEncodeError)"
+    assert row["pages_extractor_version"] == EXTRACTOR_VERSION  # its earlier text is kept
+    assert any(problem.startswith(f"document {row['key']}: re-extraction with extractor {NEXT_VERSION} failed")
+               for problem in report.problems)
