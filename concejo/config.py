@@ -47,16 +47,6 @@ class Settings:
     # page entries wait to be written after their documents' entries (search_app/backends/embedded.py).
     index_writer_heap_mb: int = 256
     index_pages_held_back: int = 20_000
-
-    def __post_init__(self) -> None:
-        # tantivy's bounds for one writer thread, 15 MB to about 4 GB; the writer takes up to 4 threads
-        # (search_app/backends/embedded.py MIN_HEAP_MB_PER_THREAD, WRITER_THREADS)
-        if not 15 <= self.index_writer_heap_mb <= 16_000:
-            raise ConfigError(f"CONCEJO_INDEX_WRITER_HEAP_MB={self.index_writer_heap_mb}: the embedded index writer "
-                              "takes 15 to 16000 (MB)")
-        if self.index_pages_held_back < 1:
-            raise ConfigError(f"CONCEJO_INDEX_PAGES_HELD_BACK={self.index_pages_held_back}: at least 1")
-
     extract_workers: int = field(default_factory=usable_cores)
     extract_timeout_s: float = 120.0
     extract_memory_mb: int = 2048
@@ -83,6 +73,15 @@ class Settings:
     # How long an extraction claim lasts (PostgreSQL or SQLite alike): a document claimed by a worker that
     # died is extracted by another after this. Unset: twice the extraction time bound plus a minute.
     extract_claim_s: float | None = None
+
+    def __post_init__(self) -> None:
+        # tantivy's bounds for one writer thread, 15 MB to about 4 GB; the writer takes up to 4 threads
+        # (search_app/backends/embedded.py MIN_HEAP_MB_PER_THREAD, WRITER_THREADS)
+        if not 15 <= self.index_writer_heap_mb <= 16_000:
+            raise ConfigError(f"CONCEJO_INDEX_WRITER_HEAP_MB={self.index_writer_heap_mb}: the embedded index writer "
+                              "takes 15 to 16000 (MB)")
+        if self.index_pages_held_back < 1:
+            raise ConfigError(f"CONCEJO_INDEX_PAGES_HELD_BACK={self.index_pages_held_back}: at least 1")
 
     @property
     def catalogue_url(self) -> str:
