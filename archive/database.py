@@ -201,7 +201,7 @@ class Database:
     def backup(self, target: sqlite3.Connection) -> None:
         """Copy a SQLite catalogue into `target` with SQLite's online backup (a consistent snapshot)."""
         if self.dialect != "sqlite":
-            raise NotImplementedError("only a SQLite catalogue is copied by backup(): use pg_dump for PostgreSQL")
+            raise sqlite3.NotSupportedError("only a SQLite catalogue is copied by backup(): use pg_dump for PostgreSQL")
         self._end()
         self.connection.connection.driver_connection.backup(target)
 

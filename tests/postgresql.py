@@ -22,20 +22,16 @@ from pathlib import Path
 
 import pytest
 
+from tests import required_services
+
 START_TIMEOUT_S = 60
 COMMAND_TIMEOUT_S = 120
 PORT = 5432  # only names the socket file, in the cluster's own folder: never a TCP port
 SYSTEM_USER = os.environ.get("CONCEJO_TEST_PG_USER", "postgres")
 
 
-def _in_ci() -> bool:
-    return os.environ.get("CI", "").strip().lower() in {"true", "1", "yes"}
-
-
 def unavailable(reason: str) -> None:
-    if _in_ci():
-        pytest.fail(f"PostgreSQL is required in CI but {reason}", pytrace=False)
-    pytest.skip(f"PostgreSQL unavailable: {reason}")
+    required_services.unavailable("PostgreSQL", reason)
 
 
 def _bin_dir() -> Path | None:

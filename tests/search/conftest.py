@@ -19,6 +19,7 @@ from pathlib import Path
 import pytest
 
 from search_app.backends.base import SearchBackend
+from tests import required_services
 
 ROOT = Path(__file__).resolve().parents[2]
 SCRIPT = ROOT / "scripts" / "elasticsearch"
@@ -27,14 +28,8 @@ START_TIMEOUT_SECONDS = 1200  # the first run downloads about 100 MB
 ENGINES = ["embedded", pytest.param("elasticsearch", marks=pytest.mark.elasticsearch)]
 
 
-def _in_ci() -> bool:
-    return os.environ.get("CI", "").strip().lower() in {"true", "1", "yes"}
-
-
 def _unavailable(reason: str) -> None:
-    if _in_ci():
-        pytest.fail(f"Elasticsearch is required in CI but {reason}", pytrace=False)
-    pytest.skip(f"Elasticsearch unavailable: {reason}")
+    required_services.unavailable("Elasticsearch", reason)
 
 
 def _healthy(url: str) -> bool:
