@@ -16,6 +16,7 @@ import shutil
 import threading
 import time
 from collections.abc import Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from datetime import date
 from html import escape
 from pathlib import Path
@@ -37,7 +38,7 @@ from index_config.analysis import (
     word_forms,
 )
 from index_config.entries import IndexableDocument
-from index_config.fields import FIELDS
+from index_config.fields import FACETS, FIELDS, FIELDS_BY_NAME
 from search_app.backends.base import (
     Deadline,
     Hit,
@@ -61,8 +62,16 @@ SNIPPETS_PER_HIT = 3
 SNIPPET_CHARS = 220
 _INT_FIELDS = {f.name for f in FIELDS if f.kind in {"integer", "date"}}
 # Written into every index directory this code creates; an index without it, or with another version,
-# was built with another analysis and is refused (see index_config/analysis.py).
+# was built with another analysis or layout and is refused (see index_config/analysis.py). The part after
+# the dot is this engine's own layout: 2 added the named facets' value-and-name fields.
 ANALYSIS_MARKER = "concejo-analysis-version"
+INDEX_VERSION = f"{ANALYSIS_VERSION}.2"
+# A facet whose values have display names (commission -> commission_name) is counted on one extra keyword
+# field holding both, "value<US>name": one terms aggregation gives each value's count and its most frequent
+# name, where a name sub-aggregation per value costed as much as the other facets together.
+NAMED_FACETS = {name: FIELDS_BY_NAME[name].names for name in FACETS if FIELDS_BY_NAME[name].names}
+NAME_SEPARATOR = "\x1f"
+NAMED_FACET_BUCKETS = 10_000
 
 
 def build_schema() -> tantivy.Schema:
@@ -74,7 +83,37 @@ def build_schema() -> tantivy.Schema:
             builder.add_text_field(f.name, stored=f.stored, fast=True, tokenizer_name="raw")
         else:  # integer, and dates as yyyymmdd integers (sortable, range-filterable)
             builder.add_unsigned_field(f.name, stored=f.stored, indexed=True, fast=True)
+    for facet in NAMED_FACETS:
+        builder.add_text_field(_named_field(facet), stored=False, fast=True, tokenizer_name="raw")
     return builder.build()
+
+
+def _named_field(facet: str) -> str:
+    return f"{facet}_with_name"
+
+
+def _aggregations() -> dict:
+    """The declared facets (base.facet_aggregations), each named one counted on its value-and-name field."""
+    aggregations = facet_aggregations()
+    for facet in NAMED_FACETS:
+        aggregations[facet] = {"terms": {"field": _named_field(facet), "size": NAMED_FACET_BUCKETS}}
+    return aggregations
+
+
+def _read_facets(aggregations: dict):
+    """base.read_facets over the buckets as a name sub-aggregation gives them: each value's count is the sum
+    over its names, its name the most frequent one (ties: the first in order, as Elasticsearch orders)."""
+    for facet in NAMED_FACETS:
+        counts: dict[str, int] = {}
+        names: dict[str, list[tuple[int, str]]] = {}
+        for bucket in aggregations.get(facet, {}).get("buckets", []):
+            value, _, name = str(bucket["key"]).partition(NAME_SEPARATOR)
+            counts[value] = counts.get(value, 0) + int(bucket["doc_count"])
+            names.setdefault(value, []).append((-int(bucket["doc_count"]), name))
+        aggregations[facet] = {"buckets": [
+            {"key": value, "doc_count": count, "name": {"buckets": [{"key": min(names[value])[1]}]}}
+            for value, count in counts.items()]}
+    return read_facets(aggregations)
 
 
 def _date_number(value: str | date | None) -> int | None:
@@ -113,6 +152,7 @@ class EmbeddedBackend:
         self._index: tantivy.Index | None = None
         self._opened_target: str | None = None
         self._last_reload = 0.0
+        self._facet_pool: ThreadPoolExecutor | None = None
 
     # -- opening ---------------------------------------------------------------------------------
 
@@ -121,12 +161,12 @@ class EmbeddedBackend:
         marker = path / ANALYSIS_MARKER
         if (path / "meta.json").exists():
             version = marker.read_text().strip() if marker.exists() else "1"
-            if version != str(ANALYSIS_VERSION):
+            if version != INDEX_VERSION:
                 raise SearchEngineUnavailable(
                     f"the embedded index at {path} was built with an older analysis or layout (version {version}, "
-                    f"now {ANALYSIS_VERSION}); rebuild it with `concejo index --rebuild`")
+                    f"now {INDEX_VERSION}); rebuild it with `concejo index --rebuild`")
         else:
-            marker.write_text(f"{ANALYSIS_VERSION}\n")
+            marker.write_text(f"{INDEX_VERSION}\n")
         try:
             index = tantivy.Index(self.schema, path=str(path), reuse=True)
         except (OSError, ValueError) as exc:
@@ -179,6 +219,8 @@ class EmbeddedBackend:
             else:
                 for item in value if isinstance(value, list) else [value]:
                     doc.add_text(f.name, str(item))
+        for facet, names in NAMED_FACETS.items():
+            doc.add_text(_named_field(facet), f"{entry.get(facet) or ''}{NAME_SEPARATOR}{entry.get(names) or ''}")
         return doc
 
     def _write(self, index: tantivy.Index, documents: Iterable[IndexableDocument], *, replace: bool) -> int:
@@ -236,6 +278,10 @@ class EmbeddedBackend:
 
     def close(self) -> None:
         self._index = None
+        with self._lock:
+            pool, self._facet_pool = self._facet_pool, None
+        if pool is not None:
+            pool.shutdown(wait=True)
 
     # -- query compilation -----------------------------------------------------------------------
 
@@ -381,16 +427,29 @@ class EmbeddedBackend:
         searcher = self._current().searcher()
         ranked, matching = self._document_queries(query)
         offset = (query.page - 1) * query.per_page
-        result = self._ordered_search(searcher, ranked, query, query.per_page, offset)
+        # The facets are counted on another core while this thread ranks the hits and makes their snippets:
+        # both passes go over every matching document, and tantivy lets go of the GIL while it searches.
+        counting = self._facet_counter().submit(searcher.aggregate, matching, _aggregations())
+        try:
+            result = self._ordered_search(searcher, ranked, query, query.per_page, offset)
+            deadline.check()
+            hits = [self._hit(searcher.doc(address), score) for score, address in result.hits]
+            snippets = self._snippets(searcher, query, [hit.document_id for hit in hits], deadline)
+            facets, facet_names = _read_facets(counting.result())
+        finally:
+            counting.cancel()  # when this thread gave up first and the count has not started
         deadline.check()
-        hits = [self._hit(searcher.doc(address), score) for score, address in result.hits]
-        facets, facet_names = read_facets(searcher.aggregate(matching, facet_aggregations()))
-        deadline.check()
-        snippets = self._snippets(searcher, query, [hit.document_id for hit in hits], deadline)
         for hit in hits:
             hit.snippets = snippets.get(hit.document_id, [])
         return SearchResult(total=result.count, hits=hits, facets=facets, query=query, warnings=list(query.warnings),
                             facet_names=facet_names)
+
+    def _facet_counter(self) -> ThreadPoolExecutor:
+        with self._lock:
+            if self._facet_pool is None:
+                self._facet_pool = ThreadPoolExecutor(max_workers=os.cpu_count() or 1,
+                                                      thread_name_prefix="concejo-facets")
+            return self._facet_pool
 
     def iterate(self, query: SearchQuery, batch: int = 1000) -> Iterator[Hit]:
         searcher = self._current().searcher()  # one searcher: a stable snapshot for the whole export

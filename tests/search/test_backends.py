@@ -250,6 +250,20 @@ def test_facet_values_carry_their_indexed_names_with_accents(backend):
         "uso-de-suelo": "Uso de Suelo", "movilidad": "Movilidad y Tránsito"}}
 
 
+def test_a_renamed_commission_counts_once_under_the_name_of_most_of_the_documents_found(fresh_backend):
+    renamed = (
+        _document(201, "Acta 1", "2020-01-10", "ordinaria", ("Semáforos en el norte.",), commission=("movilidad", "Movilidad")),
+        _document(202, "Acta 2", "2020-02-10", "ordinaria", ("Semáforos en el sur.",), commission=("movilidad", "Movilidad")),
+        _document(203, "Acta 3", "2024-02-10", "ordinaria", ("Semáforos y ciclovías.",),
+                  commission=("movilidad", "Movilidad y Tránsito")),
+    )
+    fresh_backend.index(renamed)
+    everything = search(fresh_backend, "semáforos")
+    assert dict(everything.facets["commission"]) == {"movilidad": 3}
+    assert everything.facet_names == {"commission": {"movilidad": "Movilidad"}}
+    assert search(fresh_backend, "ciclovías").facet_names == {"commission": {"movilidad": "Movilidad y Tránsito"}}
+
+
 # -- order, pages and export ----------------------------------------------------------------------------
 
 
